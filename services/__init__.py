@@ -1,0 +1,1 @@
+"""Productshot: product page URL in, finished marketing image out."""
