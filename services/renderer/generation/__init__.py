@@ -1,0 +1,1 @@
+"""Background generation: OpenAI's image models, or the offline generator."""
