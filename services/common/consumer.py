@@ -1,0 +1,269 @@
+"""The SQS consumer runtime the scraper and the renderer share.
+
+- Long polling in batches, with at most ``max_in_flight`` messages worked on at once.
+- Each message handled on its own task: one failure never redelivers its batch mates.
+- A heartbeat extends a message's visibility while it is being worked on.
+- Deleted only after the handler returns (its work is durable by then).
+- Permanent errors: the handler's ``on_failure`` fails the job, the message is deleted.
+  Transient errors: the message becomes visible again after a growing delay; on its last
+  allowed receive the job is failed with the last reason and the message dead-lettered.
+- Malformed messages never crash the loop: logged and dead-lettered.
+- ``stop`` set (SIGTERM): receiving stops at once, in-flight work gets ``shutdown_deadline``
+  seconds, whatever cannot finish is released (visibility 0) for another worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import structlog
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.common.errors import MalformedMessageError, PermanentError, ProductshotError, TransientError
+from services.common.logging import get_logger
+
+__all__ = ["ConsumerConfig", "QueueMessage", "MessageHandler", "SqsConsumer", "backoff_delay"]
+
+_log = get_logger(__name__)
+_MAX_VISIBILITY = 43_200  # SQS limit: 12 hours
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerConfig:
+    queue_name: str
+    visibility_timeout: int = 60
+    max_receive_count: int = 5
+    max_in_flight: int = 10
+    batch_size: int = 10
+    wait_time_seconds: int = 20
+    backoff_base: float = 2.0
+    backoff_max: float = 300.0
+    shutdown_deadline: float = 20.0
+    health_file: Path | None = None
+
+    @property
+    def heartbeat_every(self) -> float:
+        return max(1.0, self.visibility_timeout / 3)
+
+
+@dataclass(slots=True)
+class QueueMessage:
+    message_id: str
+    receipt_handle: str
+    body: str
+    receive_count: int
+    sent_at: float | None = None
+    heartbeat_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def json(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.body)
+        except json.JSONDecodeError as exc:
+            raise MalformedMessageError(f"message body is not JSON: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise MalformedMessageError("message body is not a JSON object")
+        return data
+
+    @classmethod
+    def from_sqs(cls, raw: dict[str, Any]) -> QueueMessage:
+        attrs = raw.get("Attributes", {})
+        sent = attrs.get("SentTimestamp")
+        return cls(
+            message_id=raw["MessageId"],
+            receipt_handle=raw["ReceiptHandle"],
+            body=raw.get("Body", ""),
+            receive_count=int(attrs.get("ApproximateReceiveCount", "1")),
+            sent_at=int(sent) / 1000 if sent else None,
+        )
+
+
+class MessageHandler(Protocol):
+    async def handle(self, message: QueueMessage) -> None:
+        """Do the message's work; return only once its effects are durable."""
+
+    async def on_failure(self, message: QueueMessage, error: Exception) -> None:
+        """The message will not be retried: record the failure on its job."""
+
+
+def backoff_delay(receive_count: int, base: float, cap: float, retry_after: float | None = None) -> int:
+    """Exponential backoff with full jitter, never shorter than the dependency's Retry-After."""
+    ceiling = min(cap, base * 2 ** max(0, receive_count - 1))
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return int(min(_MAX_VISIBILITY, max(0, round(delay))))
+
+
+class SqsConsumer:
+    def __init__(self, sqs: Any, handler: MessageHandler, config: ConsumerConfig) -> None:
+        self._sqs = sqs
+        self._handler = handler
+        self._config = config
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._queue_url = ""
+        self._dlq_url: str | None = None
+        self.last_tick = time.monotonic()
+
+    async def _resolve_urls(self) -> None:
+        result = await self._sqs.get_queue_url(QueueName=self._config.queue_name)
+        self._queue_url = result["QueueUrl"]
+        attrs = await self._sqs.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["RedrivePolicy"])
+        policy = attrs.get("Attributes", {}).get("RedrivePolicy")
+        if policy:
+            dlq_arn = json.loads(policy)["deadLetterTargetArn"]
+            dlq = await self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1])
+            self._dlq_url = dlq["QueueUrl"]
+
+    def _tick(self) -> None:
+        self.last_tick = time.monotonic()
+        if self._config.health_file is not None:
+            try:
+                self._config.health_file.touch()
+            except OSError:
+                pass
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until ``stop`` is set, then drain within the shutdown deadline."""
+        failures = 0
+        while not stop.is_set():
+            self._tick()
+            try:
+                if not self._queue_url:
+                    await self._resolve_urls()
+                await self._poll_once(stop)
+                failures = 0
+            except (BotoCoreError, ClientError, OSError) as exc:
+                failures += 1
+                pause = min(20.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                _log.warning("poll_failed", queue=self._config.queue_name, error=str(exc), retry_in=round(pause, 2))
+                await _sleep_unless(stop, pause)
+        await self._drain()
+
+    async def _poll_once(self, stop: asyncio.Event) -> None:
+        free = self._config.max_in_flight - len(self._tasks)
+        if free <= 0:
+            # Busy: wait for a slot (the loop still ticks, so health stays green).
+            await asyncio.wait(self._tasks | {asyncio.ensure_future(_sleep_unless(stop, 5.0))},
+                               return_when=asyncio.FIRST_COMPLETED)
+            return
+        receive = asyncio.ensure_future(self._sqs.receive_message(
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=min(self._config.batch_size, free, 10),
+            WaitTimeSeconds=self._config.wait_time_seconds,
+            VisibilityTimeout=self._config.visibility_timeout,
+            MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+        ))
+        stopper = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({receive, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if receive not in done:
+            receive.cancel()
+            return
+        for raw in receive.result().get("Messages", []):
+            task = asyncio.create_task(self._process(QueueMessage.from_sqs(raw)))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self) -> None:
+        if not self._tasks:
+            return
+        _log.info("draining", in_flight=len(self._tasks), deadline=self._config.shutdown_deadline)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=self._config.shutdown_deadline)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _process(self, message: QueueMessage) -> None:
+        heartbeat = asyncio.create_task(self._heartbeat(message))
+        with structlog.contextvars.bound_contextvars(messageId=message.message_id, receiveCount=message.receive_count):
+            try:
+                await self._handler.handle(message)
+                await self._delete(message)
+            except asyncio.CancelledError:
+                await asyncio.shield(self._set_visibility(message, 0))
+                _log.info("released_on_shutdown")
+                raise
+            except MalformedMessageError as exc:
+                _log.error("malformed_message", reason=exc.reason, body=message.body[:500])
+                await self._dead_letter(message, exc.reason)
+            except PermanentError as exc:
+                _log.warning("permanent_failure", reason=exc.reason)
+                await self._give_up(message, exc)
+            except Exception as exc:  # noqa: BLE001 - any other error is retried, then dead-lettered
+                await self._retry_later(message, exc)
+            finally:
+                heartbeat.cancel()
+
+    async def _retry_later(self, message: QueueMessage, exc: Exception) -> None:
+        reason = exc.reason if isinstance(exc, ProductshotError) else f"{type(exc).__name__}: {exc}"
+        if message.receive_count >= self._config.max_receive_count:
+            _log.error("retries_exhausted", reason=reason)
+            await self._give_up(message, TransientError(f"gave up after {message.receive_count} attempts: {reason}"),
+                                dead_letter=True)
+            return
+        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+        delay = backoff_delay(message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after)
+        log = _log.warning if isinstance(exc, ProductshotError) else _log.exception
+        log("transient_failure", reason=reason, retry_in=delay)
+        await self._set_visibility(message, delay)
+
+    async def _give_up(self, message: QueueMessage, exc: Exception, *, dead_letter: bool = False) -> None:
+        try:
+            await self._handler.on_failure(message, exc)
+        except Exception:  # noqa: BLE001 - could not record the failure: let SQS redeliver
+            _log.exception("on_failure_failed")
+            await self._set_visibility(message, backoff_delay(message.receive_count, 2, 60))
+            return
+        if dead_letter:
+            await self._dead_letter(message, str(exc))
+        else:
+            await self._delete(message)
+
+    async def _dead_letter(self, message: QueueMessage, reason: str) -> None:
+        if self._dlq_url is None:
+            await self._delete(message)
+            return
+        await self._sqs.send_message(
+            QueueUrl=self._dlq_url,
+            MessageBody=message.body,
+            MessageAttributes={
+                "failureReason": {"DataType": "String", "StringValue": reason[:1000] or "unknown"},
+                "sourceQueue": {"DataType": "String", "StringValue": self._config.queue_name},
+            },
+        )
+        await self._delete(message)
+
+    async def _heartbeat(self, message: QueueMessage) -> None:
+        while True:
+            await asyncio.sleep(self._config.heartbeat_every)
+            try:
+                await self._set_visibility(message, self._config.visibility_timeout)
+                for callback in message.heartbeat_callbacks:
+                    await callback()
+            except Exception:  # noqa: BLE001 - a missed beat is retried next period
+                _log.warning("heartbeat_failed", exc_info=True)
+
+    async def _delete(self, message: QueueMessage) -> None:
+        await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle)
+
+    async def _set_visibility(self, message: QueueMessage, seconds: int) -> None:
+        try:
+            await self._sqs.change_message_visibility(
+                QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle, VisibilityTimeout=seconds
+            )
+        except (BotoCoreError, ClientError) as exc:
+            _log.warning("visibility_change_failed", error=str(exc))
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass

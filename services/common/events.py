@@ -1,0 +1,125 @@
+"""Productshot's public events: their names, their ``detail`` and how they are published.
+
+Every event's ``detail`` is validated against its JSON Schema
+(``services/common/event_schemas/<DetailType>/v<N>.json``) before it leaves the process,
+so the schemas are the published contract and no producer can drift from them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import jsonschema
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.common.errors import TransientError
+from services.common.job import Job, utc_now_iso
+from services.common.topology import load_topology
+
+__all__ = [
+    "DetailType",
+    "SCHEMA_VERSION",
+    "SCHEMAS_DIR",
+    "EventPublisher",
+    "EventBridgePublisher",
+    "build_detail",
+    "event_id_for",
+    "source_for",
+    "validate_detail",
+]
+
+SCHEMA_VERSION = 1
+SCHEMAS_DIR = Path(__file__).resolve().parent / "event_schemas"
+_EVENT_NAMESPACE = uuid.UUID("7d3c2f1e-6a1b-4f7e-9a55-70726f647368")
+
+
+class DetailType(StrEnum):
+    JOB_ACCEPTED = "JobAccepted"
+    PRODUCT_SCRAPED = "ProductScraped"
+    IMAGE_GENERATED = "ProductImageGenerated"
+    JOB_FAILED = "JobFailed"
+
+
+# Which service emits which event (its EventBridge ``source``).
+_EMITTER: dict[DetailType, str] = {
+    DetailType.JOB_ACCEPTED: "api",
+    DetailType.PRODUCT_SCRAPED: "scraper",
+    DetailType.IMAGE_GENERATED: "renderer",
+}
+
+
+def source_for(detail_type: DetailType, service: str | None = None) -> str:
+    """The stable ``source`` of an event; JobFailed comes from whichever service failed it."""
+    sources: dict[str, str] = load_topology()["sources"]
+    return sources[_EMITTER.get(detail_type) or service or "api"]
+
+
+def event_id_for(job: Job, detail_type: DetailType) -> str:
+    """Deterministic per job, attempt and event: a re-publish after a retry is the same event."""
+    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{job.jobId}:{job.attempt}:{detail_type.value}"))
+
+
+def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "schemaVersion": SCHEMA_VERSION,
+        "eventId": event_id_for(job, detail_type),
+        "jobId": job.jobId,
+        "attempt": job.attempt,
+        "tenant": job.tenant,
+        "metadata": job.metadata,
+        "traceId": job.traceId,
+        "occurredAt": utc_now_iso(),
+    }
+    detail.update(payload)
+    return detail
+
+
+@lru_cache(maxsize=32)
+def _validator(detail_type: str, version: int) -> jsonschema.protocols.Validator:
+    path = SCHEMAS_DIR / detail_type / f"v{version}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return validator
+
+
+def validate_detail(detail_type: str, detail: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError when ``detail`` breaks its published schema."""
+    _validator(detail_type, int(detail.get("schemaVersion", SCHEMA_VERSION))).validate(detail)
+
+
+class EventPublisher(Protocol):
+    async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None: ...
+
+
+class EventBridgePublisher:
+    """Puts events on the Productshot bus; a failed entry is a transient error (retry)."""
+
+    def __init__(self, events_client: Any, bus_name: str) -> None:
+        self._events = events_client
+        self._bus = bus_name
+
+    async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None:
+        validate_detail(detail_type.value, detail)
+        entry = {
+            "EventBusName": self._bus,
+            "Source": source,
+            "DetailType": detail_type.value,
+            "Detail": json.dumps(detail, separators=(",", ":")),
+            "Resources": [],
+        }
+        try:
+            result = await self._events.put_events(Entries=[entry])
+        except (BotoCoreError, ClientError) as exc:
+            raise TransientError(f"could not publish {detail_type.value}: {exc}") from exc
+        if result.get("FailedEntryCount"):
+            failed = result.get("Entries", [{}])[0]
+            raise TransientError(
+                f"could not publish {detail_type.value}: {failed.get('ErrorCode')} {failed.get('ErrorMessage')}"
+            )

@@ -1,0 +1,79 @@
+"""The job state machine: the one place that says which moves are allowed.
+
+    pending ──▶ scraping ──▶ scraped ──▶ rendering ──▶ completed
+       │           │            │            │
+       └───────────┴────────────┴────────────┴──▶ failed
+
+A job given product data up front (no scraping) is created ``scraped``. ``scraping`` and
+``rendering`` are *leased* states: a worker holds the job until ``leaseExpiresAt``; when a
+worker dies, the job can be claimed again once its lease has expired. ``failed`` goes
+back to ``pending`` only through an explicit retry, which starts a new ``attempt``; every
+message carries the attempt it belongs to, so a late message from an old attempt can
+never move the new one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "JobStatus",
+    "TRANSITIONS",
+    "LEASED",
+    "TERMINAL",
+    "SEED_STATUS",
+    "STAGE",
+    "can_move",
+    "predecessors",
+]
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    SCRAPING = "scraping"
+    SCRAPED = "scraped"
+    RENDERING = "rendering"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
+    JobStatus.PENDING: frozenset({JobStatus.SCRAPING, JobStatus.SCRAPED, JobStatus.FAILED}),
+    JobStatus.SCRAPING: frozenset({JobStatus.SCRAPED, JobStatus.FAILED}),
+    JobStatus.SCRAPED: frozenset({JobStatus.RENDERING, JobStatus.FAILED}),
+    JobStatus.RENDERING: frozenset({JobStatus.COMPLETED, JobStatus.FAILED}),
+    JobStatus.COMPLETED: frozenset(),
+    JobStatus.FAILED: frozenset(),
+}
+
+LEASED: frozenset[JobStatus] = frozenset({JobStatus.SCRAPING, JobStatus.RENDERING})
+TERMINAL: frozenset[JobStatus] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
+
+# The seed API's four statuses (GET /generative-ai-images/status/{jobId}).
+SEED_STATUS: dict[JobStatus, str] = {
+    JobStatus.PENDING: "pending",
+    JobStatus.SCRAPING: "processing",
+    JobStatus.SCRAPED: "processing",
+    JobStatus.RENDERING: "processing",
+    JobStatus.COMPLETED: "completed",
+    JobStatus.FAILED: "failed",
+}
+
+# The pipeline stage a status belongs to (also the ``stage`` of a failure).
+STAGE: dict[JobStatus, str] = {
+    JobStatus.PENDING: "queued",
+    JobStatus.SCRAPING: "scrape",
+    JobStatus.SCRAPED: "render",
+    JobStatus.RENDERING: "render",
+    JobStatus.COMPLETED: "done",
+    JobStatus.FAILED: "done",
+}
+
+
+def can_move(src: JobStatus, dst: JobStatus) -> bool:
+    return dst in TRANSITIONS[src]
+
+
+def predecessors(dst: JobStatus) -> frozenset[JobStatus]:
+    """Every status from which ``dst`` may be reached in one move."""
+    return frozenset(src for src, dsts in TRANSITIONS.items() if dst in dsts)

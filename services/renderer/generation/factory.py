@@ -1,0 +1,70 @@
+"""Picks the generator at start-up: OpenAI when a key is configured, else offline.
+
+The key comes either straight from settings (local runs) or from an SSM SecureString
+(AWS), read once here with the SSM client the entry point owns. A named parameter that
+cannot be read stops the start-up: silently falling back to the offline generator
+would hide a broken deployment behind plausible-looking images.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr
+
+from services.common.logging import get_logger
+from services.renderer.generation.base import ImageGenerator
+from services.renderer.generation.settings import GenerationSettings
+
+__all__ = ["build_generator", "read_api_key", "GeneratorConfigError"]
+
+
+class GeneratorConfigError(RuntimeError):
+    """The configured OpenAI key source exists but yields no usable key."""
+
+
+async def read_api_key(settings: GenerationSettings, ssm_client: Any | None = None) -> SecretStr | None:
+    """The configured key, from settings or from the named SSM parameter; None when neither."""
+    if settings.openai_api_key is not None:
+        return settings.openai_api_key
+    name = settings.openai_api_key_ssm_parameter
+    if name is None:
+        return None
+    if ssm_client is None:
+        raise GeneratorConfigError(f"an SSM client is needed to read the OpenAI key from {name!r}")
+    try:
+        response = await ssm_client.get_parameter(Name=name, WithDecryption=True)
+        value = response["Parameter"]["Value"]
+    except Exception as exc:
+        # Only the parameter name and the error class: the message could echo a value.
+        raise GeneratorConfigError(
+            f"cannot read the OpenAI key from SSM parameter {name!r}: {type(exc).__name__}"
+        ) from exc
+    if not isinstance(value, str) or not value.strip():
+        raise GeneratorConfigError(f"SSM parameter {name!r} holds an empty OpenAI key")
+    return SecretStr(value.strip())
+
+
+async def build_generator(settings: GenerationSettings, ssm_client: Any | None = None) -> ImageGenerator:
+    """The generator this process should use; the caller owns it and must ``aclose()`` it."""
+    log = get_logger(__name__)
+    key = await read_api_key(settings, ssm_client)
+    if key is None:
+        # Imported lazily: the offline generator pulls in its own imaging helpers.
+        from services.renderer.generation.offline import OfflineGenerator
+
+        log.info("no OpenAI key configured, using the offline generator")
+        return OfflineGenerator()
+
+    from services.renderer.generation.openai_generator import OpenAIGenerator
+
+    source = "ssm" if settings.openai_api_key is None else "settings"
+    log.info(
+        "using OpenAI image generation",
+        model=settings.model,
+        mode=settings.mode,
+        key_source=source,
+        base_url=settings.openai_base_url or "default",
+        max_concurrency=settings.max_concurrency,
+    )
+    return OpenAIGenerator(settings, key)

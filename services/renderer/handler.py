@@ -1,0 +1,160 @@
+"""What the renderer does with one ProductScraped event."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import structlog
+from PIL import Image
+
+from services.common.consumer import QueueMessage
+from services.common.errors import JobTransitionConflictError, ProductshotError, TransientError
+from services.common.events import DetailType, EventPublisher, build_detail, source_for
+from services.common.job import ImageRecord, Job
+from services.common.job_failures import fail_job
+from services.common.job_states import JobStatus
+from services.common.job_store import JobStore
+from services.common.logging import get_logger
+from services.common.messages import JobRef, parse_product_scraped
+from services.common.product import Product
+from services.renderer.formats import FORMATS, OUTPUTS, encode
+from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
+from services.renderer.overlay import OverlayOptions, render_variant
+from services.renderer.storage import ImageStorage, background_key, variant_key
+
+__all__ = ["RenderHandler", "publish_image_generated"]
+
+_log = get_logger(__name__)
+_MODEL_SIZE = {"square": "1024x1024", "landscape": "1536x1024", "story": "1024x1536"}
+
+
+async def publish_image_generated(publisher: EventPublisher, job: Job) -> None:
+    payload = {"images": [{"format": i.format, "bucket": i.bucket, "key": i.key, "contentType": i.contentType,
+                           "width": i.width, "height": i.height, "size": i.size, "output": i.output}
+                          for i in job.images],
+               "model": job.model or "unknown", "overlayText": job.overlayText}
+    detail = build_detail(DetailType.IMAGE_GENERATED, job, payload)
+    await publisher.publish(DetailType.IMAGE_GENERATED, detail, source=source_for(DetailType.IMAGE_GENERATED))
+
+
+def _render_and_encode(background: bytes, product: Product, fmt: str, output: str,
+                       options: OverlayOptions) -> tuple[bytes, str, int, int]:
+    with Image.open(io.BytesIO(background)) as img:
+        img.load()
+        variant = render_variant(img, product, format=fmt, options=options)
+    data = encode(variant.image, output)
+    return data, variant.overlay_text, variant.image.width, variant.image.height
+
+
+class RenderHandler:
+    def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
+                 storage: ImageStorage, worker_id: str, lease_seconds: float) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._generator = generator
+        self._storage = storage
+        self._worker_id = worker_id
+        self._lease = lease_seconds
+
+    async def handle(self, message: QueueMessage) -> None:
+        ref = parse_product_scraped(message.json())
+        structlog.contextvars.bind_contextvars(jobId=ref.job_id, attempt=ref.attempt)
+        job = await self._claim(ref)
+        if job is None:
+            return
+
+        async def extend() -> None:
+            await self._store.extend_lease(ref.job_id, owner=self._worker_id, lease_seconds=self._lease)
+
+        message.heartbeat_callbacks.append(extend)
+        started = time.perf_counter()
+        product = Product.from_dict(job.product or {})
+        background, model = await self._background(job, product)
+        generated_ms = round((time.perf_counter() - started) * 1000)
+        options = overlay_options(job.options.overlay)
+        output = job.options.output if job.options.output in OUTPUTS else "jpeg"
+        images: list[ImageRecord] = []
+        overlay_text = ""
+        for fmt in job.options.formats or ["square"]:
+            if fmt not in FORMATS:
+                continue
+            data, overlay_text, width, height = await asyncio.to_thread(
+                _render_and_encode, background, product, fmt, output, options)
+            spec = OUTPUTS[output]
+            key = variant_key(job.jobId, fmt, spec.extension)
+            await self._storage.put(key, data, spec.content_type)
+            images.append(ImageRecord(format=fmt, key=key, bucket=self._storage.bucket, contentType=spec.content_type,
+                                      width=width, height=height, size=len(data), output=output))
+        job = await self._store.advance(
+            ref.job_id, attempt=ref.attempt, to=JobStatus.COMPLETED, owner=self._worker_id,
+            fields={"images": [_record(i) for i in images],
+                    "overlayText": overlay_text, "model": model},
+        )
+        _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
+                  total_ms=round((time.perf_counter() - started) * 1000))
+        await publish_image_generated(self._publisher, job)
+
+    async def _background(self, job: Job, product: Product) -> tuple[bytes, str]:
+        """The model's scene for this attempt, generated at most once (kept in S3)."""
+        key = background_key(job.jobId, job.attempt)
+        cached = await self._storage.get(key)
+        if cached is not None:
+            return cached, job.model or "cached"
+        photo = await self._storage.get(job.sourceImageKey) if job.sourceImageKey else None
+        first = (job.options.formats or ["square"])[0]
+        generated: GeneratedImage = await self._generator.generate(GenerationRequest(
+            product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
+            job_id=job.jobId))
+        await self._storage.put(key, generated.data, "image/png")
+        await self._store.set_fields(job.jobId, {"model": generated.model})
+        return generated.data, generated.model
+
+    async def _claim(self, ref: JobRef) -> Job | None:
+        try:
+            return await self._store.claim(ref.job_id, attempt=ref.attempt, to=JobStatus.RENDERING,
+                                           owner=self._worker_id, lease_seconds=self._lease)
+        except JobTransitionConflictError as conflict:
+            job: Job = conflict.job  # type: ignore[attr-defined]
+        if job.attempt != ref.attempt:
+            _log.info("stale_message", current_attempt=job.attempt)
+            return None
+        if job.status == JobStatus.COMPLETED:
+            await publish_image_generated(self._publisher, job)  # same event id: safe to repeat
+            return None
+        if job.status == JobStatus.RENDERING:
+            remaining = max(1.0, (job.leaseExpiresAt or 0) - time.time())
+            raise TransientError("another worker is rendering this job", retry_after=remaining)
+        if job.status in (JobStatus.PENDING, JobStatus.SCRAPING):
+            raise TransientError(f"job is still {job.status.value}")
+        _log.info("duplicate_message", status=job.status.value)
+        return None
+
+    async def on_failure(self, message: QueueMessage, error: Exception) -> None:
+        ref = parse_product_scraped(message.json())
+        reason = error.reason if isinstance(error, ProductshotError) else str(error)
+        await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage="render",
+                       reason=reason, service="renderer")
+
+
+def overlay_options(overlay: dict[str, object]) -> OverlayOptions:
+    """The API's ``overlay`` object (``{"name": {"hide": true}, "price": {"text": ...}}`` or flat) as options."""
+    kwargs: dict[str, object] = {}
+    for part in ("name", "price", "offer", "brand"):
+        value = overlay.get(part)
+        if isinstance(value, dict):
+            if value.get("hide"):
+                kwargs[f"show_{part}"] = False
+            if isinstance(value.get("text"), str):
+                kwargs[part] = value["text"]
+        elif isinstance(value, str):
+            kwargs[part] = value
+        elif value is False:
+            kwargs[f"show_{part}"] = False
+    return OverlayOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def _record(image: ImageRecord) -> dict[str, object]:
+    return {"format": image.format, "key": image.key, "bucket": image.bucket, "contentType": image.contentType,
+            "width": image.width, "height": image.height, "size": image.size, "output": image.output}

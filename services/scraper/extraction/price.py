@@ -1,0 +1,74 @@
+"""Amounts from price strings: price-parser finds the number, the hints pick the separator.
+
+price-parser alone reads "34.000" as 34000 and "KD 34.000" too; a Kuwaiti dinar has three
+decimals, so there it is 34. The decimal separator is decided from the digits and the
+currency, then handed to price-parser rather than re-parsing the number ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from price_parser import Price
+
+from .currency import THREE_DECIMAL, minor_units
+
+__all__ = ["parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
+
+_GROUPING_CHARS = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
+_MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+
+
+def decimal_separator(amount_text: str, currency: str | None) -> str | None:
+    """Which of "." and "," is the decimal separator in ``amount_text`` (None: neither)."""
+    text = _GROUPING_CHARS.sub("", amount_text)
+    last_dot, last_comma = text.rfind("."), text.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        return "." if last_dot > last_comma else ","
+    sep = "." if last_dot >= 0 else "," if last_comma >= 0 else None
+    if sep is None:
+        return None
+    other = "," if sep == "." else "."
+    if text.count(sep) > 1:
+        return other  # 1.234.567 or 1,23,456: only grouping repeats
+    head, tail = text.rsplit(sep, 1)
+    if len(tail) == 3 and head not in ("", "0") and currency not in THREE_DECIMAL:
+        return other  # $1,299 and 34.000 €: a group of three is thousands
+    return sep
+
+
+def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
+    """The amount in a visible price string such as "1.234,56 €" or "CHF 1'234.50"."""
+    found = Price.fromstring(text)
+    if found.amount_text is None:
+        return None
+    sep = decimal_separator(found.amount_text, currency)
+    if sep is not None:
+        found = Price.fromstring(text, decimal_separator=sep)
+    amount = found.amount
+    return amount if amount is not None and amount >= 0 else None
+
+
+def parse_markup_amount(value: str, currency: str | None) -> Decimal | None:
+    """A price from markup, where schema.org asks for "1234.50" but shops write anything."""
+    if _MACHINE_RE.match(value):
+        amount = Decimal(value.strip())
+        places = minor_units(currency)
+        # "1.299" for euros cannot be 1.299 EUR: the shop wrote a thousands group.
+        if "." in value and amount != amount.quantize(Decimal(1).scaleb(-places)):
+            return parse_amount(value, currency)
+        return amount
+    return parse_amount(value, currency)
+
+
+def format_amount(amount: Decimal, currency: str | None) -> str:
+    """ "1234.50" for EUR, "12800" for JPY, "34.000" for KWD; never drops precision."""
+    places = minor_units(currency)
+    try:
+        quantized = amount.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        return str(amount)
+    if quantized != amount:
+        return format(amount.normalize(), "f")
+    return format(quantized, "f")

@@ -1,0 +1,150 @@
+"""schema.org Product nodes (from JSON-LD, microdata or RDFa) to ProductRecord.
+
+Microdata and RDFa items are first turned into the same dict shape JSON-LD has, so the
+rules for offers, price specifications, variants and availability live in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .record import OfferRecord, ProductRecord
+from .text import clean_text
+
+__all__ = ["PRODUCT_TYPES", "local_types", "is_product", "product_record", "availability_value"]
+
+PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts"})
+_REGULAR_PRICE_TYPES = ("ListPrice", "StrikethroughPrice", "MSRP", "SRP", "RegularPrice")
+_IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "in stock", "available"}
+_OUT_OF_STOCK = {"outofstock", "soldout", "discontinued", "out of stock", "oos", "unavailable"}
+_GTIN_KEYS = ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "isbn")
+
+
+def local_types(node: dict[str, Any]) -> set[str]:
+    """{"Product"} for "Product", "schema:Product", "http://schema.org/Product" or lists of them."""
+    raw = node.get("@type") or node.get("type") or []
+    values = raw if isinstance(raw, list) else [raw]
+    return {re.split(r"[/#:]", str(v))[-1] for v in values if v}
+
+
+def is_product(node: object) -> bool:
+    return isinstance(node, dict) and bool(local_types(node) & PRODUCT_TYPES)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _scalar(value: Any) -> str | None:
+    """The first plain value: strings and numbers as text, {"@value"|"name"} unwrapped."""
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("@value", item.get("name"))
+            if isinstance(item, list):
+                item = item[0] if item else None
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, (int, float)):
+            return repr(item) if isinstance(item, float) else str(item)
+        text = clean_text(item)
+        if text:
+            return text
+    return None
+
+
+def availability_value(value: Any) -> str | None:
+    text = _scalar(value)
+    if not text:
+        return None
+    key = re.split(r"[/#:]", text)[-1].strip().lower().replace("_", "")
+    if key in _IN_STOCK:
+        return "InStock"
+    if key in _OUT_OF_STOCK:
+        return "OutOfStock"
+    return None
+
+
+def _images(value: Any) -> list[str]:
+    urls: list[str] = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("contentUrl") or item.get("url") or item.get("@id")
+            item = _scalar(item)
+        if isinstance(item, str) and item.strip():
+            urls.append(item.strip())
+    return urls
+
+
+def _price_specs(offer: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(price, regular, currency) from priceSpecification entries."""
+    price = regular = currency = None
+    for spec in _as_list(offer.get("priceSpecification")):
+        if not isinstance(spec, dict):
+            continue
+        value = _scalar(spec.get("price"))
+        if value is None:
+            continue
+        kind = _scalar(spec.get("priceType")) or ""
+        if any(t in kind for t in _REGULAR_PRICE_TYPES):
+            regular = regular or value
+        elif "UnitPriceSpecification" in local_types(spec) and spec.get("referenceQuantity"):
+            continue  # price per kg / per litre, not the price of the item
+        else:
+            price = price or value
+        currency = currency or _scalar(spec.get("priceCurrency"))
+    return price, regular, currency
+
+
+def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> list[OfferRecord]:
+    records: list[OfferRecord] = []
+    for offer in _as_list(value):
+        if not isinstance(offer, dict):
+            continue
+        nested = offer.get("offers")
+        if nested and "AggregateOffer" in local_types(offer):
+            inner = _offers(nested, sku=sku, url=url)
+            if inner:
+                records.extend(inner)
+                continue
+        spec_price, spec_regular, spec_currency = _price_specs(offer)
+        price = _scalar(offer.get("price")) or spec_price or _scalar(offer.get("lowPrice"))
+        records.append(
+            OfferRecord(
+                price=price,
+                currency=_scalar(offer.get("priceCurrency")) or spec_currency,
+                regular=spec_regular if spec_regular != price else None,
+                availability=availability_value(offer.get("availability")),
+                url=_scalar(offer.get("url")) or url,
+                sku=_scalar(offer.get("sku")) or sku,
+            )
+        )
+    return records
+
+
+def product_record(node: dict[str, Any], source: str) -> ProductRecord:
+    sku = _scalar(node.get("sku")) or _scalar(node.get("productID")) or _scalar(node.get("mpn"))
+    gtin = next((g for k in _GTIN_KEYS if (g := _scalar(node.get(k)))), None)
+    brand = _scalar(node.get("brand")) or _scalar(node.get("manufacturer"))
+    record = ProductRecord(
+        source=source,
+        name=_scalar(node.get("name")),
+        brand=brand,
+        sku=sku,
+        gtin=re.sub(r"\D", "", gtin) or None if gtin else None,
+        description=_scalar(node.get("description")),
+        images=_images(node.get("image")),
+        offers=_offers(node.get("offers"), sku=_scalar(node.get("sku")), url=_scalar(node.get("url"))),
+        url=_scalar(node.get("url")) or _scalar(node.get("@id")),
+        language=_scalar(node.get("inLanguage")),
+    )
+    # A ProductGroup's own offers are rare: its prices live on the variants.
+    for variant in _as_list(node.get("hasVariant")):
+        if is_product(variant):
+            child = product_record(variant, source)
+            record.offers.extend(child.offers)
+            if not record.images:
+                record.images = child.images
+    return record
