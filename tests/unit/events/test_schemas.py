@@ -1,0 +1,117 @@
+"""The published event schemas are valid, self-consistent and their examples hold."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from services.common.events import SCHEMAS_DIR, DetailType, validate_detail
+
+SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*/v*.json"))
+ENVELOPE = ("schemaVersion", "eventId", "jobId", "attempt", "tenant", "metadata", "traceId", "occurredAt")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def test_every_detail_type_has_a_v1_schema() -> None:
+    """Each DetailType has a folder with v1.json, and no folder names an unknown event."""
+    folders = {p.name for p in SCHEMAS_DIR.iterdir() if p.is_dir()}
+    assert folders == {t.value for t in DetailType}
+    for detail_type in DetailType:
+        assert (SCHEMAS_DIR / detail_type.value / "v1.json").is_file()
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_schema_is_valid_draft07_with_id_title_description_examples(path: Path) -> None:
+    """Every schema file is a valid draft-07 schema carrying $id, title, description and examples."""
+    schema = _load(path)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+    version = int(path.stem.removeprefix("v"))
+    assert schema["$id"] == f"urn:productshot:events:{path.parent.name}:v{version}"
+    assert schema["title"] and schema["description"] and schema["examples"]
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_schema_examples_validate_through_the_publishers_validator(path: Path) -> None:
+    """A schema's own examples pass validate_detail (the check every publish runs), formats included."""
+    version = int(path.stem.removeprefix("v"))
+    for example in _load(path)["examples"]:
+        assert example["schemaVersion"] == version
+        validate_detail(path.parent.name, example)
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_schema_version_property_pins_the_file_version(path: Path) -> None:
+    """schemaVersion in vN.json only accepts N, so a detail can never claim the wrong contract."""
+    version = int(path.stem.removeprefix("v"))
+    assert _load(path)["properties"]["schemaVersion"]["enum"] == [version]
+
+
+def test_common_envelope_fields_are_identical_in_every_schema() -> None:
+    """The fields every event carries are declared the same way in all schemas (no drift)."""
+    schemas = [_load(p) for p in SCHEMA_FILES]
+    first = schemas[0]
+    for schema in schemas:
+        assert set(ENVELOPE) <= set(schema["required"])
+        for name in ENVELOPE:
+            assert schema["properties"][name] == first["properties"][name], name
+
+
+def test_options_definition_is_shared_verbatim() -> None:
+    """JobAccepted and ProductScraped describe the caller's options identically."""
+    accepted = _load(SCHEMAS_DIR / "JobAccepted" / "v1.json")["definitions"]["options"]
+    scraped = _load(SCHEMAS_DIR / "ProductScraped" / "v1.json")["definitions"]["options"]
+    assert accepted == scraped
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_our_objects_forbid_unknown_properties(path: Path) -> None:
+    """Top level and every object whose shape is ours has additionalProperties false (metadata stays free)."""
+    schema = _load(path)
+    assert schema["additionalProperties"] is False
+    for definition in schema.get("definitions", {}).values():
+        assert definition["additionalProperties"] is False
+    assert "additionalProperties" not in schema["properties"]["metadata"]
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_carry_no_presigned_url_or_secret(path: Path) -> None:
+    """No example (and so no documented event) contains a presigned URL or credential material."""
+    leak = re.compile(r"X-Amz-(Signature|Credential|Security-Token)|AWSAccessKeyId|sk-[A-Za-z0-9]{16,}", re.I)
+    for example in _load(path)["examples"]:
+        assert not [s for s in _strings(example) if leak.search(s)]
+
+
+def test_image_key_that_is_a_url_is_rejected() -> None:
+    """An image 'key' holding a (presigned) URL breaks the schema: events carry bucket + key only."""
+    example = _load(SCHEMAS_DIR / "ProductImageGenerated" / "v1.json")["examples"][0]
+    example["images"][0]["key"] = "https://productshot-images.s3.amazonaws.com/jobs/x.jpg?X-Amz-Signature=abc"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_detail("ProductImageGenerated", example)
+
+
+def test_unknown_top_level_property_is_rejected() -> None:
+    """A producer cannot slip an undeclared field (say, a URL or a token) into a detail."""
+    example = _load(SCHEMAS_DIR / "JobFailed" / "v1.json")["examples"][0]
+    example["downloadUrl"] = "https://example.com/x"
+    with pytest.raises(jsonschema.ValidationError, match="downloadUrl"):
+        validate_detail("JobFailed", example)
