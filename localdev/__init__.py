@@ -1,0 +1,1 @@
+"""Helpers for running Productshot on one machine: fakes of outside services."""
