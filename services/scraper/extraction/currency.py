@@ -24,31 +24,88 @@ ISO_CODES = frozenset(
 
 # Longest first so "R$" wins over "$" and "US$" over "$".
 _SYMBOLS: dict[str, str] = {
-    "US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD",
-    "HK$": "HKD", "S$": "SGD", "MX$": "MXN", "NT$": "TWD", "R$": "BRL", "CN¥": "CNY",
-    "JP¥": "JPY", "€": "EUR", "£": "GBP", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
-    "₪": "ILS", "₫": "VND", "฿": "THB", "₴": "UAH", "₱": "PHP", "₦": "NGN", "₸": "KZT",
-    "₼": "AZN", "₾": "GEL", "zł": "PLN", "Kč": "CZK", "руб": "RUB", "円": "JPY", "元": "CNY",
-    "د.ك": "KWD", "د.إ": "AED", "ر.س": "SAR", "ج.م": "EGP", "lei": "RON", "Ft": "HUF",
-    "Fr.": "CHF", "Rs.": "INR", "KD": "KWD",
+    "US$": "USD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "MX$": "MXN",
+    "NT$": "TWD",
+    "R$": "BRL",
+    "CN¥": "CNY",
+    "JP¥": "JPY",
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₫": "VND",
+    "฿": "THB",
+    "₴": "UAH",
+    "₱": "PHP",
+    "₦": "NGN",
+    "₸": "KZT",
+    "₼": "AZN",
+    "₾": "GEL",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "руб": "RUB",
+    "円": "JPY",
+    "元": "CNY",
+    "د.ك": "KWD",
+    "د.إ": "AED",
+    "ر.س": "SAR",
+    "ج.م": "EGP",
+    "lei": "RON",
+    "Ft": "HUF",
+    "Fr.": "CHF",
+    "Rs.": "INR",
+    "KD": "KWD",
 }
 _AMBIGUOUS = {"$": "dollar", "¥": "yen", "￥": "yen", "kr": "krona", "kr.": "krona"}
 
 _DOLLAR_BY_REGION = {
-    "CA": "CAD", "AU": "AUD", "NZ": "NZD", "HK": "HKD", "SG": "SGD", "MX": "MXN", "TW": "TWD",
-    "AR": "ARS", "CL": "CLP", "CO": "COP",
+    "CA": "CAD",
+    "AU": "AUD",
+    "NZ": "NZD",
+    "HK": "HKD",
+    "SG": "SGD",
+    "MX": "MXN",
+    "TW": "TWD",
+    "AR": "ARS",
+    "CL": "CLP",
+    "CO": "COP",
 }
 _KRONA_BY_REGION = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"}
 _KRONA_BY_LANGUAGE = {"sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "is": "ISK"}
 _REGION_BY_TLD = {
-    "ca": "CA", "au": "AU", "nz": "NZ", "hk": "HK", "sg": "SG", "mx": "MX", "tw": "TW", "ar": "AR",
-    "cl": "CL", "co": "CO", "se": "SE", "no": "NO", "dk": "DK", "is": "IS", "cn": "CN", "jp": "JP",
-    "uk": "GB", "us": "US",
+    "ca": "CA",
+    "au": "AU",
+    "nz": "NZ",
+    "hk": "HK",
+    "sg": "SG",
+    "mx": "MX",
+    "tw": "TW",
+    "ar": "AR",
+    "cl": "CL",
+    "co": "CO",
+    "se": "SE",
+    "no": "NO",
+    "dk": "DK",
+    "is": "IS",
+    "cn": "CN",
+    "jp": "JP",
+    "uk": "GB",
+    "us": "US",
 }
 
 _TOKEN_RE = re.compile(
-    "|".join(re.escape(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True))
-    + r"|\b[A-Z]{3}\b"
+    "|".join(re.escape(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True)) + r"|\b[A-Z]{3}\b"
 )
 
 

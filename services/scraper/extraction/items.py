@@ -15,10 +15,21 @@ from .schema import PRODUCT_TYPES
 
 __all__ = ["MICRODATA", "RDFA", "ItemReader"]
 
-_URL_ATTR = {"a": "href", "link": "href", "area": "href", "img": "src", "source": "src", "video": "src",
-             "audio": "src", "iframe": "src", "embed": "src", "object": "data"}
-_NESTED_SKIP = frozenset({"review", "reviews", "aggregateRating", "isRelatedTo", "isSimilarTo",
-                          "itemListElement"})
+_URL_ATTR = {
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "img": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "iframe": "src",
+    "embed": "src",
+    "object": "data",
+}
+_NESTED_SKIP = frozenset(
+    {"review", "reviews", "aggregateRating", "isRelatedTo", "isSimilarTo", "itemListElement"}
+)
 
 
 class ItemReader:
@@ -78,16 +89,17 @@ class ItemReader:
         for el in self._scopes(root):
             if not (self._types(el) & PRODUCT_TYPES):
                 continue
-            if self._props(el) and self._inside_item(el):
+            if set(self._props(el)) & _NESTED_SKIP or self._inside_product(el):
                 continue
             found.append(self.read(el))
         return found
 
-    def _inside_item(self, el: etree._Element) -> bool:
+    def _inside_product(self, el: etree._Element) -> bool:
+        """True for a product nested in another product (an accessory, a related item)."""
         parent = el.getparent()
         while parent is not None:
             if parent.get(self.scope_attr) is not None:
-                return True
+                return bool(self._types(parent) & PRODUCT_TYPES)
             parent = parent.getparent()
         return False
 

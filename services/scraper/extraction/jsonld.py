@@ -26,9 +26,21 @@ _SCRIPTS = etree.XPath(
 )
 _WRAPPERS_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 # Containers whose products are other products: lists, related items, reviews.
-_SKIP_KEYS = frozenset({"itemListElement", "isRelatedTo", "isSimilarTo", "isAccessoryOrSparePartFor",
-                        "isConsumableFor", "review", "reviews", "aggregateRating", "hasVariant",
-                        "isVariantOf", "model"})
+_SKIP_KEYS = frozenset(
+    {
+        "itemListElement",
+        "isRelatedTo",
+        "isSimilarTo",
+        "isAccessoryOrSparePartFor",
+        "isConsumableFor",
+        "review",
+        "reviews",
+        "aggregateRating",
+        "hasVariant",
+        "isVariantOf",
+        "model",
+    }
+)
 _MAX_DEPTH = 8
 
 

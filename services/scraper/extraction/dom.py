@@ -1,0 +1,135 @@
+"""The visible page: where the product is (its title and buy button) and what to ignore.
+
+Shop pages repeat prices everywhere: related-product carousels, "recently viewed",
+mini carts, shipping banners. Everything the DOM sources read is limited to the product
+container (the smallest element holding both the title and the buy button) and skips
+regions whose tags or class names say they are about other things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+__all__ = ["Layout", "find_layout", "attr_text", "is_excluded", "element_text"]
+
+_H1 = etree.XPath("//h1")
+_BUTTONS = etree.XPath(
+    "//button | //input[@type='submit' or @type='button'] | //a[@role='button' or contains(@class, 'btn')"
+    " or contains(@class, 'button') or contains(@class, 'cart')] | //form[contains(@action, 'cart')]//*[@type='submit']"
+)
+_BUY_RE = re.compile(
+    r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
+    r"|warenkorb|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
+    r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить|カートに入れる|カートに追加|今すぐ購入"
+    r"|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें|अभी खरीदें|sold[\s_-]?out|ausverkauft",
+    re.I,
+)
+_EXCLUDED_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template", "svg"})
+_EXCLUDED_RE = re.compile(
+    r"(?:^|[-_\s])(related|recommend\w*|similar|carousel|slider|swiper|upsells?|up-sell|cross-?sells?"
+    r"|also|recent\w*|reviews?|ratings?|shipping|delivery|banner|newsletter|site-header|site-footer|navbar"
+    r"|menu|breadcrumbs?|mini-?cart|cart-drawer|bundles?|accessor\w*|suggest\w*|popular|bestsellers?"
+    r"|trending|viewed|sidebar|widget|installments?|klarna|afterpay|financ\w*|monthly|upsell|teaser"
+    r"|product-?(grid|list|tile|card)s?|complementary|more-from|you-may-like)(?:$|[-_\s])",
+    re.I,
+)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def attr_text(el: etree._Element) -> str:
+    """Class, id and itemprop of an element: what its author named it."""
+    return " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
+
+
+def element_text(el: etree._Element) -> str:
+    return _SPACE_RE.sub(" ", el.text_content()).strip()
+
+
+def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
+    """True when el sits in navigation, a carousel, reviews, a banner and the like."""
+    node: etree._Element | None = el
+    while node is not None and node is not stop:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _EXCLUDED_TAGS:
+            return True
+        if tag == "header" and node.find(".//h1") is None:
+            return True
+        names = attr_text(node)
+        if names and _EXCLUDED_RE.search(names):
+            return True
+        node = node.getparent()
+    return False
+
+
+@dataclass(slots=True)
+class Layout:
+    """Anchors of the product on the page; any of them may be missing."""
+
+    title: lxml.html.HtmlElement | None
+    buy_button: etree._Element | None
+    container: etree._Element | None
+    order: dict[etree._Element, int]
+
+    def position(self, el: etree._Element) -> int:
+        return self.order.get(el, 0)
+
+    def contains(self, el: etree._Element) -> bool:
+        if self.container is None:
+            return False
+        node: etree._Element | None = el
+        while node is not None:
+            if node is self.container:
+                return True
+            node = node.getparent()
+        return False
+
+
+def _ancestors(el: etree._Element) -> list[etree._Element]:
+    chain = []
+    node: etree._Element | None = el
+    while node is not None:
+        chain.append(node)
+        node = node.getparent()
+    return chain
+
+
+def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | None:
+    seen = set(_ancestors(a))
+    return next((n for n in _ancestors(b) if n in seen), None)
+
+
+def _buy_button(root: etree._Element) -> etree._Element | None:
+    for el in _BUTTONS(root):
+        label = " ".join(
+            (
+                element_text(el),
+                el.get("value") or "",
+                el.get("name") or "",
+                attr_text(el),
+                el.get("aria-label") or "",
+                el.get("data-action") or "",
+            )
+        )
+        if _BUY_RE.search(label) and not is_excluded(el):
+            return el
+    return None
+
+
+def find_layout(root: etree._Element) -> Layout:
+    title = next((h for h in _H1(root) if not is_excluded(h) and element_text(h)), None)
+    button = _buy_button(root)
+    container = None
+    if title is not None and button is not None:
+        container = _common_ancestor(title, button)
+    if container is None or container.tag in ("html", "body"):
+        anchor = button if button is not None else title
+        if anchor is not None:
+            chain = _ancestors(anchor)
+            # A few levels up from the anchor holds the buy box in common templates.
+            container = chain[min(4, len(chain) - 3)] if len(chain) > 3 else None
+    order = {el: i for i, el in enumerate(root.iter())} if container is not None else {}
+    return Layout(title=title, buy_button=button, container=container, order=order)

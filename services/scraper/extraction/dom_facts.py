@@ -1,0 +1,151 @@
+"""Other facts a person reads in the product container: promotion badge, stock, gallery."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .document import Document
+from .dom import Layout, attr_text, element_text, is_excluded
+
+__all__ = ["offer_text", "visible_availability", "gallery_images", "labelled_sku"]
+
+_BADGES = etree.XPath(".//*[@class or @id]")
+_BADGE_ATTR_RE = re.compile(
+    r"discount|saving|save|badge|promo|offer|deal|percent|reduction|rabatt|sconto|descuento|remise"
+    r"|sticker|ribbon",
+    re.I,
+)
+_BADGE_TEXT_RE = re.compile(
+    r"%|\b(save|spare|sparen|économisez|ahorra|ahorras|risparmi|risparmia|economize|oszczędzasz|spara|off)\b"
+    r"|sie sparen|скидка|экономия|выгода|割引|お得|节省|立省|省|وفر|خصم|बचत|छूट",
+    re.I,
+)
+_TAX_RE = re.compile(r"mwst|\bvat\b|tax|\biva\b|\btva\b|\bust\.|ндс|税|ضريبة|\bgst\b|moms", re.I)
+_STOCK_ATTR_RE = re.compile(r"stock|availab|inventory|lager|dispon|status", re.I)
+_OUT_RE = re.compile(
+    r"out of stock|sold out|currently unavailable|no longer available|nicht (mehr )?(auf lager|verfügbar|lieferbar)"
+    r"|ausverkauft|épuisé|rupture de stock|indisponible|agotado|sin stock|no disponible|esaurito"
+    r"|non disponibile|esgotado|indisponível|brak w magazynie|niedostępny|wyprzedany|slutsåld|tillfälligt slut"
+    r"|ej i lager|нет в наличии|распродано|в наличии нет|在庫切れ|売り切れ|品切れ|缺货|售罄|无货|غير متوفر|نفدت"
+    r"|स्टॉक में नहीं|स्टॉक समाप्त",
+    re.I,
+)
+_IN_RE = re.compile(
+    r"in stock|available|auf lager|sofort lieferbar|lieferbar|verfügbar|en stock|disponible|en existencia"
+    r"|disponibile|em estoque|disponível|w magazynie|dostępny|i lager|в наличии|在庫あり|有货|现货|متوفر"
+    r"|स्टॉक में",
+    re.I,
+)
+_SKU_RE = re.compile(
+    r"(?:\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?|\bRef\.?"
+    r"|Código|Codice(?: articolo)?|Артикул|品番|商品番号|型番|货号|Nr\s?kat\.?|Kod produktu|Artikelnr\.?)"
+    r"\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{2,40})",
+    re.I,
+)
+_IMAGES = etree.XPath(".//img")
+_IMAGE_BAD_RE = re.compile(
+    r"thumb|icon|logo|badge|rating|star|payment|flag|sprite|avatar|placeholder|loader|swatch", re.I
+)
+_IMAGE_GOOD_RE = re.compile(r"main|primary|product|gallery|zoom|hero|featured|photo|media|image", re.I)
+_SRC_ATTRS = (
+    "data-zoom-image",
+    "data-large_image",
+    "data-large",
+    "data-zoom",
+    "data-src",
+    "data-original",
+    "src",
+)
+
+
+def offer_text(layout: Layout) -> str | None:
+    """The shop's own promotion badge next to the price ("-20%", "Save £15")."""
+    if layout.container is None:
+        return None
+    for el in _BADGES(layout.container):
+        if not _BADGE_ATTR_RE.search(attr_text(el)):
+            continue
+        text = element_text(el)
+        if (
+            1 < len(text) <= 40
+            and _BADGE_TEXT_RE.search(text)
+            and not _TAX_RE.search(text)
+            and not is_excluded(el)
+        ):
+            if any(ch.isdigit() for ch in text):
+                return text
+    return None
+
+
+def visible_availability(layout: Layout) -> str | None:
+    if layout.container is None:
+        return None
+    button = layout.buy_button
+    if button is not None:
+        label = element_text(button) + " " + (button.get("value") or "")
+        if _OUT_RE.search(label):
+            return "OutOfStock"
+    for el in _BADGES(layout.container):
+        if _STOCK_ATTR_RE.search(attr_text(el)) and not is_excluded(el):
+            text = element_text(el)
+            if len(text) > 80:
+                continue
+            if _OUT_RE.search(text):
+                return "OutOfStock"
+            if _IN_RE.search(text):
+                return "InStock"
+    if button is not None and button.get("disabled") is None:
+        return "InStock"  # an active buy button is the shop saying it sells the item now
+    return None
+
+
+def labelled_sku(layout: Layout) -> str | None:
+    if layout.container is None:
+        return None
+    for el in _BADGES(layout.container):
+        if re.search(r"sku|ref|article|artikel|item-?(no|number)|product-?code", attr_text(el), re.I):
+            match = _SKU_RE.search(element_text(el)[:120])
+            if match:
+                return match.group(1)
+    return None
+
+
+def _best_src(img: etree._Element) -> str | None:
+    srcset = img.get("data-srcset") or img.get("srcset")
+    if srcset:
+        best, width = None, -1.0
+        for part in srcset.split(","):
+            bits = part.strip().split()
+            if not bits:
+                continue
+            size = bits[1] if len(bits) > 1 else "1x"
+            try:
+                value = float(size[:-1])
+            except ValueError:
+                value = 0.0
+            if value > width:
+                best, width = bits[0], value
+        if best:
+            return best
+    return next(
+        (img.get(a) for a in _SRC_ATTRS if img.get(a) and not img.get(a, "").startswith("data:")), None
+    )
+
+
+def gallery_images(layout: Layout, doc: Document) -> list[str]:
+    """Product photos in the container, the ones named like a main image first."""
+    if layout.container is None:
+        return []
+    good: list[str] = []
+    other: list[str] = []
+    for img in _IMAGES(layout.container):
+        names = " ".join((attr_text(img), attr_text(img.getparent()) if img.getparent() is not None else ""))
+        if _IMAGE_BAD_RE.search(names) or img.get("width") in ("1", "0") or is_excluded(img):
+            continue
+        url = doc.absolute(_best_src(img))
+        if not url or url.lower().split("?")[0].endswith((".svg", ".gif")):
+            continue
+        (good if _IMAGE_GOOD_RE.search(names) else other).append(url)
+    return good + other

@@ -1,0 +1,186 @@
+"""Prices a person sees in the product container: the current price and the struck one.
+
+Each money string in the container is a candidate; candidates inside carousels,
+shipping banners, instalment offers, unit prices or "from" phrasing are dropped.
+The current price is the candidate nearest to the buy box that is not struck through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lxml import etree
+
+from .currency import LocaleHints, currency_from_text
+from .dom import Layout, attr_text, element_text, is_excluded
+from .price import parse_amount
+
+__all__ = ["VisiblePrices", "read_visible_prices"]
+
+_SYMBOL_TESTS = " or ".join(
+    f"contains(., '{s}')"
+    for s in (
+        "€",
+        "$",
+        "£",
+        "¥",
+        "￥",
+        "₹",
+        "₽",
+        "₩",
+        "₺",
+        "₪",
+        "zł",
+        "kr",
+        "CHF",
+        "руб",
+        "円",
+        "元",
+        "KD",
+        "د.ك",
+        "د.إ",
+        "ر.س",
+        "Kč",
+        "Ft",
+        "R$",
+        "EUR",
+        "USD",
+        "PLN",
+    )
+)
+_CANDIDATES = etree.XPath(
+    "//*[contains(translate(@class, 'PRICE', 'price'), 'price') or contains(translate(@id, 'PRICE', 'price'),"
+    " 'price') or contains(@itemprop, 'price') or self::del or self::s or self::strike or self::ins]"
+    f" | //text()[{_SYMBOL_TESTS}]/.."
+)
+_MAX_TEXT = 48
+_NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
+_REGULAR_ATTR_RE = re.compile(
+    r"old|was|regular|list|original|compare|strike|crossed|before|rrp|uvp|msrp|retail|previous|initial|reference",
+    re.I,
+)
+_SALE_ATTR_RE = re.compile(
+    r"sale|special|current|final|now|actual|promo|offer|deal|reduced|our-price|selling", re.I
+)
+_REGULAR_TEXT_RE = re.compile(
+    r"\b(was|rrp|uvp|statt|msrp|list price|originally|au lieu de|avant|antes|invece di|prima|было|tidigare"
+    r"|ord\.? ?pris|przed)\b|通常価格|参考価格|定价|原价|السعر الأصلي",
+    re.I,
+)
+_NOT_A_PRICE_RE = re.compile(
+    r"\b(from|ab|dès|à partir de|desde|a partir de|da|od|från|starting at|starts at)\s*[:]?\s*\D{0,4}\d"
+    r"|\bот\s*\d|から|起"
+    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b|\d\s*x\s*\d"
+    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit|item)\b"
+    r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
+    r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class VisiblePrice:
+    amount: Decimal
+    currency: str | None
+    regular: bool
+    sale: bool
+    in_container: bool
+    position: int
+    element: etree._Element
+
+
+@dataclass(slots=True)
+class VisiblePrices:
+    current: VisiblePrice | None = None
+    regular: VisiblePrice | None = None
+    #: Every amount shown in the product container, to cross-check markup against.
+    amounts: set[Decimal] = field(default_factory=set)
+    regular_amounts: set[Decimal] = field(default_factory=set)
+
+
+def _is_struck(el: etree._Element) -> bool:
+    node: etree._Element | None = el
+    for _ in range(3):
+        if node is None:
+            break
+        if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(attr_text(node)):
+            return True
+        style = node.get("style") or ""
+        if "line-through" in style:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _short_text(el: etree._Element | None, limit: int = 30) -> str:
+    if el is None or not isinstance(el.tag, str):
+        return ""
+    text = element_text(el)
+    return text if len(text) <= limit else ""
+
+
+def _context(el: etree._Element, text: str) -> str:
+    """The candidate with the label before it and the unit after it ("from", "/ kg")."""
+    prev = el.getprevious()
+    if prev is not None:
+        before = _short_text(prev) + " " + (prev.tail or "")
+    else:
+        parent = el.getparent()
+        before = (parent.text or "") if parent is not None else ""
+        if not before.strip() and parent is not None:
+            before = _short_text(parent.getprevious())
+    after = el.tail or ""
+    unit = _short_text(el.getnext(), 20)
+    if unit.startswith(("/", "per ", "pro ", "je ", "par ", "за ")):
+        after += " " + unit
+    return f"{before[-40:]} {text} {after[:40]}"
+
+
+def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str | None) -> VisiblePrices:
+    result = VisiblePrices()
+    if layout.container is None:
+        return result
+    found: list[VisiblePrice] = []
+    seen: set[etree._Element] = set()
+    for el in _CANDIDATES(layout.container.getroottree().getroot()):
+        if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
+            continue
+        seen.add(el)
+        text = element_text(el)
+        if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
+            continue
+        if not layout.contains(el) or is_excluded(el, stop=None):
+            continue
+        if len(_NUMBER_RE.findall(text)) > 1:
+            continue  # a box holding several prices: its children are the candidates
+        context = _context(el, text)
+        if _NOT_A_PRICE_RE.search(context):
+            continue
+        currency = currency_from_text(text, hints)
+        if currency is None and "price" not in attr_text(el).lower():
+            continue
+        amount = parse_amount(text, currency or currency_hint)
+        if amount is None or amount == 0:
+            continue
+        regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(context))
+        sale = bool(_SALE_ATTR_RE.search(attr_text(el))) or el.tag == "ins"
+        found.append(VisiblePrice(amount, currency, regular, sale, True, layout.position(el), el))
+    if not found:
+        return result
+    result.amounts = {p.amount for p in found}
+    result.regular_amounts = {p.amount for p in found if p.regular}
+    anchor = layout.buy_button if layout.buy_button is not None else layout.title
+    anchor_pos = layout.position(anchor) if anchor is not None else 0
+    current = [p for p in found if not p.regular]
+    if current:
+        # Nearest to the buy box wins; a "sale"-named element breaks ties.
+        result.current = min(current, key=lambda p: (abs(p.position - anchor_pos), not p.sale))
+        if result.current.currency is None:
+            result.current.currency = next((p.currency for p in found if p.currency), None)
+        struck = [p for p in found if p.regular and p.amount > result.current.amount]
+        if struck:
+            here = result.current.position
+            result.regular = min(struck, key=lambda p: abs(p.position - here))
+    return result

@@ -1,0 +1,102 @@
+"""Choosing the product's price: markup and the visible page cross-checked.
+
+Rules, in order:
+1. Markup and the visible price agree: take it.
+2. The markup price is shown struck through (a stale list price): the visible
+   current price wins and the markup price becomes the regular price.
+3. The markup price is nowhere in the product container but the container shows a
+   price: what the person sees wins.
+4. Otherwise markup wins, or the visible price when there is no markup at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .currency import normalize_currency
+from .dom_price import VisiblePrices
+from .price import parse_markup_amount
+from .record import OfferRecord, ProductRecord
+
+__all__ = ["PriceDecision", "decide_price", "discount_text"]
+
+
+@dataclass(slots=True)
+class PriceDecision:
+    amount: Decimal | None = None
+    currency: str | None = None
+    regular: Decimal | None = None
+    availability: str | None = None
+    source: str | None = None
+
+
+def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
+    offer.currency = normalize_currency(offer.currency) or fallback_currency
+    if offer.price:
+        offer.amount = parse_markup_amount(offer.price, offer.currency)
+    if offer.regular:
+        offer.regular_amount = parse_markup_amount(offer.regular, offer.currency)
+
+
+def _pick_offer(record: ProductRecord, visible: VisiblePrices, page_url: str) -> OfferRecord | None:
+    priced = [o for o in record.offers if o.amount is not None and o.amount > 0]
+    if not priced:
+        return None
+    shown = visible.current.amount if visible.current else None
+    for rule in (
+        lambda o: shown is not None and o.amount == shown,
+        lambda o: bool(o.url) and page_url.rstrip("/").endswith(str(o.url).rstrip("/")),
+        lambda o: bool(o.sku) and str(o.sku) in page_url,
+        lambda o: o.amount in visible.amounts,
+    ):
+        match = next((o for o in priced if rule(o)), None)
+        if match is not None:
+            return match
+    return priced[0]
+
+
+def decide_price(
+    records: list[ProductRecord], visible: VisiblePrices, page_url: str, page_currency: str | None
+) -> PriceDecision:
+    markup: OfferRecord | None = None
+    markup_source = None
+    for record in records:
+        for offer in record.offers:
+            _resolve_amounts(offer, page_currency)
+        chosen = _pick_offer(record, visible, page_url)
+        if chosen is not None and markup is None:
+            markup, markup_source = chosen, record.source
+        elif chosen is not None and markup is not None and visible.current is not None:
+            # Two markup sources disagree: the one matching the page wins.
+            if markup.amount != visible.current.amount and chosen.amount == visible.current.amount:
+                markup, markup_source = chosen, record.source
+    shown = visible.current
+    if markup is None or markup.amount is None:
+        if shown is None:
+            return PriceDecision()
+        regular = visible.regular.amount if visible.regular else None
+        return PriceDecision(shown.amount, shown.currency or page_currency, regular, None, "dom")
+    decision = PriceDecision(
+        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source
+    )
+    if shown is not None and shown.amount != markup.amount:
+        stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
+        unseen = markup.amount not in visible.amounts
+        if stale or unseen:
+            decision.regular = markup.amount if stale else None
+            decision.amount = shown.amount
+            decision.currency = shown.currency or markup.currency
+            decision.source = "dom"
+    if decision.regular is None and visible.regular is not None and decision.amount is not None:
+        if decision.amount in visible.amounts or decision.source == "dom":
+            decision.regular = visible.regular.amount
+    if decision.regular is not None and decision.amount is not None and decision.regular <= decision.amount:
+        decision.regular = None
+    return decision
+
+
+def discount_text(price: Decimal, regular: Decimal) -> str | None:
+    """ "-20%" from the two prices, the way shops print it."""
+    percent = ((regular - price) / regular * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"-{percent}%" if percent >= 1 else None
