@@ -112,7 +112,8 @@ class AddressPolicy:
         url = url if isinstance(url, URL) else self._parse(url)
         if url.scheme not in ("http", "https"):
             raise UnsupportedUrlError(
-                f"Only http:// and https:// product URLs can be fetched, not {url.scheme or 'this'}:// ones"
+                "Only web addresses starting with http:// or https:// can be fetched"
+                + (f" (this one starts with {url.scheme}:)" if url.scheme else "")
             )
         if url.raw_user is not None or url.raw_password is not None:
             # A stranger's credentials have no business in our requests, and "user@host"
@@ -144,15 +145,22 @@ class AddressPolicy:
         try:
             return URL(text)
         except (ValueError, TypeError) as exc:
-            raise UnsupportedUrlError(f"{text[:200]!r} is not a valid web address: check the product URL") from exc
+            raise UnsupportedUrlError(
+                f"{text[:200]!r} is not a valid web address: check the product URL"
+            ) from exc
 
     def _check_name(self, name: str) -> None:
         if name == "localhost" or name.endswith(_INTERNAL_SUFFIXES) or "." not in name:
             # A single-label name ("metadata", "intranet") only resolves through our own
             # search domains: it can only ever mean an internal host.
-            raise _blocked(name)
+            raise BlockedAddressError(
+                f"The name {name} only exists inside private networks and is not allowed: "
+                "use the shop's public product URL"
+            )
 
     def _check_port(self, port: int) -> None:
         if port not in self._allowed_ports:
             allowed = ", ".join(str(p) for p in sorted(self._allowed_ports))
-            raise BlockedPortError(f"Port {port} is not allowed for product pages: only ports {allowed} are used")
+            raise BlockedPortError(
+                f"Port {port} is not allowed for product pages: only ports {allowed} are used"
+            )

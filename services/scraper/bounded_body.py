@@ -12,12 +12,19 @@ from collections.abc import AsyncIterator
 
 from services.scraper.fetch_errors import TooLargeError, UndecodableContentError
 
-__all__ = ["ACCEPT_ENCODING", "read_bounded"]
+__all__ = ["ACCEPT_ENCODING", "describe_size", "read_bounded"]
 
 # Only what we can inflate with a bounded output; brotli and zstd are not offered.
 ACCEPT_ENCODING = "gzip, deflate"
 
 _CHUNK = 64 * 1024
+
+
+def describe_size(size: int) -> str:
+    """Bytes as a shop owner reads them: "10 MB", "512 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size / 1024:.3g} KB"
 
 
 class _Inflater:
@@ -58,7 +65,9 @@ def _decoders(content_encoding: str) -> list[str]:
     codings = ["gzip" if c == "x-gzip" else c for c in codings if c != "identity"]
     for coding in codings:
         if coding not in ("gzip", "deflate"):
-            raise UndecodableContentError(f"The server sent the page compressed as {coding!r}, which we do not read")
+            raise UndecodableContentError(
+                f"The server sent the page compressed as {coding!r}, which we do not read"
+            )
     if len(codings) > 1:
         # Stacked compression has no honest use and multiplies the bomb ratio.
         raise UndecodableContentError("The server compressed the page more than once, which we do not read")
@@ -73,9 +82,7 @@ async def read_bounded(
     inflater = _Inflater(codings[0]) if codings else None
     wire = 0
     body = bytearray()
-    too_large = TooLargeError(
-        f"The {what} is larger than the {limit // (1024 * 1024) or 1} MB we accept, so it was not read to the end"
-    )
+    too_large = TooLargeError(f"The {what} is larger than the {describe_size(limit)} we accept")
     async for chunk in chunks:
         wire += len(chunk)
         if wire > limit:

@@ -91,13 +91,14 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
 
     CPU-bound for big pages: call it off the event loop.
     """
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(codec, errors="replace"), codec
-    codec = _codec(header_charset) or _from_meta(body[:_META_WINDOW])
-    if codec is None:
-        try:
-            return body.decode("utf-8"), "utf-8"  # strict: succeeds only if it really is UTF-8
-        except UnicodeDecodeError:
-            codec = _detect(body) or "cp1252"
-    return body.decode(codec, errors="replace"), codec
+            return body[len(bom) :].decode(bom_codec, errors="replace"), bom_codec
+    declared = _codec(header_charset) or _from_meta(body[:_META_WINDOW])
+    if declared is not None:
+        return body.decode(declared, errors="replace"), declared
+    try:
+        return body.decode("utf-8"), "utf-8"  # strict: succeeds only if it really is UTF-8
+    except UnicodeDecodeError:
+        guessed = _detect(body) or "cp1252"  # the web's default for undeclared pages
+    return body.decode(guessed, errors="replace"), guessed
