@@ -62,6 +62,10 @@ def parse_document(html: bytes | str, base_url: str) -> Document:
         root = lxml.html.document_fromstring(text or "<html></html>")
     except (etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html></html>")
+    if not base_url.startswith(("http://", "https://")):
+        # A saved page read without its URL: its canonical link is the best stand-in.
+        own = root.xpath("string((//link[@rel='canonical']/@href | //meta[@property='og:url']/@content)[1])")
+        base_url = own.strip() if own.strip().startswith(("http://", "https://")) else base_url
     base_href = root.xpath("string(//head/base/@href)")
     base = urljoin(base_url, base_href.strip()) if base_href and base_url else base_url or base_href
     return Document(root=root, base_url=base)
