@@ -68,7 +68,9 @@ def compose_on_scene(photo: Image.Image, width: int, height: int, palette: int, 
     """The photo standing on a generated backdrop with a soft shadow, base64'd."""
     canvas = _scene(width, height, palette).copy()
     product = photo.convert("RGBA")
-    product.thumbnail((int(width * 0.6), int(height * 0.6)))
+    # Scaled up or down to about 60% of the frame, as a model would stage it.
+    scale = min(width * 0.6 / product.width, height * 0.6 / product.height)
+    product = product.resize((max(1, round(product.width * scale)), max(1, round(product.height * scale))))
     pw, ph = product.size
     left = (width - pw) // 2
     base_y = int(height * (_FLOOR_AT + 0.14))

@@ -53,14 +53,14 @@ async def build_generator(settings: GenerationSettings, ssm_client: Any | None =
         # Imported lazily: the offline generator pulls in its own imaging helpers.
         from services.renderer.generation.offline import OfflineGenerator
 
-        log.info("no OpenAI key configured, using the offline generator")
+        log.info("generator_offline_no_key")
         return OfflineGenerator()
 
     from services.renderer.generation.openai_generator import OpenAIGenerator
 
     source = "ssm" if settings.openai_api_key is None else "settings"
     log.info(
-        "using OpenAI image generation",
+        "generator_openai",
         model=settings.model,
         mode=settings.mode,
         key_source=source,

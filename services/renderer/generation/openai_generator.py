@@ -167,7 +167,7 @@ class OpenAIGenerator:
         if request.photo and self.can_edit:
             photo = await asyncio.to_thread(prepare_photo, request.photo)
             if photo is None:
-                self._log.warning("product photo is not a usable image, generating from the prompt")
+                self._log.warning("openai_photo_unusable_prompt_only")
         prompt = build_prompt(request.product, preset, edit=photo is not None)
         size = nearest_size(self._settings.model, request.size)
         images = self._client.images
@@ -195,10 +195,10 @@ class OpenAIGenerator:
             response = await self._retrying(self._attempt, call)
         except Exception as exc:
             error = self._translate(exc)
-            log.warning("image generation failed", error=type(error).__name__, reason=error.reason)
+            log.warning("openai_generation_failed", error=type(error).__name__, reason=error.reason)
             raise error from exc
         image = self._to_image(response, prompt)
-        log.info("image generated", style=preset.name, elapsed_ms=round((time.monotonic() - started) * 1000))
+        log.info("openai_image_generated", style=preset.name, elapsed_ms=round((time.monotonic() - started) * 1000))
         return image
 
     async def aclose(self) -> None:
@@ -227,7 +227,7 @@ class OpenAIGenerator:
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         self._log.warning(
-            "image model call failed, retrying",
+            "openai_call_retrying",
             attempt=state.attempt_number,
             status=getattr(exc, "status_code", None),
             error=type(exc).__name__,
