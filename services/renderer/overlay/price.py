@@ -13,10 +13,30 @@ __all__ = ["format_price", "offer_label", "parse_amount", "resolve_locale"]
 # A bare language ("de") formats CHF the German way ("1.234,50 CHF"), but shoppers paying
 # in CHF expect the Swiss style ("CHF 1'234.50"): the currency tells us the market.
 _CURRENCY_TERRITORY = {
-    "CHF": "CH", "INR": "IN", "GBP": "GB", "CAD": "CA", "AUD": "AU", "NZD": "NZ",
-    "JPY": "JP", "MXN": "MX", "BRL": "BR", "USD": "US", "CNY": "CN", "KRW": "KR",
-    "SEK": "SE", "NOK": "NO", "DKK": "DK", "PLN": "PL", "CZK": "CZ", "ILS": "IL",
-    "AED": "AE", "SAR": "SA", "RUB": "RU", "TRY": "TR", "ZAR": "ZA", "SGD": "SG",
+    "CHF": "CH",
+    "INR": "IN",
+    "GBP": "GB",
+    "CAD": "CA",
+    "AUD": "AU",
+    "NZD": "NZ",
+    "JPY": "JP",
+    "MXN": "MX",
+    "BRL": "BR",
+    "USD": "US",
+    "CNY": "CN",
+    "KRW": "KR",
+    "SEK": "SE",
+    "NOK": "NO",
+    "DKK": "DK",
+    "PLN": "PL",
+    "CZK": "CZ",
+    "ILS": "IL",
+    "AED": "AE",
+    "SAR": "SA",
+    "RUB": "RU",
+    "TRY": "TR",
+    "ZAR": "ZA",
+    "SGD": "SG",
 }
 _DEFAULT_LOCALE = Locale("en", "US")
 
@@ -62,7 +82,7 @@ def _clean(text: str) -> str:
 
 
 def format_price(price: str | None, currency: str | None, language: str | None) -> str | None:
-    """"1.234,56 €", "$1,299.00", "¥12,800": the price as the locale writes it.
+    """ "1.234,56 €", "$1,299.00", "¥12,800": the price as the locale writes it.
 
     Unknown currency codes still print ("1,234.50 XYZ"); an unparsable price is shown as
     the shop wrote it, since a wrong number is worse than an unformatted one.
@@ -72,8 +92,9 @@ def format_price(price: str | None, currency: str | None, language: str | None) 
         return price.strip() if price and price.strip() else None
     locale = resolve_locale(language, currency)
     if not currency:
-        return _clean(locale.number_symbols.get("latn", {}).get("decimal", ".").join(
-            f"{amount:.2f}".split(".")))
+        return _clean(
+            locale.number_symbols.get("latn", {}).get("decimal", ".").join(f"{amount:.2f}".split("."))
+        )
     try:
         return _clean(format_currency(amount, currency.upper(), locale=locale))
     except (UnknownCurrencyError, ValueError):

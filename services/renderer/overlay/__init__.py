@@ -1,0 +1,8 @@
+"""The text overlay: product facts laid over a scene, legible and on-brand, per format."""
+
+from __future__ import annotations
+
+from services.renderer.overlay.options import OverlayOptions
+from services.renderer.overlay.render import PlacedText, RenderedVariant, render_variant
+
+__all__ = ["OverlayOptions", "PlacedText", "RenderedVariant", "render_variant"]

@@ -1,0 +1,191 @@
+"""One variant: the scene re-composed for the format, scrim, text and badge on top.
+
+Everything here is synchronous CPU work; callers on an event loop run it in a thread.
+Text is rasterised into small masks the size of each block and composited with masked
+pastes, so no full-frame RGBA layer or colour conversion is ever made.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageDraw
+
+from services.common.product import Product
+from services.renderer.formats import FORMATS, to_srgb
+from services.renderer.overlay.badge import render_badge
+from services.renderer.overlay.contrast import (
+    AA_NORMAL,
+    Ink,
+    luminance_range,
+    plan_ink,
+    ratio_over,
+    stronger,
+)
+from services.renderer.overlay.crop import cover_box, focus_point
+from services.renderer.overlay.layout import Block, Frame, frame_for, stack_blocks
+from services.renderer.overlay.options import OverlayOptions, OverlayText, resolve_text
+from services.renderer.overlay.scene import resize_box
+from services.renderer.overlay.shaping import is_rtl
+
+__all__ = ["PlacedText", "RenderedVariant", "render_variant"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedText:
+    """A text block as composited, with the contrast measured under it."""
+
+    kind: str
+    text: str
+    box: tuple[int, int, int, int]  # the mask's box in the output image
+    mask: Image.Image  # L, glyph coverage
+    color: tuple[int, int, int]
+    contrast: float  # worst ratio between the text colour and any pixel under the box
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedVariant:
+    image: Image.Image  # RGB, exactly the format's size
+    overlay_text: str  # what was laid out, e.g. "ACME — Name — $12.99 — -20%"
+    blocks: tuple[PlacedText, ...] = ()
+    badge_box: tuple[int, int, int, int] | None = None
+    scrim_alpha: float = 0.0
+
+
+@lru_cache(maxsize=256)
+def _block_mask(block: Block, rtl: bool) -> tuple[Image.Image, int]:
+    """The block's glyph coverage, padded for ascenders/descenders; returns (mask, pad)."""
+    ft = block.text
+    pad = math.ceil(ft.size * 0.45)
+    mask = Image.new("L", (block.width + 2 * pad, block.height + 2 * pad), 0)
+    draw = ImageDraw.Draw(mask)
+    for i, line in enumerate(ft.lines):
+        x = pad + (block.width - line.width if rtl else 0)
+        baseline = pad + i * ft.line_height + ft.line_height * 0.5 + ft.size * 0.36
+        line.draw(draw, x, baseline)
+        if block.strike:
+            y = round(baseline - ft.size * 0.3)
+            draw.rectangle((x, y, x + line.width, y + max(2, ft.size // 14) - 1), fill=255)
+    return mask, pad
+
+
+def _scrim_mask(width: int, height: int, ramp: int, alpha: float) -> Image.Image:
+    # Clear at the top, `alpha` from `ramp` px down. Smoothstep has no kink at either end,
+    # so the eye sees no band edge (linear ramps show Mach bands).
+    top = alpha * 255
+
+    def level(y: int) -> int:
+        t = min(1.0, y / ramp) if ramp else 1.0
+        return round(top * t * t * (3 - 2 * t))
+
+    column = bytes(level(y) for y in range(height))
+    return Image.frombytes("L", (1, height), column).resize((width, height), Image.Resampling.NEAREST)
+
+
+def _place_badge(
+    text: OverlayText, frame: Frame
+) -> tuple[Image.Image, Image.Image, tuple[int, int, int, int]] | None:
+    if not text.offer:
+        return None
+    badge = render_badge(text.offer, frame.badge, round(frame.width * 0.5), text.language)
+    w, h = badge.size
+    x = frame.margin_x - badge.inset if frame.rtl else frame.width - frame.margin_x - w + badge.inset
+    y = frame.margin_top - badge.inset
+    return badge.image, badge.mask, (x, y, x + w, y + h)
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _layout(text: OverlayText, frame: Frame, badge_box: tuple[int, int, int, int] | None) -> list[Block]:
+    blocks = stack_blocks(text, frame)
+    if badge_box and any(_overlaps(b.box, badge_box) for b in blocks):
+        # Not enough height for both: narrow the text column so it runs beside the badge.
+        narrow = frame.width - 2 * frame.margin_x - (badge_box[2] - badge_box[0]) - frame.px(16)
+        blocks = stack_blocks(text, frame, column=min(frame.column, narrow))
+    return blocks
+
+
+def _boxes(blocks: list[Block], frame: Frame) -> list[tuple[int, int, int, int]]:
+    out = []
+    for b in blocks:
+        mask, pad = _block_mask(b, frame.rtl)
+        x0, y0 = b.x - pad, b.top - pad
+        out.append(
+            (max(0, x0), max(0, y0), min(frame.width, x0 + mask.width), min(frame.height, y0 + mask.height))
+        )
+    return out
+
+
+def _apply_scrim(
+    canvas: Image.Image, boxes: list[tuple[int, int, int, int]], frame: Frame
+) -> tuple[Ink, list[float]]:
+    """Picks the ink for all blocks and lays the scrim it needs; returns the contrast
+    measured under each block after compositing."""
+    ranges = [luminance_range(canvas, box) for box in boxes]
+    lum = (min(r[0] for r in ranges), max(r[1] for r in ranges))
+    ink = plan_ink(lum)
+    ratios = [ratio_over(ink, r) for r in ranges]
+    if ink.alpha <= 0 and min(ratios) >= AA_NORMAL + 0.1:
+        return ink, ratios
+    text_top = min(box[1] for box in boxes)
+    ramp = max(frame.px(160), round((frame.height - text_top) * 0.6))
+    band = (0, max(0, text_top - ramp), frame.width, frame.height)
+    original = canvas.crop(band)
+    for _ in range(8):
+        mask = _scrim_mask(band[2] - band[0], band[3] - band[1], text_top - band[1], ink.alpha)
+        canvas.paste(ink.scrim, band, mask)
+        # Measure again on the composited pixels: colours scale less evenly than greys.
+        ratios = [ratio_over(ink, luminance_range(canvas, box)) for box in boxes]
+        if min(ratios) >= AA_NORMAL + 0.1 or ink.alpha >= 1.0:
+            break
+        canvas.paste(original, band[:2])
+        ink = stronger(ink)
+    return ink, ratios
+
+
+def render_variant(
+    background: Image.Image, product: Product, *, format: str, options: OverlayOptions | None = None
+) -> RenderedVariant:
+    """The finished picture for one format (`square`, `landscape`, `story`)."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of {sorted(FORMATS)}")
+    size = FORMATS[format]
+    text = resolve_text(product, options)
+    frame = frame_for(size, rtl=is_rtl(text.name or text.brand or ""))
+
+    source = to_srgb(background)
+    same_aspect = abs(source.width * size[1] - source.height * size[0]) < source.width
+    focus = (0.5, 0.5) if same_aspect else focus_point(source)
+    canvas = resize_box(source, size, cover_box(source.size, size, focus))
+
+    badge = _place_badge(text, frame)
+    blocks = _layout(text, frame, badge[2] if badge else None)
+    placed: list[PlacedText] = []
+    alpha = 0.0
+    if blocks:
+        boxes = _boxes(blocks, frame)
+        ink, ratios = _apply_scrim(canvas, boxes, frame)
+        alpha = ink.alpha
+        for block, box, ratio in zip(blocks, boxes, ratios, strict=True):
+            mask, pad = _block_mask(block, frame.rtl)
+            canvas.paste(ink.text, (block.x - pad, block.top - pad), mask)
+            placed.append(PlacedText(block.kind, block.text.text, box, mask, ink.text, ratio))
+    if badge:
+        canvas.paste(badge[0], badge[2][:2], badge[1])
+
+    parts = [text.brand, _laid(blocks, "name"), text.price, text.offer]
+    return RenderedVariant(
+        canvas,
+        " — ".join(p for p in parts if p),
+        tuple(placed),
+        badge[2] if badge else None,
+        alpha,
+    )
+
+
+def _laid(blocks: list[Block], kind: str) -> str | None:
+    return next((b.text.text for b in blocks if b.kind == kind), None)

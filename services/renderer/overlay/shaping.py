@@ -1,0 +1,98 @@
+"""Lines of mixed-script text: font runs, bidi order, measuring and drawing.
+
+Each run is shaped by raqm on its own (joining Arabic, kerning Latin); we only decide
+which face sets which characters and, for right-to-left paragraphs, the visual order of
+the runs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import ImageDraw, ImageFont
+
+from services.renderer.overlay.fonts import Face, chain_for, coverage, face_for, get_font, is_invisible
+
+__all__ = ["Line", "Run", "is_rtl", "shape_line"]
+
+_NEUTRAL_CATEGORIES = ("Zs", "Po", "Pd", "Ps", "Pe", "Pi", "Pf", "Sm", "Sc", "Nd", "Sk", "So")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    text: str
+    font: ImageFont.FreeTypeFont
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    runs: tuple[Run, ...]  # in visual order, left to right
+    width: float
+    ascent: int
+    descent: int
+
+    def draw(self, draw: ImageDraw.ImageDraw, x: float, baseline: float, fill: int = 255) -> None:
+        for run in self.runs:
+            draw.text((x, baseline), run.text, font=run.font, fill=fill, anchor="ls")
+            x += run.width
+
+
+def is_rtl(text: str) -> bool:
+    """True when the first strongly directional character is right-to-left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _split(text: str, chain: tuple[Face, ...]) -> list[tuple[Face, str]]:
+    runs: list[tuple[Face, str]] = []
+    for char in text:
+        current = runs[-1][0] if runs else None
+        if current is not None and (
+            is_invisible(char)
+            or (unicodedata.category(char) in _NEUTRAL_CATEGORIES and ord(char) in coverage(current))
+        ):
+            # Spaces, digits and punctuation stay in the run they are in: fewer breaks in
+            # shaping, and the neighbouring script's style for them.
+            runs[-1] = (current, runs[-1][1] + char)
+            continue
+        face = face_for(char, chain)
+        if face is None:
+            if is_invisible(char):
+                continue
+            # No shipped face has it: a plain space beats a .notdef box.
+            char, face = " ", chain[0]
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + char)
+        else:
+            runs.append((face, char))
+    return runs
+
+
+@lru_cache(maxsize=4096)
+def shape_line(text: str, weight: str, size: int, language: str | None) -> Line:
+    """The text set on one line at `size` px, measured. Cached: the same strings recur
+    for every format of a job and while searching for a size that fits."""
+    chain = chain_for(weight, language)
+    runs: list[Run] = []
+    ascent = descent = 0
+    for face, chunk in _split(text, chain):
+        font = get_font(face, size)
+        runs.append(Run(chunk, font, font.getlength(chunk)))
+        a, d = font.getmetrics()
+        ascent, descent = max(ascent, a), max(descent, d)
+    if is_rtl(text):
+        runs.reverse()
+    width = sum(run.width for run in runs)
+    if not runs:
+        a, d = get_font(chain[0], size).getmetrics()
+        ascent, descent = a, d
+    return Line(text, tuple(runs), width, ascent, descent)
