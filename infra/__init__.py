@@ -1,0 +1,1 @@
+"""Infrastructure: the topology (topology.json), the local bootstrap, Terraform."""

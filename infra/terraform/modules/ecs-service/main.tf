@@ -1,0 +1,311 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  create_service = var.create && var.create_service
+
+  container = merge(
+    {
+      name                   = var.name
+      image                  = var.image
+      essential              = true
+      readonlyRootFilesystem = true
+      stopTimeout            = var.stop_timeout
+      environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+      secrets                = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
+      # The image's exec-form entrypoint is PID 1's child under the init process, which
+      # forwards SIGTERM and reaps zombies.
+      linuxParameters = { initProcessEnabled = true }
+      mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      healthCheck = {
+        command     = concat(["CMD"], var.health_check.command)
+        interval    = var.health_check.interval
+        timeout     = var.health_check.timeout
+        retries     = var.health_check.retries
+        startPeriod = var.health_check.start_period
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = try(aws_cloudwatch_log_group.this[0].name, "")
+          awslogs-region        = data.aws_region.current.id
+          awslogs-stream-prefix = var.name
+        }
+      }
+    },
+    var.container_port == null ? {} : {
+      portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
+    },
+  )
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  count = var.create ? 1 : 0
+
+  name              = "/ecs/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "task" {
+  count = var.create ? 1 : 0
+
+  name               = "${var.name}-task"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "task" {
+  count = var.create ? 1 : 0
+
+  name   = "${var.name}-task"
+  role   = aws_iam_role.task[0].id
+  policy = var.task_role_policy_json
+}
+
+resource "aws_ecs_task_definition" "this" {
+  count = var.create ? 1 : 0
+
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = var.execution_role_arn
+  task_role_arn            = aws_iam_role.task[0].arn
+  container_definitions    = jsonencode([local.container])
+
+  # Writable scratch space under a read-only root filesystem.
+  volume {
+    name = "tmp"
+  }
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_security_group" "this" {
+  count = var.create ? 1 : 0
+
+  name        = "${var.name}-tasks"
+  description = "Tasks of ${var.name}"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  count = var.create && var.ingress_security_group_id != null && var.container_port != null ? 1 : 0
+
+  security_group_id            = aws_security_group.this[0].id
+  description                  = "From the load balancer to the container port"
+  referenced_security_group_id = var.ingress_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = var.container_port
+  to_port                      = var.container_port
+}
+
+resource "aws_vpc_security_group_egress_rule" "this" {
+  for_each = var.create ? toset([for p in var.egress_ports : tostring(p)]) : toset([])
+
+  security_group_id = aws_security_group.this[0].id
+  description       = "Outbound TCP ${each.value}"
+  cidr_ipv4         = "0.0.0.0/0"
+  ip_protocol       = "tcp"
+  from_port         = tonumber(each.value)
+  to_port           = tonumber(each.value)
+}
+
+resource "aws_ecs_service" "this" {
+  count = local.create_service ? 1 : 0
+
+  name                               = var.name
+  cluster                            = var.cluster.arn
+  task_definition                    = aws_ecs_task_definition.this[0].arn
+  desired_count                      = var.desired_count
+  launch_type                        = "FARGATE"
+  platform_version                   = "LATEST"
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  propagate_tags                     = "SERVICE"
+  enable_ecs_managed_tags            = true
+  health_check_grace_period_seconds  = try(var.load_balancer.health_check_grace_period_seconds, null)
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.this[0].id]
+    assign_public_ip = false
+  }
+
+  dynamic "load_balancer" {
+    for_each = var.load_balancer == null ? [] : [var.load_balancer]
+
+    content {
+      target_group_arn = load_balancer.value.target_group_arn
+      container_name   = var.name
+      container_port   = var.container_port
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    # Autoscaling owns the count after the first apply.
+    ignore_changes = [desired_count]
+  }
+}
+
+resource "aws_appautoscaling_target" "this" {
+  count = local.create_service && var.autoscaling != null ? 1 : 0
+
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/${var.cluster.name}/${aws_ecs_service.this[0].name}"
+  min_capacity       = var.autoscaling.min_capacity
+  max_capacity       = var.autoscaling.max_capacity
+  tags               = var.tags
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  count = local.create_service && try(var.autoscaling.cpu_target_percent, null) != null ? 1 : 0
+
+  name               = "${var.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this[0].service_namespace
+  scalable_dimension = aws_appautoscaling_target.this[0].scalable_dimension
+  resource_id        = aws_appautoscaling_target.this[0].resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.autoscaling.cpu_target_percent
+    scale_in_cooldown  = var.autoscaling.scale_in_cooldown
+    scale_out_cooldown = var.autoscaling.scale_out_cooldown
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "requests" {
+  count = local.create_service && try(var.autoscaling.request_count, null) != null ? 1 : 0
+
+  name               = "${var.name}-requests"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this[0].service_namespace
+  scalable_dimension = aws_appautoscaling_target.this[0].scalable_dimension
+  resource_id        = aws_appautoscaling_target.this[0].resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.autoscaling.request_count.target_per_target
+    scale_in_cooldown  = var.autoscaling.scale_in_cooldown
+    scale_out_cooldown = var.autoscaling.scale_out_cooldown
+
+    predefined_metric_specification {
+      predefined_metric_type = "ALBRequestCountPerTarget"
+      resource_label         = var.autoscaling.request_count.resource_label
+    }
+  }
+}
+
+# Backlog per task = visible messages / running tasks, tracked to a target that is
+# "messages one task clears within the acceptable latency".
+resource "aws_appautoscaling_policy" "backlog" {
+  count = local.create_service && try(var.autoscaling.queue_backlog, null) != null ? 1 : 0
+
+  name               = "${var.name}-backlog-per-task"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.this[0].service_namespace
+  scalable_dimension = aws_appautoscaling_target.this[0].scalable_dimension
+  resource_id        = aws_appautoscaling_target.this[0].resource_id
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.autoscaling.queue_backlog.target_per_task
+    scale_in_cooldown  = var.autoscaling.scale_in_cooldown
+    scale_out_cooldown = var.autoscaling.scale_out_cooldown
+
+    customized_metric_specification {
+      metrics {
+        id          = "visible"
+        label       = "Visible messages"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "AWS/SQS"
+            metric_name = "ApproximateNumberOfMessagesVisible"
+
+            dimensions {
+              name  = "QueueName"
+              value = var.autoscaling.queue_backlog.queue_name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "tasks"
+        label       = "Running tasks"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "ECS/ContainerInsights"
+            metric_name = "RunningTaskCount"
+
+            dimensions {
+              name  = "ClusterName"
+              value = var.cluster.name
+            }
+
+            dimensions {
+              name  = "ServiceName"
+              value = aws_ecs_service.this[0].name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "backlog_per_task"
+        label       = "Backlog per task"
+        expression  = "visible / tasks"
+        return_data = true
+      }
+    }
+  }
+}

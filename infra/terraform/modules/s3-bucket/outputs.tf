@@ -1,0 +1,9 @@
+output "bucket_name" {
+  description = "Name of the bucket."
+  value       = try(aws_s3_bucket.this[0].id, null)
+}
+
+output "bucket_arn" {
+  description = "ARN of the bucket."
+  value       = try(aws_s3_bucket.this[0].arn, null)
+}

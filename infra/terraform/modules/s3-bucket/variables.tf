@@ -1,0 +1,44 @@
+variable "create" {
+  description = "Whether to create the bucket."
+  type        = bool
+  default     = true
+}
+
+variable "name" {
+  description = "Globally unique bucket name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name))
+    error_message = "A bucket name is 3-63 lower-case letters, digits, '.' or '-'."
+  }
+}
+
+variable "lifecycle_expiration_days" {
+  description = "Days after which objects expire (and incomplete uploads are aborted)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.lifecycle_expiration_days >= 1
+    error_message = "lifecycle_expiration_days must be at least 1."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "Customer-managed KMS key for SSE-KMS; null uses SSE-S3 (AES256)."
+  type        = string
+  default     = null
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy delete a bucket that still holds objects."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,22 @@
+"""``python -m services.api``: serve the HTTP API with uvicorn until SIGTERM."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from services.api.app import create_app
+from services.api.settings import ApiSettings
+from services.common.logging import configure_logging
+from services.common.settings import CommonSettings
+
+
+def main() -> None:
+    common, settings = CommonSettings(), ApiSettings()
+    configure_logging("api", common.log_level, common.log_format)
+    # uvicorn handles SIGTERM: it stops accepting, finishes open requests, runs the lifespan exit.
+    uvicorn.run(create_app(common, settings), host=settings.host, port=settings.port, access_log=False,
+                log_level="warning", timeout_graceful_shutdown=20)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Accepting a job: write it, queue it, announce it; never leave it pending forever."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from services.common.errors import ProductshotError
+from services.common.events import DetailType, EventPublisher, build_detail, source_for
+from services.common.job import Job, JobOptions
+from services.common.job_failures import fail_job
+from services.common.job_states import JobStatus
+from services.common.job_store import JobStore
+from services.common.logging import get_logger
+from services.common.messages import scrape_request_body
+
+__all__ = ["JobSubmitter", "QueueUnavailableError"]
+
+_log = get_logger(__name__)
+
+
+class QueueUnavailableError(ProductshotError):
+    """The job was written but could not be queued; it has been failed, the client gets 503."""
+
+
+class JobSubmitter:
+    def __init__(self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str,
+                 ttl_hours: int) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._sqs = sqs
+        self._scrape_queue = scrape_queue
+        self._ttl_hours = ttl_hours
+        self._queue_url: str | None = None
+
+    async def _url(self) -> str:
+        if self._queue_url is None:
+            self._queue_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
+        return self._queue_url
+
+    async def submit_url(self, product_url: str, *, tenant: str = "default", options: JobOptions | None = None,
+                         metadata: dict[str, Any] | None = None, job_id: str | None = None) -> Job:
+        job = Job.new(ttl_hours=self._ttl_hours, productUrl=product_url, tenant=tenant,
+                      options=options or JobOptions(), metadata=metadata or {}, jobId=job_id)
+        await self._store.create(job)
+        try:
+            await self._sqs.send_message(QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, 1))
+        except (BotoCoreError, ClientError) as exc:
+            _log.error("enqueue_failed", jobId=job.jobId, error=str(exc))
+            try:
+                await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage="queued",
+                               reason="the job could not be queued; please submit it again", service="api")
+            except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
+                _log.exception("fail_after_enqueue_failed", jobId=job.jobId)
+            raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
+        await self._announce(job, mode="scrape")
+        return job
+
+    async def _announce(self, job: Job, *, mode: str) -> None:
+        detail = build_detail(DetailType.JOB_ACCEPTED, job, {
+            "productUrl": job.productUrl, "mode": mode,
+            "options": {"formats": job.options.formats, "output": job.options.output, "style": job.options.style},
+        })
+        try:
+            await self._publisher.publish(DetailType.JOB_ACCEPTED, detail, source=source_for(DetailType.JOB_ACCEPTED))
+        except ProductshotError as exc:
+            # The job is queued and will run; a lost JobAccepted must not turn that into an error.
+            _log.warning("job_accepted_not_published", jobId=job.jobId, reason=exc.reason)
+
+    async def get(self, job_id: str) -> Job | None:
+        return await self._store.get(job_id)
+
+    @staticmethod
+    def is_finished(job: Job) -> bool:
+        return job.status in (JobStatus.COMPLETED, JobStatus.FAILED)

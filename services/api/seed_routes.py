@@ -1,0 +1,91 @@
+"""The seed's two endpoints, with the seed's paths and body shapes, so old clients keep working.
+
+    POST /generative-ai-images/generate        {"productUrl": "..."} -> 202 {jobId, message, statusUrl}
+    GET  /generative-ai-images/status/{jobId}  pending | processing | completed | failed, or 404
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from services.api.jobs import QueueUnavailableError
+from services.api.state import ApiState
+from services.api.urls import InvalidProductUrl, validate_product_url
+from services.common.job_states import SEED_STATUS, JobStatus
+
+__all__ = ["seed_routes"]
+
+_MAX_BODY = 64 * 1024
+_MESSAGES = {
+    "pending": "Job is queued",
+    "processing": "Image generation in progress",
+}
+
+
+def _message(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"message": message}, status_code=status)
+
+
+async def generate(request: Request) -> JSONResponse:
+    state: ApiState = request.app.state.api
+    raw = await request.body()
+    if len(raw) > _MAX_BODY:
+        return _message(413, "Request body is larger than 64 KB")
+    try:
+        body = json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _message(400, "Request body must be JSON like {\"productUrl\": \"https://...\"}")
+    if not isinstance(body, dict):
+        return _message(400, "Request body must be a JSON object with a productUrl")
+    try:
+        url = validate_product_url(body.get("productUrl"), max_length=state.settings.max_url_length)
+    except InvalidProductUrl as exc:
+        return _message(400, str(exc))
+    try:
+        job = await state.submitter.submit_url(url)
+    except QueueUnavailableError as exc:
+        return _message(503, exc.reason)
+    return JSONResponse(
+        {"jobId": job.jobId, "message": "Image generation started",
+         "statusUrl": f"/generative-ai-images/status/{job.jobId}"},
+        status_code=202,
+    )
+
+
+async def status(request: Request) -> JSONResponse:
+    state: ApiState = request.app.state.api
+    job_id = request.path_params["jobId"]
+    try:
+        uuid.UUID(job_id)
+    except ValueError:
+        return _message(404, "Job not found")
+    job = await state.store.get(job_id)
+    if job is None:
+        return _message(404, "Job not found")
+    seed_status = SEED_STATUS[job.status]
+    body: dict[str, Any] = {"jobId": job.jobId, "status": seed_status}
+    if job.status == JobStatus.COMPLETED and job.images:
+        image = job.images[0]
+        url, expires = await state.presigner.url(image.bucket, image.key)
+        body.update({
+            "imageUrl": url, "urlExpiresAt": expires, "fileName": image.key.rsplit("/", 1)[-1],
+            "contentType": image.contentType, "overlayText": job.overlayText or "",
+        })
+    elif job.status == JobStatus.FAILED:
+        body["error"] = (job.error or {}).get("reason", "Image generation failed")
+    else:
+        body["message"] = _MESSAGES[seed_status]
+    return JSONResponse(body)
+
+
+def seed_routes() -> list[Route]:
+    return [
+        Route("/generative-ai-images/generate", generate, methods=["POST"]),
+        Route("/generative-ai-images/status/{jobId}", status, methods=["GET"]),
+    ]
