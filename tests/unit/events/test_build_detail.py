@@ -59,9 +59,11 @@ def _payload(detail_type: DetailType, job: Job) -> dict[str, Any]:
     if detail_type is DetailType.JOB_ACCEPTED:
         return {"productUrl": job.productUrl, "mode": "scrape", "options": _options(job)}
     if detail_type is DetailType.PRODUCT_SCRAPED:
-        return {"product": _product(), "sourceImageKey": f"jobs/{job.jobId}/source.jpg", "options": _options(job)}
+        source_key = f"jobs/{job.jobId}/source.jpg"
+        return {"product": _product(), "sourceImageKey": source_key, "options": _options(job)}
     if detail_type is DetailType.IMAGE_GENERATED:
-        return {"images": _images(job), "model": "gpt-image-1", "overlayText": "Espresso Machine Pro 2 · 349,00 €"}
+        overlay = "Espresso Machine Pro 2 · 349,00 €"
+        return {"images": _images(job), "model": "gpt-image-1", "overlayText": overlay}
     return {"stage": "scrape", "reason": "The product page answered 404.", "retryable": False}
 
 
@@ -120,7 +122,8 @@ def test_options_with_overlay_settings_validate() -> None:
 def test_sparse_product_with_unknown_facts_validates() -> None:
     """A page that only yields a name (everything else unknown) is still a valid ProductScraped."""
     job = _job()
-    payload = {"product": Product(name="Mystery item").to_dict(), "sourceImageKey": None, "options": _options(job)}
+    product = Product(name="Mystery item").to_dict()
+    payload = {"product": product, "sourceImageKey": None, "options": _options(job)}
     validate_detail(DetailType.PRODUCT_SCRAPED.value, build_detail(DetailType.PRODUCT_SCRAPED, job, payload))
 
 
@@ -156,7 +159,7 @@ def test_broken_details_are_rejected(detail_type: DetailType, field: str, value:
 
 
 def test_sources_are_the_topology_sources() -> None:
-    """Each event's source is stable and comes from infra/topology.json; JobFailed names the failing service."""
+    """Each source is stable and comes from infra/topology.json; JobFailed names the failing service."""
     assert source_for(DetailType.JOB_ACCEPTED) == "productshot.api"
     assert source_for(DetailType.PRODUCT_SCRAPED) == "productshot.scraper"
     assert source_for(DetailType.IMAGE_GENERATED) == "productshot.renderer"

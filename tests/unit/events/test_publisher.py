@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from services.common.errors import TransientError
-from services.common.events import DetailType, EventBridgePublisher, SCHEMAS_DIR
+from services.common.events import SCHEMAS_DIR, DetailType, EventBridgePublisher
 
 
 class FakeEventsClient:
@@ -18,7 +18,8 @@ class FakeEventsClient:
 
     def __init__(self, response: dict[str, Any] | None = None, error: Exception | None = None) -> None:
         self.calls: list[dict[str, Any]] = []
-        self._response = response if response is not None else {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]}
+        ok = {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]}
+        self._response = response if response is not None else ok
         self._error = error
 
     async def put_events(self, **kwargs: Any) -> dict[str, Any]:
@@ -61,7 +62,8 @@ async def test_valid_detail_is_put_on_the_bus(detail_type: DetailType) -> None:
     """A valid detail goes out as one entry with the bus name, source, detail-type and JSON detail."""
     client = FakeEventsClient()
     detail = _example(detail_type)
-    await EventBridgePublisher(client, "productshot-bus").publish(detail_type, detail, source="productshot.api")
+    publisher = EventBridgePublisher(client, "productshot-bus")
+    await publisher.publish(detail_type, detail, source="productshot.api")
     assert len(client.calls) == 1
     [entry] = client.calls[0]["Entries"]
     assert entry["EventBusName"] == "productshot-bus"
@@ -73,7 +75,8 @@ async def test_valid_detail_is_put_on_the_bus(detail_type: DetailType) -> None:
 async def test_failed_entry_raises_transient_error() -> None:
     """FailedEntryCount > 0 (throttled, internal failure) is transient: the message will be retried."""
     client = FakeEventsClient(
-        {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}]}
+        {"FailedEntryCount": 1,
+         "Entries": [{"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}]}
     )
     with pytest.raises(TransientError, match="ThrottlingException"):
         await EventBridgePublisher(client, "productshot").publish(

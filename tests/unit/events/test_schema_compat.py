@@ -156,7 +156,12 @@ def test_incompatible_edit_of_a_published_version_fails(tmp_path: Path) -> None:
     """Narrowing the published ProductImageGenerated v1 in place is caught, and the lock refuses it."""
     schemas, lock = _copy_schemas(tmp_path)
     v1 = schemas / "ProductImageGenerated" / "v1.json"
-    _rewrite(v1, lambda s: s["required"].append("thumbnail") or s["properties"].update(thumbnail={"type": "string"}))
+
+    def require_thumbnail(schema: dict[str, Any]) -> None:
+        schema["required"].append("thumbnail")
+        schema["properties"]["thumbnail"] = {"type": "string"}
+
+    _rewrite(v1, require_thumbnail)
     assert any("new required field(s) ['thumbnail']" in p for p in lock_problems(load_lock(lock), schemas))
     before = lock.read_text(encoding="utf-8")
     assert update_lock(schemas, lock)
