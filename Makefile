@@ -1,0 +1,52 @@
+# Productshot: the commands. `make help` lists them.
+SHELL := /bin/bash
+URL ?=
+
+.PHONY: help setup demo up down logs test unit-test localstack-test tf-check tf-localstack bench lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+setup: ## install everything (.venv, system packages, LocalStack's venv); quick when done
+	@scripts/setup.sh
+
+demo: ## whole pipeline once on the bundled sample page (or URL=...): image in out/, job JSON printed
+	@scripts/demo.sh "$(URL)"
+
+up: setup ## start local AWS, bootstrap, run the three services in the background
+	@scripts/local_aws.sh start
+	@set -a; . .run/aws.env; set +a; .venv/bin/python -m infra.bootstrap --api-key "demo:$${DEMO_API_KEY:-ps_demo_local_key}" | tail -n 1
+	@scripts/services.sh start
+	@echo "API key (tenant demo): $${DEMO_API_KEY:-ps_demo_local_key}"
+
+down: ## stop the services and the local AWS
+	@scripts/services.sh stop
+	@scripts/local_aws.sh stop
+
+logs: ## follow the services' logs
+	@scripts/services.sh logs
+
+test: ## every test: unit + LocalStack integration, starting and stopping what they need
+	@scripts/run_tests.sh all
+
+unit-test: ## unit tests only (no AWS)
+	@scripts/run_tests.sh unit
+
+localstack-test: ## the LocalStack integration tests alone
+	@scripts/run_tests.sh integration
+
+tf-check: ## terraform fmt, checkov (offline) and the structural tests over the HCL
+	@bash scripts/tf_check.sh
+
+tf-localstack: ## apply the Terraform to LocalStack with tflocal (needs terraform + Docker)
+	@bash scripts/tf_localstack.sh
+
+bench: setup ## run the benchmarks under bench/ (see docs/)
+	@for b in bench/bench_*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
+
+lint: ## ruff and mypy
+	@.venv/bin/ruff check services infra localdev tests bench
+	@.venv/bin/mypy services
+
+clean: down ## remove what the local runs left (.run/, out/)
+	rm -rf .run out

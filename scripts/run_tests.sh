@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test, with whatever it needs started and stopped around it.
+#   scripts/run_tests.sh [all|unit|integration] [pytest args...]
+# unit: no AWS needed; integration: LocalStack + moto started here (and stopped after,
+# unless they were already running). pytest's "no tests collected" (exit 5) is a failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_DIR="${RUN_DIR:-$ROOT/.run}"
+cd "$ROOT"
+SUITE="${1:-all}"; shift || true
+
+scripts/setup.sh || exit 1
+
+started_aws=0
+if [[ "$SUITE" != unit ]]; then
+  if ! scripts/local_aws.sh status | grep -q 'localstack: running'; then started_aws=1; fi
+  scripts/local_aws.sh start || exit 1
+  trap '[[ $started_aws == 1 ]] && scripts/local_aws.sh stop' EXIT
+fi
+
+case "$SUITE" in
+  unit) args=(tests --ignore=tests/integration) ;;
+  integration) args=(tests/integration) ;;
+  all) args=(tests) ;;
+  *) echo "unknown suite $SUITE (all|unit|integration)" >&2; exit 2 ;;
+esac
+
+.venv/bin/python -m pytest "${args[@]}" -p no:cacheprovider -q -rs --timeout=600 "$@"
+rc=$?
+if [[ $rc == 5 ]]; then
+  echo "pytest collected no tests for '$SUITE': that is a failure here" >&2
+  exit 1
+fi
+exit $rc
