@@ -74,7 +74,9 @@ class SafeFetcher:
         self._policy = AddressPolicy(settings)
         self._inner_resolver = resolver
         self._session: aiohttp.ClientSession | None = None
-        self._wait = wait_exponential_jitter(initial=settings.retry_base_delay, max=settings.retry_max_delay)
+        self._wait = wait_exponential_jitter(
+            multiplier=settings.retry_base_delay, max=settings.retry_max_delay
+        )
 
     async def __aenter__(self) -> SafeFetcher:
         settings = self._settings
