@@ -22,8 +22,8 @@ resource "aws_vpc_security_group_ingress_rule" "https" {
   to_port           = 443
 }
 
-#checkov:skip=CKV_AWS_260:Port 80 is open only to answer with a redirect to HTTPS; no content is served on it.
 resource "aws_vpc_security_group_ingress_rule" "http" {
+  #checkov:skip=CKV_AWS_260:Port 80 is open only to answer with a redirect to HTTPS; no content is served on it.
   for_each = var.create ? toset(var.ingress_cidr_blocks) : toset([])
 
   security_group_id = aws_security_group.this[0].id
@@ -51,9 +51,10 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
   to_port           = var.target_port
 }
 
-#checkov:skip=CKV_AWS_91:Access logs need a bucket with the ELB delivery policy; pass access_logs_bucket to enable them.
-#checkov:skip=CKV2_AWS_28:WAF is optional and costs per rule; pass web_acl_arn to attach one.
 resource "aws_lb" "this" {
+  #checkov:skip=CKV_AWS_91:Access logs need a bucket with the ELB delivery policy; pass access_logs_bucket to enable them.
+  #checkov:skip=CKV2_AWS_28:WAF is optional and costs per rule; pass web_acl_arn to attach one.
+  #checkov:skip=CKV2_AWS_76:Same: the WAF (and its Log4j managed rule group) is brought by the caller through web_acl_arn.
   count = var.create ? 1 : 0
 
   name                       = var.name
@@ -85,8 +86,8 @@ resource "aws_wafv2_web_acl_association" "this" {
   web_acl_arn  = var.web_acl_arn
 }
 
-#checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the task stays inside the VPC and its security groups.
 resource "aws_lb_target_group" "this" {
+  #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the task stays inside the VPC and its security groups.
   count = var.create ? 1 : 0
 
   name                 = "${var.name}-tg"

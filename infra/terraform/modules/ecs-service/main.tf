@@ -41,6 +41,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  #checkov:skip=CKV_AWS_338:Retention is the caller's choice (log_retention_days, 30 days by default): one year of service logs costs more than it helps here.
   count = var.create ? 1 : 0
 
   name              = "/ecs/${var.name}"

@@ -130,6 +130,7 @@ resource "aws_vpc_endpoint" "gateway" {
 }
 
 resource "aws_cloudwatch_log_group" "flow" {
+  #checkov:skip=CKV_AWS_338:Flow logs of rejected traffic are for recent investigations; retention is flow_log_retention_days (30 by default).
   count = var.create_vpc ? 1 : 0
 
   name              = "/vpc/${var.name}/flow-logs"

@@ -1,7 +1,7 @@
-#checkov:skip=CKV_AWS_18:Images are short-lived generated outputs; server access logs would cost more than the data. CloudTrail data events can be enabled account-wide if needed.
-#checkov:skip=CKV_AWS_144:Objects expire after days and can be regenerated; cross-region replication is not worth it.
-#checkov:skip=CKV2_AWS_62:Nothing consumes bucket notifications; the renderer publishes ProductImageGenerated on EventBridge.
 resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV_AWS_18:Images are short-lived generated outputs; server access logs would cost more than the data. CloudTrail data events can be enabled account-wide if needed.
+  #checkov:skip=CKV_AWS_144:Objects expire after days and can be regenerated; cross-region replication is not worth it.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes bucket notifications; the renderer publishes ProductImageGenerated on EventBridge.
   count = var.create ? 1 : 0
 
   bucket        = var.name

@@ -1,0 +1,179 @@
+module "network" {
+  source = "./modules/network"
+
+  name               = "${var.name_prefix}productshot"
+  create_vpc         = var.network.create_vpc
+  cidr_block         = var.network.cidr_block
+  availability_zones = var.network.availability_zones
+  single_nat_gateway = var.network.single_nat_gateway
+  existing_network   = var.network.existing
+  kms_key_arn        = aws_kms_key.this.arn
+}
+
+module "ecr" {
+  source = "./modules/ecr"
+
+  repository_names = toset([for s in values(local.service_specs) : s.repository])
+  kms_key_arn      = aws_kms_key.this.arn
+  force_delete     = !var.protect_from_destroy
+}
+
+resource "aws_ecs_cluster" "this" {
+  name = "${var.name_prefix}productshot"
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = ["FARGATE"]
+
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }
+}
+
+module "alb" {
+  source = "./modules/alb"
+
+  name                = "${var.name_prefix}productshot-api"
+  vpc_id              = module.network.vpc_id
+  subnet_ids          = module.network.public_subnet_ids
+  certificate_arn     = var.certificate_arn
+  target_port         = local.api_port
+  health_check_path   = "/healthz"
+  ingress_cidr_blocks = var.alb.ingress_cidr_blocks
+  access_logs_bucket  = var.alb.access_logs_bucket
+  web_acl_arn         = var.alb.web_acl_arn
+  deletion_protection = var.protect_from_destroy
+}
+
+locals {
+  api_port = 8000
+
+  # What every service needs to find its resources (services/common/settings.py).
+  common_environment = {
+    AWS_REGION               = var.aws_region
+    PRODUCTSHOT_JOBS_TABLE   = local.table.name
+    PRODUCTSHOT_BUCKET       = local.bucket.name
+    PRODUCTSHOT_EVENT_BUS    = local.bus.name
+    PRODUCTSHOT_SCRAPE_QUEUE = local.queues["scrape-requests"].name
+    PRODUCTSHOT_RENDER_QUEUE = local.queues["render-requests"].name
+    PRODUCTSHOT_LOG_LEVEL    = var.log_level
+  }
+
+  # Workers report health by how recently their consumer loop polled.
+  worker_health_check = { command = ["python", "-m", "services.common.healthcheck"] }
+
+  # A sweeper or redrive worker would be one more entry here (and a policy in iam.tf).
+  service_specs = {
+    api = {
+      name        = "${var.name_prefix}productshot-api"
+      repository  = "${var.name_prefix}productshot/api"
+      cpu         = var.services.api.cpu
+      memory      = var.services.api.memory
+      policy_json = data.aws_iam_policy_document.api.json
+      port        = local.api_port
+      environment = merge(local.common_environment, {
+        API_PORT                       = tostring(local.api_port)
+        PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters["api_keys"].name
+      })
+      secrets      = {}
+      egress_ports = [443]
+      health_check = {
+        command = ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${local.api_port}/healthz', timeout=3)"]
+      }
+      autoscaling = {
+        min_capacity       = var.services.api.min_capacity
+        max_capacity       = var.services.api.max_capacity
+        cpu_target_percent = var.services.api.cpu_target_percent
+        request_count = {
+          target_per_target = var.services.api.requests_per_target
+          resource_label    = "${module.alb.arn_suffix}/${module.alb.target_group_arn_suffix}"
+        }
+      }
+      load_balancer = { target_group_arn = module.alb.target_group_arn }
+    }
+    scraper = {
+      name         = "${var.name_prefix}productshot-scraper"
+      repository   = "${var.name_prefix}productshot/scraper"
+      cpu          = var.services.scraper.cpu
+      memory       = var.services.scraper.memory
+      policy_json  = data.aws_iam_policy_document.scraper.json
+      port         = null
+      environment  = local.common_environment
+      secrets      = {}
+      egress_ports = [80, 443] # product pages are fetched over HTTP and HTTPS
+      health_check = local.worker_health_check
+      autoscaling = {
+        min_capacity  = var.services.scraper.min_capacity
+        max_capacity  = var.services.scraper.max_capacity
+        queue_backlog = { queue_name = local.queues["scrape-requests"].name, target_per_task = var.services.scraper.backlog_target_per_task }
+      }
+      load_balancer = null
+    }
+    renderer = {
+      name        = "${var.name_prefix}productshot-renderer"
+      repository  = "${var.name_prefix}productshot/renderer"
+      cpu         = var.services.renderer.cpu
+      memory      = var.services.renderer.memory
+      policy_json = data.aws_iam_policy_document.renderer.json
+      port        = null
+      environment = merge(local.common_environment, { RENDERER_MODEL = var.renderer_model })
+      secrets = {
+        RENDERER_OPENAI_API_KEY = aws_ssm_parameter.this["openai_api_key"].arn
+      }
+      egress_ports = [443]
+      health_check = local.worker_health_check
+      autoscaling = {
+        min_capacity  = var.services.renderer.min_capacity
+        max_capacity  = var.services.renderer.max_capacity
+        queue_backlog = { queue_name = local.queues["render-requests"].name, target_per_task = var.services.renderer.backlog_target_per_task }
+      }
+      load_balancer = null
+    }
+  }
+}
+
+module "services" {
+  source   = "./modules/ecs-service"
+  for_each = local.service_specs
+
+  name                      = each.value.name
+  create_service            = var.create_services
+  cluster                   = { arn = aws_ecs_cluster.this.arn, name = aws_ecs_cluster.this.name }
+  image                     = "${module.ecr.repository_urls[each.value.repository]}:${var.image_tag}"
+  cpu                       = each.value.cpu
+  memory                    = each.value.memory
+  container_port            = each.value.port
+  environment               = each.value.environment
+  secrets                   = each.value.secrets
+  health_check              = each.value.health_check
+  execution_role_arn        = aws_iam_role.execution.arn
+  task_role_policy_json     = each.value.policy_json
+  log_retention_days        = var.log_retention_days
+  log_kms_key_arn           = aws_kms_key.this.arn
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.private_subnet_ids
+  ingress_security_group_id = each.value.port != null ? module.alb.security_group_id : null
+  egress_ports              = each.value.egress_ports
+  load_balancer             = each.value.load_balancer
+  desired_count             = each.value.autoscaling.min_capacity
+  autoscaling               = each.value.autoscaling
+}
+
+module "alarms" {
+  source = "./modules/alarms"
+
+  name                    = "${var.name_prefix}productshot"
+  kms_key_arn             = aws_kms_key.this.arn
+  email_subscriptions     = var.alarm_emails
+  dead_letter_queue_names = concat([for q in values(local.queues) : q.dlq_name], [for q in values(local.extra_queues) : q.name])
+  # Alarm when a message waited longer than five of its visibility timeouts.
+  oldest_message_age = { for q in values(local.queues) : q.name => 5 * q.visibility_timeout_seconds }
+  load_balancer      = { arn_suffix = module.alb.arn_suffix }
+}

@@ -1,0 +1,73 @@
+output "api_url" {
+  description = "HTTPS URL of the API load balancer (point your DNS name at it)."
+  value       = "https://${module.alb.dns_name}"
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the API load balancer."
+  value       = module.alb.dns_name
+}
+
+output "ecr_repository_urls" {
+  description = "ECR repository URL of each service; push <url>:<image_tag> before create_services = true."
+  value       = { for k, s in local.service_specs : k => module.ecr.repository_urls[s.repository] }
+}
+
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "service_names" {
+  description = "ECS service name of each service (null while create_services is false)."
+  value       = { for k, s in module.services : k => s.service_name }
+}
+
+output "event_bus_arn" {
+  description = "ARN of the event bus; subscribers in other accounts use it as event_bus_name."
+  value       = module.event_bus.bus_arn
+}
+
+output "event_archive_arn" {
+  description = "ARN of the event archive (for StartReplay)."
+  value       = module.event_bus.archive_arn
+}
+
+output "schema_registry_name" {
+  description = "EventBridge schema registry with the events' JSON Schemas."
+  value       = module.event_bus.schema_registry_name
+}
+
+output "queue_urls" {
+  description = "URLs of the work queues and their dead-letter queues."
+  value = merge(
+    { for k, q in module.queues : k => q.queue_url },
+    { for k, q in module.queues : "${k}-dlq" => q.dlq_url },
+    { for k, q in module.extra_queues : k => q.queue_url },
+  )
+}
+
+output "jobs_table_name" {
+  description = "Name of the jobs table."
+  value       = module.jobs_table.table_name
+}
+
+output "images_bucket_name" {
+  description = "Name of the images bucket."
+  value       = module.images_bucket.bucket_name
+}
+
+output "ssm_parameter_names" {
+  description = "SSM parameters whose values you set out of band (OpenAI key, API keys)."
+  value       = { for k, p in aws_ssm_parameter.this : k => p.name }
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms notify."
+  value       = module.alarms.topic_arn
+}
+
+output "nat_public_ips" {
+  description = "Public IPs the scraper fetches product pages from."
+  value       = module.network.nat_public_ips
+}

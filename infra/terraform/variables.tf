@@ -1,0 +1,169 @@
+variable "aws_region" {
+  description = "AWS region to deploy into."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "aws_region looks like eu-west-1."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prepended to every name that must be unique per deployment (queues, bus, table, bucket, services, roles ...). Empty gives exactly the local names of infra/topology.json. Bucket names are global: use a prefix like 'acme-prod-'."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([a-z0-9][a-z0-9-]{0,18}-)?$", var.name_prefix))
+    error_message = "name_prefix is empty or up to 20 lower-case letters, digits and '-', ending with '-'."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of Application = productshot)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "create_services" {
+  description = "Create the ECS services. Set false for the first apply, push the images, then set true (see docs/deploy.md)."
+  type        = bool
+  default     = true
+}
+
+variable "image_tag" {
+  description = "Tag of the three images in their ECR repositories (tags are immutable: use a version or a git SHA)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid Docker tag other than 'latest' (repositories are immutable)."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate (same region) for the API's HTTPS listener."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN."
+  }
+}
+
+variable "network" {
+  description = "Network: create a small VPC (default), or give an existing VPC with public subnets (ALB) and private subnets (tasks) that reach the internet through NAT."
+  type = object({
+    create_vpc         = optional(bool, true)
+    cidr_block         = optional(string, "10.42.0.0/16")
+    availability_zones = optional(list(string), [])
+    single_nat_gateway = optional(bool, true)
+    existing = optional(object({
+      vpc_id             = string
+      public_subnet_ids  = list(string)
+      private_subnet_ids = list(string)
+    }))
+  })
+  default = {}
+
+  validation {
+    condition     = var.network.create_vpc || var.network.existing != null
+    error_message = "With network.create_vpc = false, network.existing must name the VPC and subnets."
+  }
+}
+
+variable "services" {
+  description = "Size and scaling of the three services. Backlog targets are messages per task that one task clears within the acceptable wait."
+  type = object({
+    api = optional(object({
+      cpu                 = optional(number, 512)
+      memory              = optional(number, 1024)
+      min_capacity        = optional(number, 2)
+      max_capacity        = optional(number, 6)
+      cpu_target_percent  = optional(number, 60)
+      requests_per_target = optional(number, 500)
+    }), {})
+    scraper = optional(object({
+      cpu                     = optional(number, 512)
+      memory                  = optional(number, 1024)
+      min_capacity            = optional(number, 1)
+      max_capacity            = optional(number, 10)
+      backlog_target_per_task = optional(number, 20)
+    }), {})
+    renderer = optional(object({
+      cpu                     = optional(number, 1024)
+      memory                  = optional(number, 2048)
+      min_capacity            = optional(number, 1)
+      max_capacity            = optional(number, 10)
+      backlog_target_per_task = optional(number, 5)
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for s in [var.services.api, var.services.scraper, var.services.renderer] :
+      s.min_capacity >= 1 && s.max_capacity >= s.min_capacity
+    ])
+    error_message = "Every service needs 1 <= min_capacity <= max_capacity."
+  }
+}
+
+variable "renderer_model" {
+  description = "Image model the renderer asks for (RENDERER_MODEL)."
+  type        = string
+  default     = "gpt-image-1"
+}
+
+variable "log_level" {
+  description = "Log level of the services (PRODUCTSHOT_LOG_LEVEL)."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["debug", "info", "warning", "error"], var.log_level)
+    error_message = "log_level is debug, info, warning or error."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the services' log groups."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses that receive the alarms (each confirms its subscription)."
+  type        = list(string)
+  default     = []
+}
+
+variable "event_subscribers" {
+  description = "Who may create their own rules on the bus: AWS account IDs and/or one AWS Organizations ID."
+  type = object({
+    account_ids     = optional(list(string), [])
+    organization_id = optional(string)
+  })
+  default = {}
+}
+
+variable "alb" {
+  description = "Load balancer options: who may connect, an access-log bucket and a WAF web ACL."
+  type = object({
+    ingress_cidr_blocks = optional(list(string), ["0.0.0.0/0"])
+    access_logs_bucket  = optional(string)
+    web_acl_arn         = optional(string)
+  })
+  default = {}
+}
+
+variable "protect_from_destroy" {
+  description = "Deletion protection on the table and load balancer, and no force-delete of a non-empty bucket or repository. Set false (and apply) before terraform destroy."
+  type        = bool
+  default     = true
+}
