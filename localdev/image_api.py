@@ -170,7 +170,7 @@ class ImageAPIServer:
         params = {k: v for k, v in form.items() if isinstance(v, str)}
         photos = []
         for index, field in enumerate(form.getall("image[]", []) + form.getall("image", [])):
-            if isinstance(field, str):
+            if not isinstance(field, web.FileField):
                 raise RequestError("'image' must be a file.", "image")
             data = field.file.read()
             try:

@@ -25,6 +25,7 @@ from openai.types import ImagesResponse
 from PIL import Image, ImageOps
 from pydantic import SecretStr
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_any
+from tenacity.stop import stop_base
 
 from services.common.errors import PermanentError, TransientError
 from services.common.logging import get_logger
@@ -68,11 +69,11 @@ def prepare_photo(data: bytes) -> bytes | None:
     Blocking (Pillow): call it through ``asyncio.to_thread``.
     """
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format == "PNG" and max(img.size) <= _PHOTO_MAX_SIDE:
-                img.load()  # proves it decodes before we pay for an upload
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.format == "PNG" and max(opened.size) <= _PHOTO_MAX_SIDE:
+                opened.load()  # proves it decodes before we pay for an upload
                 return data
-            img = ImageOps.exif_transpose(img)  # phone photos are often stored sideways
+            img: Image.Image = ImageOps.exif_transpose(opened)  # phone photos are often stored sideways
             img.thumbnail((_PHOTO_MAX_SIDE, _PHOTO_MAX_SIDE))
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert("RGBA" if "A" in img.getbands() or "transparency" in img.info else "RGB")
@@ -112,6 +113,17 @@ def _is_retryable(exc: BaseException) -> bool:
     return isinstance(exc, openai.APIConnectionError | TimeoutError)
 
 
+class _StopOnLongRetryAfter(stop_base):
+    """Stops when the server asks for a longer wait than we are willing to sleep in-process."""
+
+    def __init__(self, settings: GenerationSettings) -> None:
+        self._limit = settings.max_retry_after_seconds
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        hinted = _retry_after(retry_state.outcome.exception() if retry_state.outcome else None)
+        return hinted is not None and hinted > self._limit
+
+
 class OpenAIGenerator:
     """Generates product scenes with OpenAI, many calls in flight but at most ``max_concurrency``."""
 
@@ -137,7 +149,7 @@ class OpenAIGenerator:
         )
         self._semaphore = asyncio.Semaphore(settings.max_concurrency)
         self._params = self._model_params(settings)
-        stop = stop_any(stop_after_attempt(settings.max_retries + 1), self._retry_after_too_long)
+        stop = stop_any(stop_after_attempt(settings.max_retries + 1), _StopOnLongRetryAfter(settings))
         self._retrying = AsyncRetrying(
             stop=stop,
             wait=self._wait,
@@ -192,13 +204,16 @@ class OpenAIGenerator:
         log = self._log.bind(job_id=request.job_id, path="edit" if photo else "prompt", size=size)
         started = time.monotonic()
         try:
-            response = await self._retrying(self._attempt, call)
+            # A copy per call: tenacity keeps per-run iteration state on the object.
+            response: ImagesResponse = await self._retrying.copy()(self._attempt, call)
         except Exception as exc:
             error = self._translate(exc)
             log.warning("openai_generation_failed", error=type(error).__name__, reason=error.reason)
             raise error from exc
         image = self._to_image(response, prompt)
-        log.info("openai_image_generated", style=preset.name, elapsed_ms=round((time.monotonic() - started) * 1000))
+        log.info(
+            "openai_image_generated", style=preset.name, elapsed_ms=round((time.monotonic() - started) * 1000)
+        )
         return image
 
     async def aclose(self) -> None:
@@ -219,10 +234,6 @@ class OpenAIGenerator:
         growth = self._settings.backoff_base_seconds * 2 ** (state.attempt_number - 1)
         ceiling = min(self._settings.backoff_max_seconds, growth)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
-
-    def _retry_after_too_long(self, state: RetryCallState) -> bool:
-        hinted = _retry_after(state.outcome.exception() if state.outcome else None)
-        return hinted is not None and hinted > self._settings.max_retry_after_seconds
 
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

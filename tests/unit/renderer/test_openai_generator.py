@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import structlog
 from PIL import Image
+from pydantic import SecretStr
 
 from localdev.image_api import ImageAPIServer
 from services.common.errors import PermanentError, TransientError
@@ -222,6 +223,15 @@ async def test_concurrency_limit_bounds_calls_in_flight(server, make_generator):
     assert server.stats.max_in_flight == 2
 
 
+async def test_concurrent_calls_retry_independently(server, make_generator):
+    """Retries of concurrent calls do not share state: three 500s among six calls, all six succeed."""
+    server.faults.update({"fail_next": [{"status": 500}] * 3, "latency": 0.05})
+    generator = make_generator(max_retries=1)
+    results = await asyncio.gather(*(generator.generate(request()) for _ in range(6)))
+    assert len(results) == 6
+    assert outcomes(server) == {"500": 3, "200": 6}
+
+
 async def test_api_key_never_reaches_the_logs(server, make_generator, capsys, caplog):
     """Retries, failures and SDK debug logging never print the key (structlog and stdlib both)."""
     caplog.set_level(logging.DEBUG)
@@ -239,7 +249,7 @@ async def test_api_key_never_reaches_the_logs(server, make_generator, capsys, ca
     logged = captured.out + captured.err + caplog.text
     assert "openai_call_retrying" in logged and "openai_generation_failed" in logged
     assert KEY not in logged
-    assert KEY not in repr(GenerationSettings(openai_api_key=KEY))
+    assert KEY not in repr(GenerationSettings(openai_api_key=SecretStr(KEY)))
 
 
 async def test_aclose_closes_the_http_client(make_generator):
@@ -270,7 +280,8 @@ class FakeSSM:
     """Stands in for the aiobotocore SSM client: records the call, returns one SecureString."""
 
     def __init__(self, value: str | None = KEY, error: Exception | None = None) -> None:
-        self.value, self.error, self.calls = value, error, []
+        self.value, self.error = value, error
+        self.calls: list[dict[str, Any]] = []
 
     async def get_parameter(self, **kwargs: Any) -> dict[str, Any]:
         self.calls.append(kwargs)
