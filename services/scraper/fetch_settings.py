@@ -31,7 +31,7 @@ class FetchSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SCRAPER_", extra="ignore", frozen=True)
 
-    user_agent: str = "Mozilla/5.0 (compatible; ProductshotBot/0.1; +https://productshot.app/bot)"
+    user_agent: str = "Mozilla/5.0 (compatible; ProductshotBot/0.1)"
     accept_language: str = "en;q=0.9, *;q=0.5"
     #: Ports any public address may use. Addresses inside ``allow_networks`` may use any port.
     allowed_ports: Annotated[tuple[int, ...], NoDecode] = (80, 443)
