@@ -21,6 +21,7 @@ from services.scraper.fetch_errors import (
     BlockedAddressError,
     FetchConnectionError,
     FetchTimeoutError,
+    HostNotFoundError,
     HttpStatusError,
     RateLimitedError,
     ServerError,
@@ -358,3 +359,10 @@ async def test_nothing_listening_is_transient() -> None:
     async with SafeFetcher(make_settings(retry_attempts=1)) as fetcher:
         with pytest.raises(FetchConnectionError):
             await fetcher.fetch_page(f"http://127.0.0.1:{port}/")
+
+
+async def test_unknown_name_fails_at_once() -> None:
+    """A shop name that does not exist in DNS is permanent: no retries, a reason about typos."""
+    async with SafeFetcher(make_settings(allow_networks=""), resolver=FakeDns({})) as fetcher:
+        with pytest.raises(HostNotFoundError, match="typos"):
+            await fetcher.fetch_page("https://no-such-shop.example/p")
