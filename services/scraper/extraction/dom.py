@@ -23,9 +23,10 @@ _BUTTONS = etree.XPath(
 )
 _BUY_RE = re.compile(
     r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
-    r"|warenkorb|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
+    r"|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
     r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить|カートに入れる|カートに追加|今すぐ購入"
-    r"|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें|अभी खरीदें|sold[\s_-]?out|ausverkauft",
+    r"|in winkelwagen|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
+    r"|legg i handlekurv|lisää ostoskoriin|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें|अभी खरीदें|sold[\s_-]?out|ausverkauft",
     re.I,
 )
 _EXCLUDED_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template", "svg"})
@@ -37,6 +38,8 @@ _EXCLUDED_RE = re.compile(
     r"|product-?(grid|list|tile|card)s?|complementary|more-from|you-may-like)(?:$|[-_\s])",
     re.I,
 )
+# Exact class tokens only: "product-header" is often the product's own title block.
+_CHROME_CLASS_RE = re.compile(r"(?:^|\s)(header|page-header|site-header|masthead|top-bar|topbar)(?:$|\s)", re.I)
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -59,7 +62,7 @@ def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
         if tag == "header" and node.find(".//h1") is None:
             return True
         names = attr_text(node)
-        if names and _EXCLUDED_RE.search(names):
+        if names and (_EXCLUDED_RE.search(names) or _CHROME_CLASS_RE.search(names)):
             return True
         node = node.getparent()
     return False

@@ -13,7 +13,7 @@ __all__ = ["offer_text", "visible_availability", "gallery_images", "labelled_sku
 
 _BADGES = etree.XPath(".//*[@class or @id]")
 _BADGE_ATTR_RE = re.compile(
-    r"discount|saving|save|badge|promo|offer|deal|percent|reduction|rabatt|sconto|descuento|remise"
+    r"discount|saving|save|sale|badge|promo|offer|deal|percent|reduction|rabatt|sconto|descuento|remise"
     r"|sticker|ribbon",
     re.I,
 )
@@ -44,6 +44,7 @@ _SKU_RE = re.compile(
     r"\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{2,40})",
     re.I,
 )
+_SKU_LABEL_START_RE = re.compile(r"\W*(SKU|Art|Item|R[ée]f|C[óo]d|Арт|品番|商品番号|型番|货号|Nr|Kod)", re.I)
 _IMAGES = etree.XPath(".//img")
 _IMAGE_BAD_RE = re.compile(
     r"thumb|icon|logo|badge|rating|star|payment|flag|sprite|avatar|placeholder|loader|swatch", re.I
@@ -75,7 +76,7 @@ def offer_text(layout: Layout) -> str | None:
             and not is_excluded(el)
         ):
             if any(ch.isdigit() for ch in text):
-                return text
+                return text.strip("()[] ")
     return None
 
 
@@ -102,13 +103,19 @@ def visible_availability(layout: Layout) -> str | None:
 
 
 def labelled_sku(layout: Layout) -> str | None:
+    """An item number printed with its label ("SKU: AB-12", "Art.-Nr.: 4711", "货号：ZS-1")."""
     if layout.container is None:
         return None
-    for el in _BADGES(layout.container):
-        if re.search(r"sku|ref|article|artikel|item-?(no|number)|product-?code", attr_text(el), re.I):
-            match = _SKU_RE.search(element_text(el)[:120])
-            if match:
-                return match.group(1)
+    for el in layout.container.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = (el.text or "").strip()
+        if not own or not _SKU_LABEL_START_RE.match(own):
+            continue
+        text = element_text(el)
+        match = _SKU_RE.match(text) if len(text) <= 80 else None
+        if match and not is_excluded(el):
+            return match.group(1)
     return None
 
 
@@ -140,7 +147,12 @@ def gallery_images(layout: Layout, doc: Document) -> list[str]:
         return []
     good: list[str] = []
     other: list[str] = []
-    for img in _IMAGES(layout.container):
+    region = layout.container
+    # Galleries usually sit beside the title/buy-box column, in the same product block.
+    parent = region.getparent()
+    if not _IMAGES(region) and parent is not None and parent.tag not in ("body", "html", "main"):
+        region = parent
+    for img in _IMAGES(region):
         names = " ".join((attr_text(img), attr_text(img.getparent()) if img.getparent() is not None else ""))
         if _IMAGE_BAD_RE.search(names) or img.get("width") in ("1", "0") or is_excluded(img):
             continue

@@ -72,7 +72,7 @@ _REGULAR_TEXT_RE = re.compile(
 _NOT_A_PRICE_RE = re.compile(
     r"\b(from|ab|dès|à partir de|desde|a partir de|da|od|från|starting at|starts at)\s*[:]?\s*\D{0,4}\d"
     r"|\bот\s*\d|から|起"
-    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b|\d\s*x\s*\d"
+    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d"
     r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit|item)\b"
     r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
     r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save",

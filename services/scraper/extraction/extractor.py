@@ -99,7 +99,7 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
         offer=offer,
         availability=availability,
         brand=first_value([*(r.brand for r in structured), meta_record.brand]),
-        sku=first_value([*(r.sku for r in structured), meta_record.sku, labelled_sku(layout)]),
+        sku=first_value([*(r.sku for r in structured), decision.sku, meta_record.sku, labelled_sku(layout)]),
         gtin=first_value([*(r.gtin for r in structured), meta_record.gtin]),
         description=truncate(
             plain_text(first_value([*(r.description for r in structured), meta_record.description]))

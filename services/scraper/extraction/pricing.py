@@ -29,6 +29,7 @@ class PriceDecision:
     regular: Decimal | None = None
     availability: str | None = None
     source: str | None = None
+    sku: str | None = None
 
 
 def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
@@ -40,20 +41,20 @@ def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
 
 
 def _pick_offer(record: ProductRecord, visible: VisiblePrices, page_url: str) -> OfferRecord | None:
-    priced = [o for o in record.offers if o.amount is not None and o.amount > 0]
-    if not priced:
-        return None
+    """The offer the page is about: each rule narrows the choice only when it matches some."""
+    candidates = [o for o in record.offers if o.amount is not None and o.amount > 0]
     shown = visible.current.amount if visible.current else None
     for rule in (
-        lambda o: shown is not None and o.amount == shown,
         lambda o: bool(o.url) and page_url.rstrip("/").endswith(str(o.url).rstrip("/")),
+        lambda o: shown is not None and o.amount == shown,
         lambda o: bool(o.sku) and str(o.sku) in page_url,
         lambda o: o.amount in visible.amounts,
+        lambda o: o.availability == "InStock",
     ):
-        match = next((o for o in priced if rule(o)), None)
-        if match is not None:
-            return match
-    return priced[0]
+        narrowed = [o for o in candidates if rule(o)]
+        if narrowed:
+            candidates = narrowed
+    return candidates[0] if candidates else None
 
 
 def decide_price(
