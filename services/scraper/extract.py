@@ -74,7 +74,9 @@ def _extract_file(source: str, base_url: str | None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.scraper.extract", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m services.scraper.extract", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="saved page (.html, .html.gz) or URL")
     parser.add_argument("--base-url", help="URL that relative links in saved pages resolve against")
     args = parser.parse_intermixed_args(argv)

@@ -14,8 +14,20 @@ from . import pages_asia, pages_europe, pages_world
 from .spec import Page
 
 PAGES_DIR = Path(__file__).parent / "pages"
-FIELDS = ("name", "price", "currency", "regularPrice", "offer", "availability", "brand", "sku", "gtin",
-          "description", "images", "language")
+FIELDS = (
+    "name",
+    "price",
+    "currency",
+    "regularPrice",
+    "offer",
+    "availability",
+    "brand",
+    "sku",
+    "gtin",
+    "description",
+    "images",
+    "language",
+)
 
 
 def all_pages() -> list[Page]:

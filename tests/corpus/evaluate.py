@@ -20,8 +20,20 @@ from services.scraper.extraction import NoProductError, extract_product
 __all__ = ["FIELDS", "FieldScore", "Report", "evaluate", "load_corpus", "PAGES_DIR"]
 
 PAGES_DIR = Path(__file__).parent / "pages"
-FIELDS = ("name", "price", "currency", "regularPrice", "offer", "availability", "brand", "sku", "gtin",
-          "description", "images", "language")
+FIELDS = (
+    "name",
+    "price",
+    "currency",
+    "regularPrice",
+    "offer",
+    "availability",
+    "brand",
+    "sku",
+    "gtin",
+    "description",
+    "images",
+    "language",
+)
 
 
 @dataclass
@@ -79,8 +91,9 @@ def _same(name: str, actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
-def _score(report: Report, page: str, actual: dict[str, Any] | None, expected: dict[str, Any],
-           error: str | None) -> None:
+def _score(
+    report: Report, page: str, actual: dict[str, Any] | None, expected: dict[str, Any], error: str | None
+) -> None:
     for name in FIELDS:
         score = report.scores[name]
         score.pages += 1
@@ -92,7 +105,9 @@ def _score(report: Report, page: str, actual: dict[str, Any] | None, expected: d
             score.tp += ok and name == "price"
             score.fn += (not ok) and name == "price"
             if not ok and name == "price":
-                report.mismatches.append(f"{page}: expected error {expected['error']!r}, got {error or actual}")
+                report.mismatches.append(
+                    f"{page}: expected error {expected['error']!r}, got {error or actual}"
+                )
             continue
         want = expected.get(name)
         got = None if actual is None else actual.get(name)
@@ -103,7 +118,9 @@ def _score(report: Report, page: str, actual: dict[str, Any] | None, expected: d
         score.fp += has_got and not ok
         score.fn += has_want and not ok
         if not ok:
-            report.mismatches.append(f"{page}: {name} expected {want!r}, got {got!r}" + (f" ({error})" if error else ""))
+            report.mismatches.append(
+                f"{page}: {name} expected {want!r}, got {got!r}" + (f" ({error})" if error else "")
+            )
 
 
 def evaluate(pages_dir: Path = PAGES_DIR) -> Report:

@@ -39,7 +39,9 @@ _EXCLUDED_RE = re.compile(
     re.I,
 )
 # Exact class tokens only: "product-header" is often the product's own title block.
-_CHROME_CLASS_RE = re.compile(r"(?:^|\s)(header|page-header|site-header|masthead|top-bar|topbar)(?:$|\s)", re.I)
+_CHROME_CLASS_RE = re.compile(
+    r"(?:^|\s)(header|page-header|site-header|masthead|top-bar|topbar)(?:$|\s)", re.I
+)
 _SPACE_RE = re.compile(r"\s+")
 
 

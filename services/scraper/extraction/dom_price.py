@@ -98,6 +98,8 @@ class VisiblePrices:
     #: Every amount shown in the product container, to cross-check markup against.
     amounts: set[Decimal] = field(default_factory=set)
     regular_amounts: set[Decimal] = field(default_factory=set)
+    #: Amounts shown outside the container but not in carousels, banners and the like.
+    elsewhere: set[Decimal] = field(default_factory=set)
 
 
 def _is_struck(el: etree._Element) -> bool:
@@ -151,7 +153,8 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
         text = element_text(el)
         if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
             continue
-        if not layout.contains(el) or is_excluded(el, stop=None):
+        inside = layout.contains(el)
+        if is_excluded(el, stop=None):
             continue
         if len(_NUMBER_RE.findall(text)) > 1:
             continue  # a box holding several prices: its children are the candidates
@@ -163,6 +166,9 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
             continue
         amount = parse_amount(text, currency or currency_hint)
         if amount is None or amount == 0:
+            continue
+        if not inside:
+            result.elsewhere.add(amount)
             continue
         regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(context))
         sale = bool(_SALE_ATTR_RE.search(attr_text(el))) or el.tag == "ins"

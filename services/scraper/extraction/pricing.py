@@ -79,11 +79,12 @@ def decide_price(
         regular = visible.regular.amount if visible.regular else None
         return PriceDecision(shown.amount, shown.currency or page_currency, regular, None, "dom")
     decision = PriceDecision(
-        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source
+        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source, markup.sku
     )
     if shown is not None and shown.amount != markup.amount:
         stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
-        unseen = markup.amount not in visible.amounts
+        # Markup shown outside the container still counts as shown: our container may be too tight.
+        unseen = markup.amount not in visible.amounts and markup.amount not in visible.elsewhere
         if stale or unseen:
             decision.regular = markup.amount if stale else None
             decision.amount = shown.amount
