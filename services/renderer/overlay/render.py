@@ -39,7 +39,8 @@ class PlacedText:
 
     kind: str
     text: str
-    box: tuple[int, int, int, int]  # the mask's box in the output image
+    box: tuple[int, int, int, int]  # the mask's box in the output image, clipped to it
+    origin: tuple[int, int]  # where the mask's top-left corner sits (may be off-canvas)
     mask: Image.Image  # L, glyph coverage
     color: tuple[int, int, int]
     contrast: float  # worst ratio between the text colour and any pixel under the box
@@ -172,8 +173,9 @@ def render_variant(
         alpha = ink.alpha
         for block, box, ratio in zip(blocks, boxes, ratios, strict=True):
             mask, pad = _block_mask(block, frame.rtl)
-            canvas.paste(ink.text, (block.x - pad, block.top - pad), mask)
-            placed.append(PlacedText(block.kind, block.text.text, box, mask, ink.text, ratio))
+            origin = (block.x - pad, block.top - pad)
+            canvas.paste(ink.text, origin, mask)
+            placed.append(PlacedText(block.kind, block.text.text, box, origin, mask, ink.text, ratio))
     if badge:
         canvas.paste(badge[0], badge[2][:2], badge[1])
 
