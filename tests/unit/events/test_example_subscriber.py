@@ -201,3 +201,43 @@ async def test_run_deletes_handled_and_duplicate_messages_only_and_stops_promptl
     await asyncio.wait_for(task, timeout=2)
     assert sqs.deleted == ["r-good", "r-dup"]
     assert len(handler.events) == 1
+
+
+class FakeBody:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    async def __aenter__(self) -> FakeBody:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def read(self) -> bytes:
+        return self._data
+
+
+class FakeS3:
+    def __init__(self) -> None:
+        self.gets: list[tuple[str, str]] = []
+
+    async def get_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:
+        self.gets.append((Bucket, Key))
+        return {"Body": FakeBody(b"image:" + Key.encode())}
+
+
+async def test_download_handler_fetches_each_image_by_bucket_and_key(tmp_path: Path) -> None:
+    """ProductImageGenerated images are read with the subscriber's own S3 client and saved per format."""
+    s3 = FakeS3()
+    detail = _detail()
+    await sub.PrintAndDownload(s3, tmp_path)(sub.parse_envelope(_envelope(detail)))
+    assert s3.gets == [(i["bucket"], i["key"]) for i in detail["images"]]
+    saved = tmp_path / f"{detail['jobId']}-square.jpeg"
+    assert await asyncio.to_thread(saved.read_bytes) == b"image:" + detail["images"][0]["key"].encode()
+
+
+async def test_download_handler_only_prints_other_events(tmp_path: Path) -> None:
+    """Events other than ProductImageGenerated touch no S3 object."""
+    s3 = FakeS3()
+    await sub.PrintAndDownload(s3, tmp_path)(sub.parse_envelope(_envelope(_detail("JobFailed"), "JobFailed")))
+    assert s3.gets == [] and await asyncio.to_thread(lambda: list(tmp_path.iterdir())) == []
