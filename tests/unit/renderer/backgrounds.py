@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from PIL import Image, ImageDraw
 
 
@@ -14,8 +16,9 @@ def light(size: tuple[int, int] = (1024, 1024)) -> Image.Image:
 
 
 def noise(size: tuple[int, int] = (1024, 1024)) -> Image.Image:
-    """Full-range black/white noise: every text box holds both extremes."""
-    return Image.merge("RGB", [Image.effect_noise(size, 255).point(lambda v: 255 if v > 127 else 0)] * 3)
+    """Full-range black/white noise (seeded): every text box holds both extremes."""
+    grain = Image.frombytes("L", size, random.Random(7).randbytes(size[0] * size[1]))
+    return Image.merge("RGB", [grain.point(lambda v: 255 if v > 127 else 0)] * 3)
 
 
 def stripes(size: tuple[int, int] = (1024, 1024), width: int = 14) -> Image.Image:
