@@ -82,6 +82,8 @@ def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> 
 @lru_cache(maxsize=32)
 def _validator(detail_type: str, version: int) -> jsonschema.protocols.Validator:
     path = SCHEMAS_DIR / detail_type / f"v{version}.json"
+    if not path.is_file():
+        raise jsonschema.ValidationError(f"no published schema for {detail_type} v{version}")
     schema = json.loads(path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -107,7 +109,7 @@ class EventBridgePublisher:
 
     async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None:
         validate_detail(detail_type.value, detail)
-        entry = {
+        entry: dict[str, Any] = {
             "EventBusName": self._bus,
             "Source": source,
             "DetailType": detail_type.value,

@@ -41,6 +41,7 @@ class JobStore(Protocol):
     async def get(self, job_id: str) -> Job | None: ...
     async def claim(self, job_id: str, *, attempt: int, to: JobStatus, owner: str, lease_seconds: float) -> Job: ...
     async def extend_lease(self, job_id: str, *, owner: str, lease_seconds: float) -> bool: ...
+    async def release_lease(self, job_id: str, *, owner: str) -> bool: ...
     async def advance(
         self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None, fields: dict[str, Any] | None = None
     ) -> Job: ...
@@ -120,14 +121,19 @@ class DynamoJobStore:
             for r in removes:
                 names[f"#r_{r}"] = r
             expression += " REMOVE " + ", ".join(f"#r_{r}" for r in removes)
+        full_condition = f"attribute_exists(jobId) AND ({condition})"
+        # DynamoDB rejects names and values that the expressions do not use.
+        used = expression + " " + full_condition
+        names = {k: v for k, v in names.items() if k in used}
+        attr_values = {k: v for k, v in attr_values.items() if k in used}
         try:
             result = await self._call(
                 "update_item",
                 Key={"jobId": {"S": job_id}},
                 UpdateExpression=expression,
-                ConditionExpression=f"attribute_exists(jobId) AND ({condition})",
+                ConditionExpression=full_condition,
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=attr_values,
+                **({"ExpressionAttributeValues": attr_values} if attr_values else {}),
                 ReturnValues="ALL_NEW",
             )
         except ClientError as exc:
@@ -164,6 +170,15 @@ class DynamoJobStore:
                 job_id, "lease", sets={"leaseExpiresAt": time.time() + lease_seconds},
                 removes=[], condition="leaseOwner = :owner", values={":owner": owner},
             )
+        except (JobTransitionConflictError, JobNotFoundError):
+            return False
+        return True
+
+    async def release_lease(self, job_id: str, *, owner: str) -> bool:
+        """Give the job up for a retry (by any worker) right away, instead of at lease expiry."""
+        try:
+            await self._update(job_id, "lease", sets={"leaseExpiresAt": 0}, removes=[],
+                               condition="leaseOwner = :owner", values={":owner": owner})
         except (JobTransitionConflictError, JobNotFoundError):
             return False
         return True

@@ -57,6 +57,14 @@ class ScrapeHandler:
             await self._store.extend_lease(ref.job_id, owner=self._worker_id, lease_seconds=self._lease)
 
         message.heartbeat_callbacks.append(extend)
+        try:
+            await self._work(job, ref)
+        except BaseException:
+            # Whatever went wrong, let the retry (on any worker) claim the job at once.
+            await asyncio.shield(self._store.release_lease(ref.job_id, owner=self._worker_id))
+            raise
+
+    async def _work(self, job: Job, ref: JobRef) -> None:
         if not job.productUrl:
             raise PermanentError("the job has no product URL to scrape")
         started = time.perf_counter()
