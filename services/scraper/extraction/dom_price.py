@@ -116,25 +116,26 @@ def _is_struck(el: etree._Element) -> bool:
     return False
 
 
-def _short_text(el: etree._Element | None, limit: int = 30) -> str:
+def _label(el: etree._Element | None, limit: int = 30) -> str:
+    """Short text of a neighbour that is a label ("From", "/ kg"), not another price."""
     if el is None or not isinstance(el.tag, str):
         return ""
     text = element_text(el)
-    return text if len(text) <= limit else ""
+    return text if len(text) <= limit and not any(c.isdigit() for c in text) else ""
 
 
 def _context(el: etree._Element, text: str) -> str:
     """The candidate with the label before it and the unit after it ("from", "/ kg")."""
     prev = el.getprevious()
     if prev is not None:
-        before = _short_text(prev) + " " + (prev.tail or "")
+        before = _label(prev) + " " + (prev.tail or "")
     else:
         parent = el.getparent()
         before = (parent.text or "") if parent is not None else ""
         if not before.strip() and parent is not None:
-            before = _short_text(parent.getprevious())
+            before = _label(parent.getprevious())
     after = el.tail or ""
-    unit = _short_text(el.getnext(), 20)
+    unit = _label(el.getnext(), 20)
     if unit.startswith(("/", "per ", "pro ", "je ", "par ", "за ")):
         after += " " + unit
     return f"{before[-40:]} {text} {after[:40]}"

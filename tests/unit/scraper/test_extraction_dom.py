@@ -1,0 +1,121 @@
+"""The visible page: the price a person sees, and the prices that belong to something else."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.scraper.extraction import NO_PRICE_REASON, NoProductError, extract_product
+
+URL = "https://shop.example.com/p/kettle"
+JSONLD = """<script type="application/ld+json">{"@type": "Product", "name": "Kettle",
+ "offers": {"@type": "Offer", "price": "%s", "priceCurrency": "USD"}}</script>"""
+
+
+def _page(body: str, head: str = "", lang: str = "en-US") -> str:
+    return (
+        f"<html lang='{lang}'><head>{head}</head><body>"
+        "<header class='site-header'><a class='cart'>Cart $57.98</a></header>"
+        "<div class='announcement'>Free shipping on orders over $50</div>"
+        f"<main>{body}"
+        "<section class='related-products'><div class='product-card'><span class='price'>$9.99</span></div>"
+        "<div class='product-card'><span class='price'>from $4.99</span></div></section></main></body></html>"
+    )
+
+
+def _buy_box(prices: str) -> str:
+    return f"<div class='product'><h1>Kettle</h1><div class='price-box'>{prices}</div><button>Add to cart</button></div>"
+
+
+def test_dom_only_price_ignores_chrome_and_carousels() -> None:
+    """Without markup, the buy-box price wins over the mini cart, banners and related items."""
+    product = extract_product(_page(_buy_box("<span class='price'>$39.00</span>")), URL)
+    assert (product.name, product.price, product.currency) == ("Kettle", "39.00", "USD")
+
+
+def test_visible_sale_beats_stale_markup_list_price() -> None:
+    """Markup price shown struck through is the regular price; the visible sale price is the price."""
+    body = _buy_box("<s class='price-old'>$59.99</s> <span class='price'>$44.99</span>")
+    product = extract_product(_page(body, JSONLD % "59.99"), URL)
+    assert (product.price, product.regularPrice, product.offer) == ("44.99", "59.99", "-25%")
+
+
+def test_markup_wins_when_it_is_shown() -> None:
+    """When the markup price is on the page, a different buy-box amount does not replace it."""
+    body = _buy_box("<span class='price'>$24.99</span><span class='price'>Bundle $30.00</span>")
+    assert extract_product(_page(body, JSONLD % "24.99"), URL).price == "24.99"
+
+
+def test_markup_price_not_shown_anywhere_yields_to_visible() -> None:
+    """A markup price that appears nowhere on the page loses to the price a person sees."""
+    body = _buy_box("<span class='price'>$35.70</span>")
+    assert extract_product(_page(body, JSONLD % "30.00"), URL).price == "35.70"
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "<span class='price'>from $19.99</span>",
+        "<span class='price'>$4.99 / kg</span>",
+        "<span class='price'>or 4 payments of $9.75</span>",
+        "<span class='price'>+ $5.95 shipping</span>",
+    ],
+)
+def test_from_unit_instalment_and_shipping_amounts_are_not_prices(noise: str) -> None:
+    """ "from" prices, unit prices, instalments and shipping costs are never the product price."""
+    product = extract_product(_page(_buy_box(noise + "<span class='price'>$39.00</span>")), URL)
+    assert product.price == "39.00"
+
+
+def test_shop_promo_text_is_the_offer() -> None:
+    """The shop's own badge ("Save $15") is printed instead of a computed percentage."""
+    body = _buy_box("<s>$59.99</s> <span class='price'>$44.99</span><span class='badge'>Save $15</span>")
+    assert extract_product(_page(body), URL).offer == "Save $15"
+
+
+def test_js_only_price_is_a_clear_failure() -> None:
+    """A product whose price is rendered by JavaScript fails with "no price in the page HTML"."""
+    head = '<meta property="og:type" content="product">'
+    body = _buy_box("<span class='price' data-bind='price'></span>")
+    with pytest.raises(NoProductError) as caught:
+        extract_product(_page(body, head), URL)
+    assert NO_PRICE_REASON in caught.value.reason
+    assert caught.value.permanent
+
+
+def test_listing_page_is_not_a_product() -> None:
+    """A category page with many prices and no buy box is "no product", not a guessed price."""
+    body = "<h1>Kettles</h1><ul><li><span class='price'>$39.00</span></li><li><span class='price'>$49.00</span></li></ul>"
+    with pytest.raises(NoProductError) as caught:
+        extract_product(_page(body), URL)
+    assert "no product" in caught.value.reason
+
+
+def test_sold_out_button_marks_out_of_stock() -> None:
+    """A sold-out buy button beats stale "InStock" markup."""
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Kettle", "offers": {"price": "39",'
+        ' "priceCurrency": "USD", "availability": "InStock"}}</script>'
+    )
+    body = "<div class='product'><h1>Kettle</h1><span class='price'>$39.00</span><button disabled>Sold out</button></div>"
+    assert extract_product(_page(body, head), URL).availability == "OutOfStock"
+
+
+def test_gallery_image_and_description_truncation() -> None:
+    """Gallery images are absolute and best-size; long descriptions are cut at a word."""
+    head = f'<meta name="description" content="{"word " * 100}">'
+    body = (
+        "<div class='product'><div class='gallery'><img class='main-image' "
+        "srcset='/a-400.jpg 400w, /a-1200.jpg 1200w' src='/a-400.jpg'></div>"
+        "<h1>Kettle</h1><span class='price'>$39.00</span><button>Add to cart</button></div>"
+    )
+    product = extract_product(_page(body, head), URL)
+    assert product.images == ["https://shop.example.com/a-1200.jpg"]
+    assert product.description is not None and len(product.description) <= 300
+    assert product.description.endswith("word…")
+
+
+def test_bytes_with_declared_charset() -> None:
+    """Bytes are decoded with the page's declared charset (windows-1252 here)."""
+    html = _page(_buy_box("<span class='price'>39,00 €</span>"), '<meta charset="windows-1252">', "de-DE")
+    product = extract_product(html.replace("Kettle", "Wasserkocher Küche").encode("cp1252"), URL)
+    assert (product.name, product.price, product.currency) == ("Wasserkocher Küche", "39.00", "EUR")

@@ -1,0 +1,82 @@
+"""Amount parsing and currency resolution for visible and markup prices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from services.scraper.extraction.currency import LocaleHints, currency_from_text
+from services.scraper.extraction.price import format_amount, parse_amount, parse_markup_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        ("1.234,56 €", "EUR", "1234.56"),
+        ("€1,234.56", "EUR", "1234.56"),
+        ("CHF 1'234.50", "CHF", "1234.50"),
+        ("₹1,23,456", "INR", "123456"),
+        ("¥12,800", "JPY", "12800"),
+        ("12 800 ₽", "RUB", "12800"),
+        ("$1,299", "USD", "1299"),
+        ("$12.99", "USD", "12.99"),
+        ("34.000 €", "EUR", "34000"),
+        ("KD 34.000", "KWD", "34.000"),
+        ("R$ 1.299,90", "BRL", "1299.90"),
+        ("1 295 kr", "SEK", "1295"),
+    ],
+)
+def test_visible_notations(text: str, currency: str, expected: str) -> None:
+    """Every common way of writing a price yields the amount a person reads."""
+    assert parse_amount(text, currency) == Decimal(expected)
+
+
+def test_three_digit_group_depends_on_currency() -> None:
+    """ "34.000" is thirty-four thousand euros but thirty-four Kuwaiti dinars."""
+    assert parse_amount("34.000", "EUR") == Decimal("34000")
+    assert parse_amount("34.000", "KWD") == Decimal("34.000")
+
+
+def test_markup_machine_format_and_shop_mistakes() -> None:
+    """Markup "34.000" is a decimal, but "1.299" for euros is a thousands group the shop wrote."""
+    assert parse_markup_amount("34.000", "EUR") == Decimal("34.000")
+    assert parse_markup_amount("1.299", "EUR") == Decimal("1299")
+    assert parse_markup_amount("1,299.00", "USD") == Decimal("1299.00")
+
+
+def test_format_uses_minor_units() -> None:
+    """Formatting follows the currency's decimals without dropping precision."""
+    assert format_amount(Decimal("1234.5"), "EUR") == "1234.50"
+    assert format_amount(Decimal("12800"), "JPY") == "12800"
+    assert format_amount(Decimal("34.5"), "KWD") == "34.500"
+    assert format_amount(Decimal("0.125"), "USD") == "0.125"
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        ("$19.99", LocaleHints("en", "US"), "USD"),
+        ("$19.99", LocaleHints("en", "CA"), "CAD"),
+        ("$19.99", LocaleHints("en", "AU"), "AUD"),
+        ("$1,899.00", LocaleHints("es", "MX"), "MXN"),
+        ("R$ 49,90", LocaleHints("pt", "BR"), "BRL"),
+        ("¥1,299", LocaleHints("zh", "CN"), "CNY"),
+        ("¥1,299", LocaleHints("ja", "JP"), "JPY"),
+        ("499 kr", LocaleHints("sv", None), "SEK"),
+        ("499 kr", LocaleHints("da", "DK"), "DKK"),
+        ("49,99 zł", LocaleHints("pl", "PL"), "PLN"),
+        ("12.500 د.ك", LocaleHints("ar", "KW"), "KWD"),
+        ("19,90 EUR", LocaleHints(None, None), "EUR"),
+    ],
+)
+def test_currency_symbols_resolved_with_locale(text: str, hints: LocaleHints, expected: str) -> None:
+    """Ambiguous symbols ($, ¥, kr) take the page's region or language into account."""
+    assert currency_from_text(text, hints) == expected
+
+
+def test_locale_hints_from_tags_and_domain() -> None:
+    """Language and region come from the tags first, the domain's country code last."""
+    assert LocaleHints.build(["de-CH"], "https://shop.example.com/") == LocaleHints("de", "CH")
+    assert LocaleHints.build(["en"], "https://shop.example.ca/p") == LocaleHints("en", "CA")
+    assert LocaleHints.build([None, "fr_FR"], None) == LocaleHints("fr", "FR")
