@@ -80,7 +80,7 @@ start_host() {
   if ! alive "$RUN_DIR/localstack.pid"; then
     log "starting LocalStack on 127.0.0.1:$LOCALSTACK_PORT"
     GATEWAY_LISTEN="127.0.0.1:$LOCALSTACK_PORT" LOCALSTACK_VOLUME_DIR="$RUN_DIR/localstack-volume" \
-      DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 SERVICES=sqs,s3,events,ssm,sts,iam,secretsmanager \
+      DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 DNS_ADDRESS=0 SERVICES=sqs,s3,events,ssm,sts,iam,secretsmanager \
       setsid "$LS_VENV/bin/python" -m localstack.runtime.main > "$RUN_DIR/localstack.log" 2>&1 < /dev/null &
     echo $! > "$RUN_DIR/localstack.pid"
   fi
