@@ -171,11 +171,6 @@ def _monogram(request: GenerationRequest, size: tuple[int, int]) -> Image.Image:
         face = face_for(initial, chain) or chain[0]
         font = get_font(face, round(unit * 0.34))
         draw.text((cx, cy), initial.upper(), font=font, fill=accent, anchor="mm")
-    # A thin accent rule under the mark ties it to the text block the overlay adds.
-    draw.rectangle(
-        (cx - unit * 0.06, cy + unit * 0.44, cx + unit * 0.06, cy + unit * 0.44 + max(3, unit // 200)),
-        fill=accent,
-    )
     return canvas
 
 

@@ -156,8 +156,9 @@ def render_variant(
         raise ValueError(f"unknown format {format!r}; expected one of {sorted(FORMATS)}")
     size = FORMATS[format]
     text = resolve_text(product, options)
-    frame = frame_for(size, rtl=is_rtl(text.name or text.brand or ""))
+    frame = frame_for(size, rtl=is_rtl(text.name or text.brand or "", text.language))
 
+    background.load()  # decode once here: the resize reads it from several threads
     source = to_srgb(background)
     same_aspect = abs(source.width * size[1] - source.height * size[0]) < source.width
     focus = (0.5, 0.5) if same_aspect else focus_point(source)

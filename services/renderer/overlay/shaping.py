@@ -25,6 +25,7 @@ class Run:
     text: str
     font: ImageFont.FreeTypeFont
     width: float
+    direction: str  # the paragraph's: raqm orders mixed text inside the run by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +38,23 @@ class Line:
 
     def draw(self, draw: ImageDraw.ImageDraw, x: float, baseline: float, fill: int = 255) -> None:
         for run in self.runs:
-            draw.text((x, baseline), run.text, font=run.font, fill=fill, anchor="ls")
+            draw.text((x, baseline), run.text, font=run.font, fill=fill, anchor="ls", direction=run.direction)
             x += run.width
 
 
-def is_rtl(text: str) -> bool:
-    """True when the first strongly directional character is right-to-left."""
+_RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
+
+def is_rtl(text: str, language: str | None = None) -> bool:
+    """The paragraph direction: from the first strongly directional character, else
+    (prices and numbers have none) from the page language."""
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
             return True
         if kind == "L":
             return False
-    return False
+    return (language or "").lower().replace("_", "-").split("-")[0] in _RTL_LANGUAGES
 
 
 def _split(text: str, chain: tuple[Face, ...]) -> list[tuple[Face, str]]:
@@ -82,14 +87,17 @@ def shape_line(text: str, weight: str, size: int, language: str | None) -> Line:
     """The text set on one line at `size` px, measured. Cached: the same strings recur
     for every format of a job and while searching for a size that fits."""
     chain = chain_for(weight, language)
+    rtl = is_rtl(text, language)
+    direction = "rtl" if rtl else "ltr"
     runs: list[Run] = []
     ascent = descent = 0
     for face, chunk in _split(text, chain):
         font = get_font(face, size)
-        runs.append(Run(chunk, font, font.getlength(chunk)))
+        runs.append(Run(chunk, font, font.getlength(chunk, direction=direction), direction))
         a, d = font.getmetrics()
         ascent, descent = max(ascent, a), max(descent, d)
-    if is_rtl(text):
+    if rtl:
+        # Runs follow each other right to left; raqm orders what is inside each run.
         runs.reverse()
     width = sum(run.width for run in runs)
     if not runs:
