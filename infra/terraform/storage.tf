@@ -16,6 +16,7 @@ module "images_bucket" {
 
   name                      = local.bucket.name
   lifecycle_expiration_days = local.bucket.lifecycle_expiration_days
+  lifecycle_prefix          = local.bucket.images_prefix
   kms_key_arn               = aws_kms_key.this.arn
   force_destroy             = !var.protect_from_destroy
 }

@@ -60,10 +60,12 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   bucket = aws_s3_bucket.this[0].id
 
   rule {
-    id     = "expire-objects"
+    id     = "expire-images"
     status = "Enabled"
 
-    filter {}
+    filter {
+      prefix = var.lifecycle_prefix
+    }
 
     expiration {
       days = var.lifecycle_expiration_days
@@ -72,6 +74,13 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     noncurrent_version_expiration {
       noncurrent_days = 1
     }
+  }
+
+  rule {
+    id     = "abort-incomplete-uploads"
+    status = "Enabled"
+
+    filter {}
 
     abort_incomplete_multipart_upload {
       days_after_initiation = 1

@@ -25,6 +25,12 @@ variable "lifecycle_expiration_days" {
   }
 }
 
+variable "lifecycle_prefix" {
+  description = "Key prefix the expiry rule applies to (empty for the whole bucket)."
+  type        = string
+  default     = ""
+}
+
 variable "kms_key_arn" {
   description = "Customer-managed KMS key for SSE-KMS; null uses SSE-S3 (AES256)."
   type        = string
