@@ -47,7 +47,8 @@ def aws_env() -> Iterator[dict[str, str]]:
     subprocess.run([str(ROOT / "scripts/local_aws.sh"), "start"], check=True)
     env = _load_env_file(RUN_DIR / "aws.env")
     os.environ.update(env)
-    subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key"], check=True,
+    subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key",
+                    "--api-key", "other:other-key"], check=True,
                    cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL)
     yield env
     if started_here:

@@ -73,6 +73,6 @@ async def test_seed_api_rejects_bad_input_and_unknown_jobs(pipeline: Services) -
 
 def test_bootstrap_twice_changes_nothing(aws_env: dict[str, str]) -> None:
     """Running the bootstrap on an existing topology reports every resource unchanged."""
-    out = subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key", "--api-key", "other:other-key"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1].startswith("bootstrap: 0 changed")
