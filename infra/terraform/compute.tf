@@ -66,8 +66,11 @@ locals {
     PRODUCTSHOT_LOG_LEVEL    = var.log_level
   }
 
-  # Workers report health by how recently their consumer loop polled.
-  worker_health_check = { command = ["python", "-m", "services.common.healthcheck"] }
+  # Workers report health by how recently their consumer loop turned (a file it touches).
+  worker_health_check = {
+    scraper  = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-scraper.health"] }
+    renderer = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-renderer.health"] }
+  }
 
   # A sweeper or redrive worker would be one more entry here (and a policy in iam.tf).
   service_specs = {
@@ -79,6 +82,7 @@ locals {
       policy_json = data.aws_iam_policy_document.api.json
       port        = local.api_port
       environment = merge(local.common_environment, {
+        API_HOST                       = "0.0.0.0"
         API_PORT                       = tostring(local.api_port)
         PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters["api_keys"].name
       })
@@ -108,7 +112,7 @@ locals {
       environment  = local.common_environment
       secrets      = {}
       egress_ports = [80, 443] # product pages are fetched over HTTP and HTTPS
-      health_check = local.worker_health_check
+      health_check = local.worker_health_check.scraper
       autoscaling = {
         min_capacity  = var.services.scraper.min_capacity
         max_capacity  = var.services.scraper.max_capacity
@@ -128,7 +132,7 @@ locals {
         RENDERER_OPENAI_API_KEY = aws_ssm_parameter.this["openai_api_key"].arn
       }
       egress_ports = [443]
-      health_check = local.worker_health_check
+      health_check = local.worker_health_check.renderer
       autoscaling = {
         min_capacity  = var.services.renderer.min_capacity
         max_capacity  = var.services.renderer.max_capacity

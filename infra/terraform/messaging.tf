@@ -55,6 +55,7 @@ module "event_bus" {
   rule_manager_organization_id = var.event_subscribers.organization_id
 
   schema_registry = {
+    create      = var.create_schema_registry
     name        = local.bus.name
     description = "JSON Schemas of the detail of Productshot's events."
     schemas     = local.event_schemas

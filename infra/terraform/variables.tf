@@ -152,6 +152,12 @@ variable "event_subscribers" {
   default = {}
 }
 
+variable "create_schema_registry" {
+  description = "Register the events' JSON Schemas in an EventBridge schema registry (false where the registry is unavailable, e.g. LocalStack's free edition)."
+  type        = bool
+  default     = true
+}
+
 variable "alb" {
   description = "Load balancer options: who may connect, an access-log bucket and a WAF web ACL."
   type = object({

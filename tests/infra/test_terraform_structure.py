@@ -270,7 +270,9 @@ def test_services_get_the_settings_they_read() -> None:
         "RENDERER_MODEL",
     ):
         assert re.search(rf"\b{name}\s+=", compute), name
-    assert 'command = ["python", "-m", "services.common.healthcheck"]' in compute
+    assert re.search(r"API_HOST\s+= \"0\.0\.0\.0\"", compute), "the API must listen on all interfaces"
+    for worker in ("scraper", "renderer"):
+        assert f'"services.common.healthcheck", "--file", "/tmp/productshot-{worker}.health"' in compute
 
 
 def test_autoscaling_policies() -> None:
