@@ -17,9 +17,11 @@ from lxml import etree
 __all__ = ["Layout", "find_layout", "attr_text", "is_excluded", "element_text"]
 
 _H1 = etree.XPath("//h1")
+# One pass over the tree: a union of four paths would walk it four times.
 _BUTTONS = etree.XPath(
-    "//button | //input[@type='submit' or @type='button'] | //a[@role='button' or contains(@class, 'btn')"
-    " or contains(@class, 'button') or contains(@class, 'cart')] | //form[contains(@action, 'cart')]//*[@type='submit']"
+    "//*[self::button or (self::input and (@type='submit' or @type='button'))"
+    " or (self::a and (@role='button' or contains(@class, 'btn') or contains(@class, 'button')"
+    " or contains(@class, 'cart')))]"
 )
 _BUY_RE = re.compile(
     r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
@@ -136,5 +138,6 @@ def find_layout(root: etree._Element) -> Layout:
             chain = _ancestors(anchor)
             # A few levels up from the anchor holds the buy box in common templates.
             container = chain[min(4, len(chain) - 3)] if len(chain) > 3 else None
-    order = {el: i for i, el in enumerate(root.iter())} if container is not None else {}
+    # Positions are only compared inside the container, so only it is numbered.
+    order = {el: i for i, el in enumerate(container.iter())} if container is not None else {}
     return Layout(title=title, buy_button=button, container=container, order=order)

@@ -8,6 +8,7 @@ The current price is the candidate nearest to the buy box that is not struck thr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,10 +51,11 @@ _SYMBOL_TESTS = " or ".join(
         "PLN",
     )
 )
+# Relative, so the hot path only walks the product container.
 _CANDIDATES = etree.XPath(
-    "//*[contains(translate(@class, 'PRICE', 'price'), 'price') or contains(translate(@id, 'PRICE', 'price'),"
+    ".//*[contains(translate(@class, 'PRICE', 'price'), 'price') or contains(translate(@id, 'PRICE', 'price'),"
     " 'price') or contains(@itemprop, 'price') or self::del or self::s or self::strike or self::ins]"
-    f" | //text()[{_SYMBOL_TESTS}]/.."
+    f" | .//text()[{_SYMBOL_TESTS}]/.."
 )
 _MAX_TEXT = 48
 _NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
@@ -98,8 +100,15 @@ class VisiblePrices:
     #: Every amount shown in the product container, to cross-check markup against.
     amounts: set[Decimal] = field(default_factory=set)
     regular_amounts: set[Decimal] = field(default_factory=set)
-    #: Amounts shown outside the container but not in carousels, banners and the like.
-    elsewhere: set[Decimal] = field(default_factory=set)
+    #: Reads amounts shown outside the container (not in carousels, banners...) on demand.
+    scan_page: Callable[[], set[Decimal]] | None = None
+    _elsewhere: set[Decimal] | None = None
+
+    def shown_elsewhere(self, amount: Decimal) -> bool:
+        """Whether the page shows ``amount`` outside the container; scanned once, only if asked."""
+        if self._elsewhere is None:
+            self._elsewhere = self.scan_page() if self.scan_page else set()
+        return amount in self._elsewhere
 
 
 def _is_struck(el: etree._Element) -> bool:
@@ -141,21 +150,22 @@ def _context(el: etree._Element, text: str) -> str:
     return f"{before[-40:]} {text} {after[:40]}"
 
 
-def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str | None) -> VisiblePrices:
-    result = VisiblePrices()
-    if layout.container is None:
-        return result
-    found: list[VisiblePrice] = []
+@dataclass(slots=True)
+class _Candidate:
+    element: etree._Element
+    amount: Decimal
+    currency: str | None
+    context: str
+
+
+def _candidates(scope: etree._Element, hints: LocaleHints, currency_hint: str | None) -> Iterator[_Candidate]:
     seen: set[etree._Element] = set()
-    for el in _CANDIDATES(layout.container.getroottree().getroot()):
+    for el in _CANDIDATES(scope):
         if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
             continue
         seen.add(el)
         text = element_text(el)
         if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
-            continue
-        inside = layout.contains(el)
-        if is_excluded(el, stop=None):
             continue
         if len(_NUMBER_RE.findall(text)) > 1:
             continue  # a box holding several prices: its children are the candidates
@@ -166,14 +176,27 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
         if currency is None and "price" not in attr_text(el).lower():
             continue
         amount = parse_amount(text, currency or currency_hint)
-        if amount is None or amount == 0:
+        if amount is None or amount == 0 or is_excluded(el):
             continue
-        if not inside:
-            result.elsewhere.add(amount)
-            continue
-        regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(context))
+        yield _Candidate(el, amount, currency, context)
+
+
+def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str | None) -> VisiblePrices:
+    container = layout.container
+    if container is None:
+        return VisiblePrices()
+
+    def scan_page() -> set[Decimal]:
+        root = container.getroottree().getroot()
+        return {c.amount for c in _candidates(root, hints, currency_hint) if not layout.contains(c.element)}
+
+    result = VisiblePrices(scan_page=scan_page)
+    found: list[VisiblePrice] = []
+    for cand in _candidates(container, hints, currency_hint):
+        el = cand.element
+        regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(cand.context))
         sale = bool(_SALE_ATTR_RE.search(attr_text(el))) or el.tag == "ins"
-        found.append(VisiblePrice(amount, currency, regular, sale, True, layout.position(el), el))
+        found.append(VisiblePrice(cand.amount, cand.currency, regular, sale, True, layout.position(el), el))
     if not found:
         return result
     result.amounts = {p.amount for p in found}

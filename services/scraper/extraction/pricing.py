@@ -84,7 +84,7 @@ def decide_price(
     if shown is not None and shown.amount != markup.amount:
         stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
         # Markup shown outside the container still counts as shown: our container may be too tight.
-        unseen = markup.amount not in visible.amounts and markup.amount not in visible.elsewhere
+        unseen = markup.amount not in visible.amounts and not visible.shown_elsewhere(markup.amount)
         if stale or unseen:
             decision.regular = markup.amount if stale else None
             decision.amount = shown.amount
