@@ -52,6 +52,7 @@ class JobStore(Protocol):
     ) -> JobPage: ...
     async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]: ...
     async def set_fields(self, job_id: str, fields: dict[str, Any]) -> None: ...
+    async def delete_finished(self, job_id: str, *, tenant: str) -> bool: ...
 
 
 def _to_attr(value: Any) -> dict[str, Any]:
@@ -275,3 +276,19 @@ class DynamoJobStore:
                 if not start:
                     break
         return found
+
+    async def delete_finished(self, job_id: str, *, tenant: str) -> bool:
+        """Remove a completed or failed job of ``tenant``; False when it is not (or no longer) one."""
+        try:
+            await self._call(
+                "delete_item", Key={"jobId": {"S": job_id}},
+                ConditionExpression="tenant = :t AND #status IN (:c, :f)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":t": {"S": tenant}, ":c": {"S": JobStatus.COMPLETED.value},
+                                           ":f": {"S": JobStatus.FAILED.value}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
