@@ -2,14 +2,17 @@
 
 - Long polling in batches, with at most ``max_in_flight`` messages worked on at once.
 - Each message handled on its own task: one failure never redelivers its batch mates.
-- A heartbeat extends a message's visibility while it is being worked on.
+- A heartbeat extends a message's visibility while it is being worked on (and runs the
+  handler's heartbeat callbacks, e.g. to extend the job's lease); it stops with the work.
 - Deleted only after the handler returns (its work is durable by then).
 - Permanent errors: the handler's ``on_failure`` fails the job, the message is deleted.
   Transient errors: the message becomes visible again after a growing delay; on its last
   allowed receive the job is failed with the last reason and the message dead-lettered.
 - Malformed messages never crash the loop: logged and dead-lettered.
+- An unreachable AWS endpoint never ends the loop: it backs off and carries on.
 - ``stop`` set (SIGTERM): receiving stops at once, in-flight work gets ``shutdown_deadline``
   seconds, whatever cannot finish is released (visibility 0) for another worker.
+- Health: every turn of the loop touches ``health_file``; a stale file means a stalled loop.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,11 +30,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from services.common.errors import MalformedMessageError, PermanentError, ProductshotError, TransientError
 from services.common.logging import get_logger
+from services.common.queue_message import QueueMessage, backoff_delay
 
 __all__ = ["ConsumerConfig", "QueueMessage", "MessageHandler", "SqsConsumer", "backoff_delay"]
 
 _log = get_logger(__name__)
-_MAX_VISIBILITY = 43_200  # SQS limit: 12 hours
+_AWS_ERRORS = (BotoCoreError, ClientError, OSError, asyncio.TimeoutError)
+_RELEASE_BUDGET = 5.0  # seconds to hand back cancelled messages before the process exits
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,38 +54,8 @@ class ConsumerConfig:
 
     @property
     def heartbeat_every(self) -> float:
-        return max(1.0, self.visibility_timeout / 3)
-
-
-@dataclass(slots=True)
-class QueueMessage:
-    message_id: str
-    receipt_handle: str
-    body: str
-    receive_count: int
-    sent_at: float | None = None
-    heartbeat_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-
-    def json(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.body)
-        except json.JSONDecodeError as exc:
-            raise MalformedMessageError(f"message body is not JSON: {exc.msg}") from exc
-        if not isinstance(data, dict):
-            raise MalformedMessageError("message body is not a JSON object")
-        return data
-
-    @classmethod
-    def from_sqs(cls, raw: dict[str, Any]) -> QueueMessage:
-        attrs = raw.get("Attributes", {})
-        sent = attrs.get("SentTimestamp")
-        return cls(
-            message_id=raw["MessageId"],
-            receipt_handle=raw["ReceiptHandle"],
-            body=raw.get("Body", ""),
-            receive_count=int(attrs.get("ApproximateReceiveCount", "1")),
-            sent_at=int(sent) / 1000 if sent else None,
-        )
+        # Three beats per timeout: two can be lost before another worker may see the message.
+        return max(0.5, self.visibility_timeout / 3)
 
 
 class MessageHandler(Protocol):
@@ -90,15 +64,6 @@ class MessageHandler(Protocol):
 
     async def on_failure(self, message: QueueMessage, error: Exception) -> None:
         """The message will not be retried: record the failure on its job."""
-
-
-def backoff_delay(receive_count: int, base: float, cap: float, retry_after: float | None = None) -> int:
-    """Exponential backoff with full jitter, never shorter than the dependency's Retry-After."""
-    ceiling = min(cap, base * 2 ** max(0, receive_count - 1))
-    delay = random.uniform(ceiling / 2, ceiling)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return int(min(_MAX_VISIBILITY, max(0, round(delay))))
 
 
 class SqsConsumer:
@@ -111,15 +76,18 @@ class SqsConsumer:
         self._dlq_url: str | None = None
         self.last_tick = time.monotonic()
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
     async def _resolve_urls(self) -> None:
         result = await self._sqs.get_queue_url(QueueName=self._config.queue_name)
-        self._queue_url = result["QueueUrl"]
-        attrs = await self._sqs.get_queue_attributes(QueueUrl=self._queue_url, AttributeNames=["RedrivePolicy"])
+        attrs = await self._sqs.get_queue_attributes(QueueUrl=result["QueueUrl"], AttributeNames=["RedrivePolicy"])
         policy = attrs.get("Attributes", {}).get("RedrivePolicy")
         if policy:
             dlq_arn = json.loads(policy)["deadLetterTargetArn"]
-            dlq = await self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1])
-            self._dlq_url = dlq["QueueUrl"]
+            self._dlq_url = (await self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1]))["QueueUrl"]
+        self._queue_url = result["QueueUrl"]
 
     def _tick(self) -> None:
         self.last_tick = time.monotonic()
@@ -139,19 +107,21 @@ class SqsConsumer:
                     await self._resolve_urls()
                 await self._poll_once(stop)
                 failures = 0
-            except (BotoCoreError, ClientError, OSError) as exc:
+            except _AWS_ERRORS as exc:
                 failures += 1
-                pause = min(20.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.5, 1.0)
-                _log.warning("poll_failed", queue=self._config.queue_name, error=str(exc), retry_in=round(pause, 2))
+                pause = min(20.0, 0.25 * 2 ** min(failures, 7)) * random.uniform(0.5, 1.0)
+                _log.warning("poll_failed", queue=self._config.queue_name, error=str(exc) or type(exc).__name__,
+                             failures=failures, retry_in=round(pause, 2))
                 await _sleep_unless(stop, pause)
         await self._drain()
 
     async def _poll_once(self, stop: asyncio.Event) -> None:
         free = self._config.max_in_flight - len(self._tasks)
         if free <= 0:
-            # Busy: wait for a slot (the loop still ticks, so health stays green).
-            await asyncio.wait(self._tasks | {asyncio.ensure_future(_sleep_unless(stop, 5.0))},
-                               return_when=asyncio.FIRST_COMPLETED)
+            # Busy: wait for a slot, at most a few seconds so the loop (and health) keeps turning.
+            sleeper = asyncio.ensure_future(_sleep_unless(stop, 5.0))
+            await asyncio.wait(self._tasks | {sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
             return
         receive = asyncio.ensure_future(self._sqs.receive_message(
             QueueUrl=self._queue_url,
@@ -164,10 +134,16 @@ class SqsConsumer:
         done, _ = await asyncio.wait({receive, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
         if receive not in done:
+            # Stopping: a poll cut short may have taken messages; they come back at their
+            # visibility timeout, which costs time but loses nothing.
             receive.cancel()
             return
-        for raw in receive.result().get("Messages", []):
-            task = asyncio.create_task(self._process(QueueMessage.from_sqs(raw)))
+        messages = [QueueMessage.from_sqs(raw) for raw in receive.result().get("Messages", [])]
+        if stop.is_set():
+            await asyncio.gather(*(self._set_visibility(m, 0) for m in messages))
+            return
+        for message in messages:
+            task = asyncio.create_task(self._process(message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -176,30 +152,48 @@ class SqsConsumer:
             return
         _log.info("draining", in_flight=len(self._tasks), deadline=self._config.shutdown_deadline)
         _, pending = await asyncio.wait(set(self._tasks), timeout=self._config.shutdown_deadline)
+        if not pending:
+            return
+        _log.warning("releasing_unfinished", count=len(pending))
         for task in pending:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.wait(pending, timeout=_RELEASE_BUDGET)
 
     async def _process(self, message: QueueMessage) -> None:
         heartbeat = asyncio.create_task(self._heartbeat(message))
         with structlog.contextvars.bound_contextvars(messageId=message.message_id, receiveCount=message.receive_count):
             try:
-                await self._handler.handle(message)
-                await self._delete(message)
+                await self._settle(message, heartbeat)
             except asyncio.CancelledError:
+                heartbeat.cancel()
                 await asyncio.shield(self._set_visibility(message, 0))
                 _log.info("released_on_shutdown")
                 raise
-            except MalformedMessageError as exc:
-                _log.error("malformed_message", reason=exc.reason, body=message.body[:500])
-                await self._dead_letter(message, exc.reason)
-            except PermanentError as exc:
-                _log.warning("permanent_failure", reason=exc.reason)
-                await self._give_up(message, exc)
-            except Exception as exc:  # noqa: BLE001 - any other error is retried, then dead-lettered
-                await self._retry_later(message, exc)
+            except Exception:  # noqa: BLE001 - a task must never die silently; SQS redelivers
+                _log.exception("message_settle_failed")
             finally:
                 heartbeat.cancel()
+
+    async def _settle(self, message: QueueMessage, heartbeat: asyncio.Task[None]) -> None:
+        try:
+            await self._handler.handle(message)
+        except Exception as exc:  # noqa: BLE001 - sorted below
+            # Stop beating first: a late beat would undo the retry delay set below.
+            heartbeat.cancel()
+            await self._on_error(message, exc)
+        else:
+            heartbeat.cancel()
+            await self._delete(message)
+
+    async def _on_error(self, message: QueueMessage, error: Exception) -> None:
+        if isinstance(error, MalformedMessageError):
+            _log.error("malformed_message", reason=error.reason, body=message.body[:500])
+            await self._dead_letter(message, error.reason)
+        elif isinstance(error, PermanentError):
+            _log.warning("permanent_failure", reason=error.reason)
+            await self._give_up(message, error)
+        else:  # anything else is retried, then dead-lettered
+            await self._retry_later(message, error)
 
     async def _retry_later(self, message: QueueMessage, exc: Exception) -> None:
         reason = exc.reason if isinstance(exc, ProductshotError) else f"{type(exc).__name__}: {exc}"
@@ -210,8 +204,10 @@ class SqsConsumer:
             return
         retry_after = exc.retry_after if isinstance(exc, TransientError) else None
         delay = backoff_delay(message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after)
-        log = _log.warning if isinstance(exc, ProductshotError) else _log.exception
-        log("transient_failure", reason=reason, retry_in=delay)
+        if isinstance(exc, ProductshotError | BotoCoreError | ClientError):
+            _log.warning("transient_failure", reason=reason, retry_in=delay)
+        else:
+            _log.error("transient_failure", reason=reason, retry_in=delay, exc_info=exc)
         await self._set_visibility(message, delay)
 
     async def _give_up(self, message: QueueMessage, exc: Exception, *, dead_letter: bool = False) -> None:
@@ -230,6 +226,7 @@ class SqsConsumer:
         if self._dlq_url is None:
             await self._delete(message)
             return
+        # Sent by us rather than left to the redrive policy, so the DLQ copy says why.
         await self._sqs.send_message(
             QueueUrl=self._dlq_url,
             MessageBody=message.body,
@@ -239,16 +236,17 @@ class SqsConsumer:
             },
         )
         await self._delete(message)
+        _log.warning("dead_lettered", reason=reason[:200])
 
     async def _heartbeat(self, message: QueueMessage) -> None:
         while True:
             await asyncio.sleep(self._config.heartbeat_every)
-            try:
-                await self._set_visibility(message, self._config.visibility_timeout)
-                for callback in message.heartbeat_callbacks:
+            await self._set_visibility(message, self._config.visibility_timeout)
+            for callback in message.heartbeat_callbacks:
+                try:
                     await callback()
-            except Exception:  # noqa: BLE001 - a missed beat is retried next period
-                _log.warning("heartbeat_failed", exc_info=True)
+                except Exception:  # noqa: BLE001 - a missed beat is retried next period
+                    _log.warning("heartbeat_callback_failed", exc_info=True)
 
     async def _delete(self, message: QueueMessage) -> None:
         await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle)
@@ -258,8 +256,8 @@ class SqsConsumer:
             await self._sqs.change_message_visibility(
                 QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle, VisibilityTimeout=seconds
             )
-        except (BotoCoreError, ClientError) as exc:
-            _log.warning("visibility_change_failed", error=str(exc))
+        except _AWS_ERRORS as exc:
+            _log.warning("visibility_change_failed", error=str(exc) or type(exc).__name__, seconds=seconds)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

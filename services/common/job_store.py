@@ -42,6 +42,9 @@ class JobStore(Protocol):
     async def claim(self, job_id: str, *, attempt: int, to: JobStatus, owner: str, lease_seconds: float) -> Job: ...
     async def extend_lease(self, job_id: str, *, owner: str, lease_seconds: float) -> bool: ...
     async def release_lease(self, job_id: str, *, owner: str) -> bool: ...
+    async def pending_event(self, job_id: str) -> str | None: ...
+    async def clear_pending_event(self, job_id: str, event: str) -> None: ...
+    async def note_redrive(self, job_id: str, *, status: JobStatus, updated_at: str) -> int | None: ...
     async def advance(
         self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None, fields: dict[str, Any] | None = None
     ) -> Job: ...
@@ -183,6 +186,40 @@ class DynamoJobStore:
         except (JobTransitionConflictError, JobNotFoundError):
             return False
         return True
+
+    async def pending_event(self, job_id: str) -> str | None:
+        """The event a worker wrote the job's state for but has not confirmed published (outbox)."""
+        result = await self._call("get_item", Key={"jobId": {"S": job_id}}, ConsistentRead=True,
+                                  ProjectionExpression="pendingEvent")
+        value = result.get("Item", {}).get("pendingEvent", {}).get("S")
+        return str(value) if value else None
+
+    async def clear_pending_event(self, job_id: str, event: str) -> None:
+        """The event left: a duplicate message need not publish it again."""
+        try:
+            await self._call("update_item", Key={"jobId": {"S": job_id}}, UpdateExpression="REMOVE pendingEvent",
+                             ConditionExpression="pendingEvent = :e", ExpressionAttributeValues={":e": {"S": event}})
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
+    async def note_redrive(self, job_id: str, *, status: JobStatus, updated_at: str) -> int | None:
+        """Count a sweeper re-drive; None when the job moved meanwhile (someone else acted)."""
+        try:
+            result = await self._call(
+                "update_item", Key={"jobId": {"S": job_id}},
+                UpdateExpression="SET redrives = if_not_exists(redrives, :zero) + :one, updatedAt = :now",
+                ConditionExpression="#status = :s AND updatedAt = :u",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":zero": {"N": "0"}, ":one": {"N": "1"}, ":now": {"S": utc_now_iso()},
+                                           ":s": {"S": status.value}, ":u": {"S": updated_at}},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise
+        return int(result["Attributes"]["redrives"]["N"])
 
     async def advance(self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None,
                       fields: dict[str, Any] | None = None) -> Job:

@@ -7,14 +7,17 @@ import os
 import socket
 import uuid
 
-from services.common.aws import aws_clients
-from services.common.consumer import ConsumerConfig
 from services.common.events import EventBridgePublisher
 from services.common.job_store import DynamoJobStore
 from services.common.logging import configure_logging, get_logger
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
-from services.common.worker_main import consume_until_stopped, install_stop_signals
+from services.common.worker_main import (
+    consume_until_stopped,
+    consumer_config,
+    install_stop_signals,
+    worker_aws_clients,
+)
 from services.renderer.generation.factory import build_generator
 from services.renderer.generation.settings import GenerationSettings
 from services.renderer.handler import RenderHandler
@@ -25,11 +28,11 @@ from services.renderer.storage import ImageStorage
 async def main() -> None:
     common, settings, generation = CommonSettings(), RendererSettings(), GenerationSettings()
     configure_logging("renderer", common.log_level, common.log_format)
-    queue = load_topology()["queues"]["render-requests"]
+    config = consumer_config(common.render_queue, load_topology()["queues"]["render-requests"], settings)
     stop = asyncio.Event()
     install_stop_signals(stop)
     worker_id = f"renderer-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    async with aws_clients(common.aws_region, "sqs", "dynamodb", "events", "s3", "ssm") as aws:
+    async with worker_aws_clients(common.aws_region, settings, "sqs", "dynamodb", "events", "s3", "ssm") as aws:
         generator = await build_generator(generation, aws.ssm)
         get_logger(__name__).info("generator_selected", generator=generator.name)
         try:
@@ -37,14 +40,7 @@ async def main() -> None:
                 store=DynamoJobStore(aws.dynamodb, common.jobs_table),
                 publisher=EventBridgePublisher(aws.events, common.event_bus),
                 generator=generator, storage=ImageStorage(aws.s3, common.bucket, settings.cache_control),
-                worker_id=worker_id, lease_seconds=queue["visibility_timeout_seconds"],
-            )
-            config = ConsumerConfig(
-                queue_name=common.render_queue, visibility_timeout=queue["visibility_timeout_seconds"],
-                max_receive_count=queue["max_receive_count"], max_in_flight=settings.max_in_flight,
-                wait_time_seconds=settings.wait_time_seconds, backoff_base=settings.backoff_base,
-                backoff_max=settings.backoff_max, shutdown_deadline=settings.shutdown_deadline,
-                health_file=settings.health_file,
+                worker_id=worker_id, lease_seconds=config.visibility_timeout,
             )
             await consume_until_stopped(aws.sqs, handler, config, stop)
         finally:

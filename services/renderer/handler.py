@@ -97,12 +97,20 @@ class RenderHandler:
                                       width=width, height=height, size=len(data), output=output))
         job = await self._store.advance(
             ref.job_id, attempt=ref.attempt, to=JobStatus.COMPLETED, owner=self._worker_id,
-            fields={"images": [_record(i) for i in images],
-                    "overlayText": overlay_text, "model": model},
+            fields={"images": [_record(i) for i in images], "overlayText": overlay_text, "model": model,
+                    # Outbox mark: set with the state, cleared once the event left.
+                    "pendingEvent": DetailType.IMAGE_GENERATED.value},
         )
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
                   total_ms=round((time.perf_counter() - started) * 1000))
+        await self._publish(job)
+
+    async def _publish(self, job: Job) -> None:
         await publish_image_generated(self._publisher, job)
+        try:
+            await self._store.clear_pending_event(job.jobId, DetailType.IMAGE_GENERATED.value)
+        except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
+            _log.warning("pending_event_not_cleared", exc_info=True)
 
     async def _background(self, job: Job, product: Product) -> tuple[bytes, str]:
         """The model's scene for this attempt, generated at most once (kept in S3)."""
@@ -129,7 +137,11 @@ class RenderHandler:
             _log.info("stale_message", current_attempt=job.attempt)
             return None
         if job.status == JobStatus.COMPLETED:
-            await publish_image_generated(self._publisher, job)  # same event id: safe to repeat
+            # If the worker that completed it died before the event left, publish it now (same event id).
+            if await self._store.pending_event(job.jobId) == DetailType.IMAGE_GENERATED.value:
+                await self._publish(job)
+            else:
+                _log.info("duplicate_message", status=job.status.value)
             return None
         if job.status == JobStatus.RENDERING:
             remaining = max(1.0, (job.leaseExpiresAt or 0) - time.time())

@@ -74,14 +74,22 @@ class ScrapeHandler:
         )
         product.url = page.final_url
         source_key = await self._store_photo(job, product)
-        job = await self._store.advance(
-            ref.job_id, attempt=ref.attempt, to=JobStatus.SCRAPED, owner=self._worker_id,
-            fields={"product": product.to_dict(), "sourceImageKey": source_key} if source_key
-            else {"product": product.to_dict()},
-        )
+        fields: dict[str, Any] = {"product": product.to_dict(), "pendingEvent": DetailType.PRODUCT_SCRAPED.value}
+        if source_key:
+            fields["sourceImageKey"] = source_key
+        # pendingEvent is an outbox mark: set with the state, cleared once the event left.
+        job = await self._store.advance(ref.job_id, attempt=ref.attempt, to=JobStatus.SCRAPED,
+                                        owner=self._worker_id, fields=fields)
         _log.info("product_scraped", name=product.name, price=product.price, currency=product.currency,
                   photo=bool(source_key), ms=round((time.perf_counter() - started) * 1000))
+        await self._publish(job)
+
+    async def _publish(self, job: Job) -> None:
         await publish_product_scraped(self._publisher, job)
+        try:
+            await self._store.clear_pending_event(job.jobId, DetailType.PRODUCT_SCRAPED.value)
+        except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
+            _log.warning("pending_event_not_cleared", exc_info=True)
 
     async def _claim(self, ref: JobRef) -> Job | None:
         try:
@@ -93,8 +101,11 @@ class ScrapeHandler:
             _log.info("stale_message", current_attempt=job.attempt)
             return None
         if job.status == JobStatus.SCRAPED:
-            # Scraped earlier but the event may not have left: publish again (same event id).
-            await publish_product_scraped(self._publisher, job)
+            # Scraped earlier; if that worker died before the event left, publish it now (same event id).
+            if await self._store.pending_event(job.jobId) == DetailType.PRODUCT_SCRAPED.value:
+                await self._publish(job)
+            else:
+                _log.info("duplicate_message", status=job.status.value)
             return None
         if job.status == JobStatus.SCRAPING:
             remaining = max(1.0, (job.leaseExpiresAt or 0) - time.time())

@@ -1,0 +1,56 @@
+"""One received SQS message as the consumer hands it to a handler, and the retry delay policy."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.common.errors import MalformedMessageError
+
+__all__ = ["QueueMessage", "backoff_delay", "MAX_VISIBILITY"]
+
+MAX_VISIBILITY = 43_200  # SQS limit: 12 hours
+
+
+@dataclass(slots=True)
+class QueueMessage:
+    message_id: str
+    receipt_handle: str
+    body: str
+    receive_count: int
+    sent_at: float | None = None
+    # Called on every visibility heartbeat while the handler works (e.g. extend a job lease).
+    heartbeat_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def json(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.body)
+        except json.JSONDecodeError as exc:
+            raise MalformedMessageError(f"message body is not JSON: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise MalformedMessageError("message body is not a JSON object")
+        return data
+
+    @classmethod
+    def from_sqs(cls, raw: dict[str, Any]) -> QueueMessage:
+        attrs = raw.get("Attributes", {})
+        sent = attrs.get("SentTimestamp")
+        return cls(
+            message_id=raw["MessageId"],
+            receipt_handle=raw["ReceiptHandle"],
+            body=raw.get("Body", ""),
+            receive_count=int(attrs.get("ApproximateReceiveCount", "1")),
+            sent_at=int(sent) / 1000 if sent else None,
+        )
+
+
+def backoff_delay(receive_count: int, base: float, cap: float, retry_after: float | None = None) -> int:
+    """Exponential backoff with jitter (half to full step), never shorter than a Retry-After hint."""
+    ceiling = min(cap, base * 2 ** max(0, receive_count - 1))
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return int(min(MAX_VISIBILITY, max(0, round(delay))))
