@@ -10,7 +10,7 @@ import gzip
 import json
 from pathlib import Path
 
-from . import pages_asia, pages_europe, pages_world
+from . import pages_asia, pages_europe, pages_platforms, pages_world
 from .spec import Page
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -31,7 +31,7 @@ FIELDS = (
 
 
 def all_pages() -> list[Page]:
-    return [*pages_europe.PAGES, *pages_world.PAGES, *pages_asia.PAGES]
+    return [*pages_europe.PAGES, *pages_world.PAGES, *pages_asia.PAGES, *pages_platforms.PAGES]
 
 
 def expected_output(page: Page) -> dict[str, object]:

@@ -47,9 +47,13 @@ _CHROME_CLASS_RE = re.compile(
 _SPACE_RE = re.compile(r"\s+")
 
 
+_CAMEL_RE = re.compile(r"([a-z])([A-Z])")
+
+
 def attr_text(el: etree._Element) -> str:
-    """Class, id and itemprop of an element: what its author named it."""
-    return " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
+    """Class, id and itemprop of an element: what its author named it ("deliveryBlock" as "delivery-Block")."""
+    names = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
+    return _CAMEL_RE.sub(r"\1-\2", names) if names else names
 
 
 def element_text(el: etree._Element) -> str:

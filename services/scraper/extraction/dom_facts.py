@@ -51,6 +51,10 @@ _IMAGE_BAD_RE = re.compile(
 )
 _IMAGE_GOOD_RE = re.compile(r"main|primary|product|gallery|zoom|hero|featured|photo|media|image", re.I)
 _SRC_ATTRS = (
+    "data-old-hires",
+    "data-hires",
+    "data-full",
+    "data-zoom-src",
     "data-zoom-image",
     "data-large_image",
     "data-large",
@@ -112,10 +116,13 @@ def labelled_sku(layout: Layout) -> str | None:
         own = (el.text or "").strip()
         if not own or not _SKU_LABEL_START_RE.match(own):
             continue
-        text = element_text(el)
-        match = _SKU_RE.match(text) if len(text) <= 80 else None
-        if match and not is_excluded(el):
-            return match.group(1)
+        # The value is often in the label's sibling: <strong>Réf. :</strong> <div>JF-T38</div>
+        parent = el.getparent()
+        for node in (el, parent):
+            text = element_text(node) if node is not None else ""
+            match = _SKU_RE.match(text) if len(text) <= 80 else None
+            if match and not is_excluded(el):
+                return match.group(1)
     return None
 
 

@@ -76,6 +76,7 @@ _NOT_A_PRICE_RE = re.compile(
     r"|\bот\s*\d|から|起"
     r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d"
     r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit|item)\b"
+    r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d|deliver|\bship"
     r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
     r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save",
     re.I,
@@ -118,8 +119,7 @@ def _is_struck(el: etree._Element) -> bool:
             break
         if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(attr_text(node)):
             return True
-        style = node.get("style") or ""
-        if "line-through" in style:
+        if "line-through" in (node.get("style") or "") or any("strike" in k for k in node.attrib):
             return True
         node = node.getparent()
     return False
@@ -134,20 +134,46 @@ def _label(el: etree._Element | None, limit: int = 30) -> str:
 
 
 def _context(el: etree._Element, text: str) -> str:
-    """The candidate with the label before it and the unit after it ("from", "/ kg")."""
-    prev = el.getprevious()
-    if prev is not None:
-        before = _label(prev) + " " + (prev.tail or "")
-    else:
-        parent = el.getparent()
-        before = (parent.text or "") if parent is not None else ""
-        if not before.strip() and parent is not None:
-            before = _label(parent.getprevious())
+    """The candidate with the label before it and the unit after it ("from", "/ kg").
+
+    The label may sit a few levels up: <div>List Price: <span><span>$39.99</span></span></div>.
+    """
+    before = ""
+    node = el
+    for _ in range(3):
+        prev = node.getprevious()
+        if prev is not None:
+            before = _label(prev) + " " + (prev.tail or "")
+            break
+        parent = node.getparent()
+        if parent is None:
+            break
+        if (parent.text or "").strip():
+            before = parent.text or ""
+            break
+        node = parent
     after = el.tail or ""
     unit = _label(el.getnext(), 20)
     if unit.startswith(("/", "per ", "pro ", "je ", "par ", "за ")):
         after += " " + unit
     return f"{before[-40:]} {text} {after[:40]}"
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _is_fragment(el: etree._Element, text: str) -> bool:
+    """True for the "99" of <span>$<span>27.</span><span class="price-fraction">99</span></span>."""
+    node = el.getparent()
+    for _ in range(2):
+        if node is None:
+            return False
+        outer = element_text(node)
+        if len(outer) <= _MAX_TEXT and _digits(outer) > _digits(text):
+            return True
+        node = node.getparent()
+    return False
 
 
 @dataclass(slots=True)
@@ -173,7 +199,7 @@ def _candidates(scope: etree._Element, hints: LocaleHints, currency_hint: str | 
         if _NOT_A_PRICE_RE.search(context):
             continue
         currency = currency_from_text(text, hints)
-        if currency is None and "price" not in attr_text(el).lower():
+        if currency is None and ("price" not in attr_text(el).lower() or _is_fragment(el, text)):
             continue
         amount = parse_amount(text, currency or currency_hint)
         if amount is None or amount == 0 or is_excluded(el):
