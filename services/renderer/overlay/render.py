@@ -72,6 +72,7 @@ def _block_mask(block: Block, rtl: bool) -> tuple[Image.Image, int]:
     return mask, pad
 
 
+@lru_cache(maxsize=64)
 def _scrim_mask(width: int, height: int, ramp: int, alpha: float) -> Image.Image:
     # Clear at the top, `alpha` from `ramp` px down. Smoothstep has no kink at either end,
     # so the eye sees no band edge (linear ramps show Mach bands).
@@ -137,7 +138,10 @@ def _apply_scrim(
     band = (0, max(0, text_top - ramp), frame.width, frame.height)
     original = canvas.crop(band)
     for _ in range(8):
-        mask = _scrim_mask(band[2] - band[0], band[3] - band[1], text_top - band[1], ink.alpha)
+        # Opacity in 1/64 steps: invisible differences, and the mask cache actually hits.
+        mask = _scrim_mask(
+            band[2] - band[0], band[3] - band[1], text_top - band[1], math.ceil(ink.alpha * 64) / 64
+        )
         canvas.paste(ink.scrim, band, mask)
         # Measure again on the composited pixels: colours scale less evenly than greys.
         ratios = [ratio_over(ink, luminance_range(canvas, box)) for box in boxes]

@@ -12,11 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
-__all__ = ["resize_box"]
+__all__ = ["PARALLEL", "resize_box"]
 
 _STRIPS = 2
 _POOL = ThreadPoolExecutor(max_workers=_STRIPS, thread_name_prefix="resize")
 _PARALLEL_MIN_PIXELS = 600_000
+# Off by default: a worker already renders several jobs at once on its two cores, where
+# strips only add a copy. On an idle machine they cut a single render's latency.
+PARALLEL = False
 
 
 def resize_box(
@@ -30,7 +33,7 @@ def resize_box(
     resample = Image.Resampling.BICUBIC if scale > 1.2 else Image.Resampling.BILINEAR
     if abs(scale - 1.0) < 1e-6 and box[0].is_integer() and box[1].is_integer():
         return source.crop(tuple(int(v) for v in box))  # type: ignore[arg-type]
-    if width * height < _PARALLEL_MIN_PIXELS:
+    if not PARALLEL or width * height < _PARALLEL_MIN_PIXELS:
         return source.resize(size, resample, box=box)
     out = Image.new("RGB", size)
     bounds = [round(height * i / _STRIPS) for i in range(_STRIPS + 1)]

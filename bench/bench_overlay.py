@@ -1,0 +1,150 @@
+"""Times the overlay-and-encode step against its floor, and against sharp.
+
+    .venv/bin/python bench/bench_overlay.py [--images 50] [--rounds 3] [--parallel] [--no-sharp]
+
+For each of N distinct 1024x1024 model-like PNGs, in one run and interleaved (so machine
+load hits both alike):
+  floor    decode the PNG, encode JPEG; nothing else
+  overlay  decode the PNG, render_variant(square) (resize to 1080, scrim, text, badge),
+           encode JPEG
+Medians are reported; text layout caches are cleared before every overlay ("cold") and
+kept ("warm", as for the 2nd and 3rd format of a job), both shown. sharp runs the same
+overlay (SVG text composited by libvips) via `node bench/sharp_overlay.mjs`; install it
+once with `npm install --prefix bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from services.common.product import Product  # noqa: E402
+from services.renderer.formats import encode  # noqa: E402
+from services.renderer.overlay import badge, fit, render, render_variant, scene, shaping  # noqa: E402  # noqa: E402
+
+PRODUCT = Product(
+    name="Sony WH-1000XM5 Wireless Noise Cancelling Headphones",
+    price="279.99",
+    regularPrice="349.99",
+    currency="USD",
+    brand="Sony",
+    language="en",
+)
+SHARP_TEXT = {
+    "brand": "SONY",
+    "line1": "Sony WH-1000XM5 Wireless Noise",
+    "line2": "Cancelling Headphones",
+    "price": "$279.99",
+    "was": "$349.99",
+    "offer": "-20%",
+}
+
+
+def model_image(seed: int) -> bytes:
+    """A photo-like 1024x1024 PNG: lit gradient, soft shapes, sensor-like grain."""
+    rng = random.Random(seed)
+    size = (1024, 1024)
+    base = Image.linear_gradient("L").resize(size).rotate(rng.uniform(0, 360))
+    tint = tuple(rng.randrange(40, 220) for _ in range(3))
+    im = Image.merge("RGB", [base.point(lambda v, c=c: (v * c) // 255 + 20) for c in tint])
+    draw = ImageDraw.Draw(im)
+    for _ in range(6):
+        x, y, r = rng.randrange(1024), rng.randrange(1024), rng.randrange(60, 260)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    im = im.filter(ImageFilter.GaussianBlur(6))
+    # Low-amplitude grain, as in real renders: it is what makes model PNGs slow to decode.
+    grain = Image.frombytes("L", size, rng.randbytes(size[0] * size[1])).point(lambda v: 255 - v // 20)
+    im = Image.composite(im, Image.new("RGB", size, (0, 0, 0)), grain)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")  # zlib level 6, as model APIs and most encoders write
+    return buf.getvalue()
+
+
+def clear_text_caches() -> None:
+    fit.fit_text.cache_clear()
+    shaping.shape_line.cache_clear()
+    render._block_mask.cache_clear()
+    badge.render_badge.cache_clear()
+
+
+def floor(data: bytes) -> None:
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        encode(im, "jpeg")
+
+
+def overlay(data: bytes) -> None:
+    with Image.open(io.BytesIO(data)) as im:
+        encode(render_variant(im, PRODUCT, format="square").image, "jpeg")
+
+
+def timed(fn, data: bytes) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    fn(data)
+    return (time.perf_counter() - start) * 1000
+
+
+def run_sharp(images: list[bytes], rounds: int) -> dict[str, list[float]] | None:
+    script = Path(__file__).resolve().parent / "sharp_overlay.mjs"
+    if shutil.which("node") is None or not (script.parent / "node_modules" / "sharp").exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, data in enumerate(images):
+            Path(tmp, f"{i:03d}.png").write_bytes(data)
+        Path(tmp, "product.json").write_text(json.dumps(SHARP_TEXT))
+        out = subprocess.run(
+            ["node", str(script), tmp, str(rounds)], capture_output=True, text=True, check=True
+        )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--images", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the images (medians over all)")
+    ap.add_argument("--parallel", action="store_true", help="resize in two threaded strips")
+    ap.add_argument("--no-sharp", action="store_true")
+    args = ap.parse_args()
+    scene.PARALLEL = args.parallel
+    images = [model_image(i) for i in range(args.images)]
+    overlay(images[0])  # warm-up: fonts, cmaps and the badge are per-process costs
+    floors, cold, warm = [], [], []
+    for _ in range(args.rounds):
+        for data in images:
+            floors.append(timed(floor, data))
+            clear_text_caches()
+            cold.append(timed(overlay, data))
+            warm.append(timed(overlay, data))
+    f, c, w = (statistics.median(x) for x in (floors, cold, warm))
+    print(
+        f"images: {args.images} x {args.rounds} rounds, 1024x1024 PNG -> 1080x1080 JPEG q88"
+        f"{' (parallel resize)' if args.parallel else ''}"
+    )
+    print(f"floor  (decode PNG + encode JPEG)     median {f:7.1f} ms")
+    print(f"overlay, text caches cold             median {c:7.1f} ms   {c / f:4.2f}x floor")
+    print(f"overlay, text caches warm             median {w:7.1f} ms   {w / f:4.2f}x floor  (target <= 1.3x)")
+    sharp = None if args.no_sharp else run_sharp(images, args.rounds)
+    if sharp is None:
+        print("sharp: skipped (npm install --prefix bench)")
+    else:
+        s, sf = statistics.median(sharp["overlay_ms"]), statistics.median(sharp["floor_ms"])
+        print(f"sharp overlay (SVG composite)         median {s:7.1f} ms   (its own floor {sf:.1f} ms)")
+        print(f"pillow cold / sharp                   {c / s:4.2f}x   (target <= 0.6x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
