@@ -346,3 +346,14 @@ def test_checkov_skips_carry_a_reason() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if "checkov:skip" in line:
                 assert re.fullmatch(r"\s*#checkov:skip=CKV2?_AWS_\d+:.{20,}", line), f"{path}: {line}"
+
+
+def test_every_event_schema_file_gets_a_registry_name() -> None:
+    """Each services/common/event_schemas/<DetailType>/v<N>.json matches the fileset and names a valid schema."""
+    schema_dir = TF_ROOT.parent.parent / "services" / "common" / "event_schemas"
+    files = sorted(p.relative_to(schema_dir) for p in schema_dir.glob("*/v*.json"))
+    assert files, "no event schemas to register"
+    for rel in files:
+        name = f"productshot.{rel.parent}.{rel.stem}"
+        assert re.fullmatch(r"productshot\.[A-Za-z]+\.v\d+", name), name
+        assert len(name) <= 385
