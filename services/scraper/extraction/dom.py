@@ -24,7 +24,7 @@ _BUTTONS = etree.XPath(
     " or contains(@class, 'cart')))]"
 )
 _BUY_RE = re.compile(
-    r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
+    r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|(cart|basket|bag)/add|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
     r"|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
     r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить|カートに入れる|カートに追加|今すぐ購入"
     r"|in winkelwagen|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
@@ -113,6 +113,16 @@ def _common_ancestor(a: etree._Element, b: etree._Element) -> etree._Element | N
     return next((n for n in _ancestors(b) if n in seen), None)
 
 
+def _form_action(el: etree._Element) -> str:
+    """The action of the form a button submits: "/cart/add" says what the button does."""
+    node = el.getparent()
+    while node is not None:
+        if node.tag == "form":
+            return node.get("action") or ""
+        node = node.getparent()
+    return ""
+
+
 def _buy_button(root: etree._Element) -> etree._Element | None:
     for el in _BUTTONS(root):
         label = " ".join(
@@ -123,6 +133,7 @@ def _buy_button(root: etree._Element) -> etree._Element | None:
                 attr_text(el),
                 el.get("aria-label") or "",
                 el.get("data-action") or "",
+                _form_action(el),
             )
         )
         if _BUY_RE.search(label) and not is_excluded(el):

@@ -17,8 +17,10 @@ _BADGE_ATTR_RE = re.compile(
     r"|sticker|ribbon",
     re.I,
 )
+# A bare percentage is only an offer next to a discount: "98% recommend" is not one.
+_PERCENT_RE = re.compile(r"\d\s*%")
 _BADGE_TEXT_RE = re.compile(
-    r"%|\b(save|spare|sparen|économisez|ahorra|ahorras|risparmi|risparmia|economize|oszczędzasz|spara|off)\b"
+    r"^\W*[-−–]\s*\d|\b(save|spare|sparen|économisez|ahorra|ahorras|risparmi|risparmia|economize|oszczędzasz|spara|off)\b"
     r"|sie sparen|скидка|экономия|выгода|割引|お得|节省|立省|省|وفر|خصم|बचत|छूट",
     re.I,
 )
@@ -65,8 +67,8 @@ _SRC_ATTRS = (
 )
 
 
-def offer_text(layout: Layout) -> str | None:
-    """The shop's own promotion badge next to the price ("-20%", "Save £15")."""
+def offer_text(layout: Layout, discounted: bool) -> str | None:
+    """The shop's own promotion badge next to the price ("-20%", "Save £15", "25% OFF")."""
     if layout.container is None:
         return None
     for el in _BADGES(layout.container):
@@ -75,7 +77,7 @@ def offer_text(layout: Layout) -> str | None:
         text = element_text(el)
         if (
             1 < len(text) <= 40
-            and _BADGE_TEXT_RE.search(text)
+            and (_BADGE_TEXT_RE.search(text) or (discounted and _PERCENT_RE.search(text)))
             and not _TAX_RE.search(text)
             and not is_excluded(el)
         ):

@@ -140,6 +140,9 @@ def product_record(node: dict[str, Any], source: str) -> ProductRecord:
         url=_scalar(node.get("url")) or _scalar(node.get("@id")),
         language=_scalar(node.get("inLanguage")),
     )
+    if not record.offers and node.get("price") is not None:
+        # Some templates put price and priceCurrency on the Product itself, without an Offer.
+        record.offers = _offers({k: node[k] for k in ("price", "priceCurrency", "availability") if k in node})
     # A ProductGroup's own offers are rare: its prices live on the variants.
     for variant in _as_list(node.get("hasVariant")):
         if is_product(variant):

@@ -119,3 +119,37 @@ def test_bytes_with_declared_charset() -> None:
     html = _page(_buy_box("<span class='price'>39,00 €</span>"), '<meta charset="windows-1252">', "de-DE")
     product = extract_product(html.replace("Kettle", "Wasserkocher Küche").encode("cp1252"), URL)
     assert (product.name, product.price, product.currency) == ("Wasserkocher Küche", "39.00", "EUR")
+
+
+def test_percentage_without_discount_is_not_an_offer() -> None:
+    """A "98% recommend" badge is not a promotion when the page shows no discount."""
+    body = _buy_box("<span class='price'>$39.00</span><span class='badge'>98% recommend</span>")
+    assert extract_product(_page(body), URL).offer is None
+
+
+def test_form_action_identifies_the_buy_button() -> None:
+    """A plain "Buy" button submitting to the cart is the buy box anchor."""
+    body = (
+        "<div class='pdp'><h1>Kettle</h1><span class='price'>$39.00</span>"
+        "<form action='/cart/add'><button type='submit'>Buy</button></form></div>"
+    )
+    assert extract_product(_page(body), URL).price == "39.00"
+
+
+def test_price_on_the_product_item_without_offer() -> None:
+    """Microdata that puts price and priceCurrency on the Product itself is still read."""
+    body = (
+        "<div itemscope itemtype='https://schema.org/Product'><h1 itemprop='name'>Kettle</h1>"
+        "<span itemprop='price' content='39.00'>39,00 €</span><meta itemprop='priceCurrency' content='EUR'></div>"
+    )
+    product = extract_product(_page(body), URL)
+    assert (product.price, product.currency) == ("39.00", "EUR")
+
+
+def test_amount_fragments_are_not_prices() -> None:
+    """The cents part of a split price ("<span class='price-fraction'>99</span>") is not a price."""
+    body = _buy_box(
+        "<span class='a-price'><span class='price-symbol'>$</span><span class='price-whole'>27.</span>"
+        "<span class='price-fraction'>99</span></span>"
+    )
+    assert extract_product(_page(body), URL).price == "27.99"
