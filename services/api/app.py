@@ -1,48 +1,125 @@
-"""The API application: Starlette, its AWS clients opened once in the lifespan."""
+"""The API application: Starlette, its AWS clients opened once in the lifespan.
+
+    /generative-ai-images/...   the seed's two endpoints, unchanged (seed_routes.py)
+    /v1/jobs...                 the versioned API (v1/routes.py)
+    /healthz /readyz            probes; /openapi.json and /docs the reference
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
+from botocore.exceptions import BotoCoreError, ClientError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from services.api.auth import load_key_ring
+from services.api.docs_page import STATIC_DIR, docs, openapi_json
+from services.api.idempotency import DynamoIdempotencyStore, IdempotencyGuard
+from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
+from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
 from services.api.presign import Presigner
+from services.api.problems import Problem, problem_response
+from services.api.rate_limit import TokenBuckets
+from services.api.readiness import healthz, readyz
 from services.api.seed_routes import seed_routes
 from services.api.settings import ApiSettings
+from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
+from services.api.v1.routes import v1_routes
 from services.common.aws import aws_clients
+from services.common.errors import TransientError
 from services.common.events import EventBridgePublisher
 from services.common.job_store import DynamoJobStore
+from services.common.logging import get_logger
 from services.common.settings import CommonSettings
+from services.common.topology import load_topology
+from services.scraper.safe_fetch import FetchSettings, SafeFetcher
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "build_state"]
+
+_log = get_logger(__name__)
 
 
-async def healthz(_: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: ApiSettings) -> ApiState:
+    """Every client and helper, opened on ``stack`` (closed when the app stops)."""
+    aws = await stack.enter_async_context(aws_clients(common.aws_region, "dynamodb", "sqs", "events", "s3", "ssm"))
+    # The caller's image is fetched inside the request: one attempt, bounded by our own timeout.
+    fetch = FetchSettings().model_copy(update={"retry_attempts": 1, "total_timeout": settings.image_fetch_timeout})
+    fetcher = await stack.enter_async_context(SafeFetcher(fetch))
+    store = DynamoJobStore(aws.dynamodb, common.jobs_table)
+    publisher = EventBridgePublisher(aws.events, common.event_bus)
+    keys = await load_key_ring(disabled=settings.auth_disabled, configured=settings.keys.get_secret_value(),
+                               ssm=aws.ssm, parameter=load_topology()["ssm"]["api_keys"]["name"])
+    return ApiState(
+        common=common, settings=settings, store=store, aws=aws, keys=keys,
+        submitter=JobSubmitter(store=store, publisher=publisher, sqs=aws.sqs, scrape_queue=common.scrape_queue,
+                               ttl_hours=common.job_ttl_hours),
+        presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
+        buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        idempotency=IdempotencyGuard(DynamoIdempotencyStore(aws.dynamodb, common.jobs_table,
+                                                            settings.idempotency_ttl_hours)),
+        source_images=SourceImageStore(fetcher, aws.s3, common.bucket),
+        remover=JobRemover(store, aws.s3, common.bucket),
+    )
 
 
-def create_app(common: CommonSettings | None = None, settings: ApiSettings | None = None) -> Starlette:
+async def _problem(request: Request, exc: Exception) -> Response:
+    return problem_response(exc if isinstance(exc, Problem) else Problem(500, "Unexpected error."), request.url.path)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = {404: "No such resource.", 405: "Method not allowed here."}.get(exc.status_code, str(exc.detail))
+    return problem_response(Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    _log.warning("dependency_unavailable", error=str(exc), path=request.url.path)
+    return problem_response(Problem(503, "A backing service is unavailable; try again shortly.",
+                                    headers={"Retry-After": "5"}), request.url.path)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *seed_routes(),
+        *v1_routes(),
+    ]
+
+
+def create_app(common: CommonSettings | None = None, settings: ApiSettings | None = None,
+               state: ApiState | None = None) -> Starlette:
+    """``state`` given (unit tests): use it instead of opening AWS clients."""
     common = common or CommonSettings()
     settings = settings or ApiSettings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with aws_clients(common.aws_region, "dynamodb", "sqs", "events", "s3", "ssm") as aws:
-            store = DynamoJobStore(aws.dynamodb, common.jobs_table)
-            publisher = EventBridgePublisher(aws.events, common.event_bus)
-            app.state.api = ApiState(
-                common=common, settings=settings, store=store, aws=aws,
-                submitter=JobSubmitter(store=store, publisher=publisher, sqs=aws.sqs,
-                                       scrape_queue=common.scrape_queue, ttl_hours=common.job_ttl_hours),
-                presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
-            )
+        async with AsyncExitStack() as stack:
+            app.state.api = state or await build_state(stack, common, settings)
             yield
 
-    routes = [Route("/healthz", healthz, methods=["GET"]), *seed_routes()]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(RequestContext)]
+    if settings.cors_origins:
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
+            expose_headers=["Location", "Retry-After", "Idempotent-Replayed", REQUEST_ID_HEADER], max_age=600))
+    middleware.append(Middleware(CallerGate))
+    handlers = {Problem: _problem, HTTPException: _http_error, TransientError: _unavailable,
+                BotoCoreError: _unavailable, ClientError: _unavailable}
+    return Starlette(routes=routes(), middleware=middleware, lifespan=lifespan,
+                     exception_handlers=handlers)  # type: ignore[arg-type]

@@ -6,7 +6,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from services.common.errors import ProductshotError
+from jsonschema import ValidationError
+
+from services.common.errors import JobNotFoundError, JobTransitionConflictError, ProductshotError
 from services.common.events import DetailType, EventPublisher, build_detail, source_for
 from services.common.job import Job, JobOptions
 from services.common.job_failures import fail_job
@@ -14,14 +16,23 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
+from services.scraper.handler import publish_product_scraped
 
-__all__ = ["JobSubmitter", "QueueUnavailableError"]
+__all__ = ["JobSubmitter", "QueueUnavailableError", "JobNotRetryableError"]
 
 _log = get_logger(__name__)
 
 
 class QueueUnavailableError(ProductshotError):
     """The job was written but could not be queued; it has been failed, the client gets 503."""
+
+
+class JobNotRetryableError(ProductshotError):
+    """Only a failed job can be retried; this one is elsewhere (``status`` says where)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"only a failed job can be retried; this one is {status}")
+        self.status = status
 
 
 class JobSubmitter:
@@ -44,18 +55,62 @@ class JobSubmitter:
         job = Job.new(ttl_hours=self._ttl_hours, productUrl=product_url, tenant=tenant,
                       options=options or JobOptions(), metadata=metadata or {}, jobId=job_id)
         await self._store.create(job)
-        try:
-            await self._sqs.send_message(QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, 1))
-        except (BotoCoreError, ClientError) as exc:
-            _log.error("enqueue_failed", jobId=job.jobId, error=str(exc))
-            try:
-                await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage="queued",
-                               reason="the job could not be queued; please submit it again", service="api")
-            except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
-                _log.exception("fail_after_enqueue_failed", jobId=job.jobId)
-            raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
+        await self._enqueue(job)
         await self._announce(job, mode="scrape")
         return job
+
+    async def submit_product(self, product: dict[str, Any], *, tenant: str, options: JobOptions,
+                             metadata: dict[str, Any], job_id: str, source_image_key: str | None) -> Job:
+        """A job whose product the caller gave: created ``scraped`` and handed to the renderer."""
+        job = Job.new(ttl_hours=self._ttl_hours, status=JobStatus.SCRAPED, tenant=tenant, options=options,
+                      metadata=metadata, jobId=job_id, product=product, sourceImageKey=source_image_key)
+        await self._store.create(job)
+        await self._announce(job, mode="product")
+        await self._hand_to_renderer(job)
+        return job
+
+    async def retry(self, job_id: str, *, tenant: str) -> Job:
+        """failed -> a new attempt, queued again the way the job first ran."""
+        try:
+            job = await self._store.reset_for_retry(job_id, tenant=tenant)
+        except JobTransitionConflictError as conflict:
+            current: Job = conflict.job  # type: ignore[attr-defined]
+            if current.tenant != tenant:
+                raise JobNotFoundError(f"job {job_id} not found") from conflict
+            raise JobNotRetryableError(current.status.value) from conflict
+        _log.info("job_retried", jobId=job.jobId, attempt=job.attempt)
+        if job.product is not None and not job.productUrl:
+            job = await self._store.advance(job.jobId, attempt=job.attempt, to=JobStatus.SCRAPED, owner=None)
+            await self._announce(job, mode="product")
+            await self._hand_to_renderer(job)
+        else:
+            await self._enqueue(job)
+            await self._announce(job, mode="scrape")
+        return job
+
+    async def _enqueue(self, job: Job) -> None:
+        try:
+            await self._sqs.send_message(QueueUrl=await self._url(),
+                                         MessageBody=scrape_request_body(job.jobId, job.attempt))
+        except (BotoCoreError, ClientError) as exc:
+            await self._give_up(job, "queued", exc)
+
+    async def _hand_to_renderer(self, job: Job) -> None:
+        # Source productshot.scraper on purpose: the render rule matches it, as for scraped jobs.
+        try:
+            await publish_product_scraped(self._publisher, job, service="api")
+        except (ProductshotError, ValidationError) as exc:
+            await self._give_up(job, "render", exc)
+
+    async def _give_up(self, job: Job, stage: str, exc: Exception) -> None:
+        """Written but not handed on: fail it now (never stuck pending) and tell the client 503."""
+        _log.error("handoff_failed", jobId=job.jobId, stage=stage, error=str(exc))
+        try:
+            await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage=stage,
+                           reason="the job could not be queued; please submit it again", service="api")
+        except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
+            _log.exception("fail_after_handoff_failed", jobId=job.jobId)
+        raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
 
     async def _announce(self, job: Job, *, mode: str) -> None:
         detail = build_detail(DetailType.JOB_ACCEPTED, job, {

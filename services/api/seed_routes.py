@@ -2,6 +2,10 @@
 
     POST /generative-ai-images/generate        {"productUrl": "..."} -> 202 {jobId, message, statusUrl}
     GET  /generative-ai-images/status/{jobId}  pending | processing | completed | failed, or 404
+
+The API key is optional here (the seed's clients never sent one) unless API_SEED_REQUIRE_KEY
+is set: a job submitted with a key belongs to that key's tenant, one without to "default",
+and the status of a job is shown only to the tenant that owns it (404 otherwise).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
@@ -48,7 +53,8 @@ async def generate(request: Request) -> JSONResponse:
     except InvalidProductUrl as exc:
         return _message(400, str(exc))
     try:
-        job = await state.submitter.submit_url(url)
+        caller: Caller = request.state.caller
+        job = await state.submitter.submit_url(url, tenant=caller.tenant)
     except QueueUnavailableError as exc:
         return _message(503, exc.reason)
     return JSONResponse(
@@ -66,7 +72,8 @@ async def status(request: Request) -> JSONResponse:
     except ValueError:
         return _message(404, "Job not found")
     job = await state.store.get(job_id)
-    if job is None:
+    caller: Caller = request.state.caller
+    if job is None or job.tenant != caller.tenant:
         return _message(404, "Job not found")
     seed_status = SEED_STATUS[job.status]
     body: dict[str, Any] = {"jobId": job.jobId, "status": seed_status}

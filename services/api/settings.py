@@ -1,11 +1,19 @@
-"""API settings (environment, prefix ``API_``)."""
+"""API settings (environment, prefix ``API_``), built once by the entry point."""
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["ApiSettings"]
+
+
+def _split_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
 
 
 class ApiSettings(BaseSettings):
@@ -15,3 +23,27 @@ class ApiSettings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     presign_ttl_seconds: int = Field(default=900, ge=60, le=604800)
     max_url_length: int = 2048
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    #: The only way to run without API keys (local experiments): every caller is tenant "default".
+    auth_disabled: bool = False
+    #: ``tenant:sha256hex,...``; when empty the keys come from the SSM parameter in topology.json.
+    keys: SecretStr = SecretStr("")
+    #: The seed paths ran behind API Gateway without keys; old clients keep working unless this is on.
+    seed_require_key: bool = False
+
+    #: Token bucket per API key (anonymous seed callers: per client address). 0 disables it.
+    rate_limit_per_second: float = Field(default=20.0, ge=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
+
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=168)
+    #: Bound on fetching the caller's product image in the request (it runs before the 202).
+    image_fetch_timeout: float = Field(default=10.0, gt=0, le=60)
+    readiness_timeout: float = Field(default=2.0, gt=0, le=30)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        return _split_csv(value)

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.api.auth import ApiKeyRing
+from services.api.idempotency import IdempotencyGuard
+from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.presign import Presigner
+from services.api.rate_limit import TokenBuckets
 from services.api.settings import ApiSettings
+from services.api.source_image import SourceImageStore
 from services.common.job_store import JobStore
 from services.common.settings import CommonSettings
 
@@ -22,3 +27,8 @@ class ApiState:
     submitter: JobSubmitter
     presigner: Presigner
     aws: Any
+    keys: ApiKeyRing
+    buckets: TokenBuckets
+    idempotency: IdempotencyGuard
+    source_images: SourceImageStore
+    remover: JobRemover

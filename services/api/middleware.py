@@ -1,0 +1,118 @@
+"""Pure ASGI middlewares: request ids and access logs, then authentication and rate limits.
+
+    RequestContext  (outermost) request id in, out and on every log line; one access line
+    CORSMiddleware  (when origins are configured) answers preflights before any key check
+    CallerGate      who is calling (API key -> tenant) and whether they may, right now
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.api.auth import DEFAULT_TENANT, Caller, hash_key, parse_bearer
+from services.api.problems import Problem, problem_response
+from services.common.logging import get_logger
+
+__all__ = ["RequestContext", "CallerGate", "REQUEST_ID_HEADER", "SEED_PREFIX", "V1_PREFIX"]
+
+REQUEST_ID_HEADER = "x-request-id"
+V1_PREFIX = "/v1/"
+SEED_PREFIX = "/generative-ai-images/"
+# A caller's id is kept only when it cannot smuggle anything into logs or headers.
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_log = get_logger("services.api.access")
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+        request_id = given if _SANE_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status, response_started = message["status"], True
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(requestId=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:  # noqa: BLE001 - the last line of defence: a problem body, never a stack trace
+                _log.exception("unhandled_error", path=scope["path"])
+                if not response_started:
+                    problem = Problem(500, "An unexpected error occurred; quote the request id when reporting it.",
+                                      extra={"requestId": request_id})
+                    await problem_response(problem, scope["path"])(scope, receive, send_with_id)
+            finally:
+                caller: Caller | None = scope["state"].get("caller")
+                _log.info("request", method=scope["method"], path=scope["path"], status=status,
+                          ms=round((time.perf_counter() - started) * 1000, 1),
+                          tenant=caller.tenant if caller else None,
+                          client=(scope.get("client") or ("-",))[0])
+
+
+class CallerGate:
+    """Resolve the caller for /v1 (key required) and the seed paths (key optional by default)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (path.startswith(V1_PREFIX) or path.startswith(SEED_PREFIX)):
+            await self.app(scope, receive, send)
+            return
+        api: Any = scope["app"].state.api
+        seed = path.startswith(SEED_PREFIX)
+        try:
+            caller = self._caller(scope, api, seed=seed)
+            wait = api.buckets.take(caller.bucket)
+            if wait > 0:
+                raise Problem(429, "Too many requests for this API key; slow down.",
+                              headers={"Retry-After": api.buckets.retry_after(wait)})
+        except Problem as problem:
+            await self._refuse(problem, seed, path)(scope, receive, send)
+            return
+        structlog.contextvars.bind_contextvars(tenant=caller.tenant)
+        scope.setdefault("state", {})["caller"] = caller
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _caller(scope: Scope, api: Any, *, seed: bool) -> Caller:
+        client = (scope.get("client") or ("unknown",))[0]
+        if api.keys.disabled:
+            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
+        token = parse_bearer(Headers(scope=scope).get("authorization"))
+        if token is None and seed and not api.settings.seed_require_key:
+            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
+        tenant = api.keys.tenant_for(token) if token else None
+        if tenant is None:
+            detail = ("Send a valid API key as 'Authorization: Bearer <key>'." if token is None or token == ""
+                      else "The API key is not valid.")
+            raise Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
+        return Caller(tenant, f"key:{hash_key(token)}", authenticated=True)
+
+    @staticmethod
+    def _refuse(problem: Problem, seed: bool, path: str) -> Response:
+        if seed:  # the seed's clients know one error shape: {"message": ...}
+            return JSONResponse({"message": problem.detail}, status_code=problem.status, headers=problem.headers)
+        return problem_response(problem, path)

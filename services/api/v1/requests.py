@@ -1,0 +1,116 @@
+"""Request bodies of /v1, as pydantic models: the validation and the OpenAPI schema in one place.
+
+Unknown fields are refused (``extra="forbid"``) and types are strict, so a typo or a
+string where a boolean belongs is a 422 naming the field, never a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from services.api.urls import InvalidProductUrl, validate_product_url
+from services.renderer.generation.prompts import PRESETS
+
+__all__ = ["JobCreate", "ProductIn", "Overlay", "OverlayPart", "FORMAT_NAMES", "OUTPUT_NAMES", "STYLE_NAMES",
+           "METADATA_MAX_BYTES"]
+
+# The renderer's variants and encodings (services/renderer/formats.py); importing that module
+# would pull Pillow into the API, and the JobAccepted schema pins the same three names.
+FORMAT_NAMES = ("square", "landscape", "story")
+OUTPUT_NAMES = ("jpeg", "png", "webp")
+STYLE_NAMES = tuple(PRESETS)
+METADATA_MAX_BYTES = 1024
+URL_MAX = 2048
+
+Format = Literal["square", "landscape", "story"]
+Output = Literal["jpeg", "png", "webp"]
+Style = Literal[STYLE_NAMES]  # type: ignore[valid-type]
+
+
+def _checked_url(value: str) -> str:
+    try:
+        return validate_product_url(value, max_length=URL_MAX)
+    except InvalidProductUrl as exc:
+        raise ValueError(str(exc).replace("productUrl", "the URL")) from exc
+
+
+HttpUrl = Annotated[
+    str,
+    Field(min_length=8, max_length=URL_MAX, pattern=r"^https?://[^\s/?#]+", json_schema_extra={"format": "uri"}),
+    AfterValidator(_checked_url),
+]
+Decimal = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,4})?$", examples=["129.00"])]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class OverlayPart(_Strict):
+    """One overlay element: hide it, or print your own text instead of the product's."""
+
+    hide: bool = False
+    text: str | None = Field(default=None, max_length=200)
+
+
+class Overlay(_Strict):
+    """Override or hide the texts laid over the image; omitted parts use the product's facts."""
+
+    name: OverlayPart | None = None
+    price: OverlayPart | None = None
+    offer: OverlayPart | None = None
+    brand: OverlayPart | None = None
+
+
+class ProductIn(_Strict):
+    """The product facts, when you have them: Productshot then skips scraping."""
+
+    name: str = Field(min_length=1, max_length=300, examples=["Copper Kettle 1.5 L"])
+    price: Decimal | None = Field(default=None, description="Current price, a decimal string.")
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    regularPrice: Decimal | None = Field(default=None, description="List price shown struck through.")
+    offer: str | None = Field(default=None, max_length=100, examples=["-20%"])
+    imageUrl: HttpUrl | None = Field(default=None, description="A photo of the product, fetched once by the API.")
+    brand: str | None = Field(default=None, max_length=100)
+
+
+class JobCreate(_Strict):
+    """A job: give ``productUrl`` (Productshot scrapes it) or ``product`` (you give the facts)."""
+
+    productUrl: HttpUrl | None = Field(default=None, examples=["https://shop.example.com/p/kettle"])
+    product: ProductIn | None = None
+    formats: list[Format] = Field(default_factory=lambda: ["square"], min_length=1, max_length=3,
+                                  json_schema_extra={"uniqueItems": True})
+    output: Output = "jpeg"
+    style: Style = Field(default="studio", description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
+    overlay: Overlay | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict, description=(
+        f"Your own JSON object (at most {METADATA_MAX_BYTES} bytes serialized), echoed on the job and in every event."))
+
+    @field_validator("formats")
+    @classmethod
+    def _unique_formats(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("formats must not repeat a format")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > METADATA_MAX_BYTES:
+            raise ValueError(f"metadata is {size} bytes serialized; the limit is {METADATA_MAX_BYTES}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> JobCreate:
+        if (self.productUrl is None) == (self.product is None):
+            raise ValueError("give exactly one of productUrl or product")
+        return self
+
+    def overlay_dict(self) -> dict[str, Any]:
+        """The shape the renderer reads: {"price": {"hide": true}, "name": {"text": "..."}}."""
+        return self.overlay.model_dump(exclude_none=True) if self.overlay else {}

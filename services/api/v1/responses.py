@@ -1,0 +1,114 @@
+"""Response bodies of /v1 as pydantic models: built through them, so the OpenAPI document
+(generated from the same models) is what the API really sends."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.job_states import JobStatus
+
+__all__ = ["JobOut", "JobList", "ImageOut", "ProductOut", "OptionsOut", "ErrorOut", "LinksOut", "ProblemOut",
+           "FieldErrorOut", "ReadinessOut", "HealthOut"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ImageOut(_Out):
+    """One generated image; ``url`` is a presigned link minted for this response only."""
+
+    format: str = Field(examples=["square"])
+    width: int
+    height: int
+    contentType: str = Field(examples=["image/jpeg"])
+    size: int = Field(description="Bytes.")
+    url: str = Field(description="Short-lived presigned GET URL; fetch the job again for a fresh one.")
+    urlExpiresAt: str = Field(description="When ``url`` stops working (ISO 8601 UTC).")
+
+
+class ProductOut(_Out):
+    """The product facts the image was made from (scraped, or as you gave them)."""
+
+    name: str | None = None
+    price: str | None = None
+    currency: str | None = None
+    regularPrice: str | None = None
+    offer: str | None = None
+    availability: str | None = None
+    brand: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    description: str | None = None
+    images: list[str] = Field(default_factory=list)
+    language: str | None = None
+    url: str | None = None
+
+
+class OptionsOut(_Out):
+    formats: list[str]
+    output: str
+    style: str
+    overlay: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorOut(_Out):
+    stage: str = Field(description="Where it failed: queued, scrape or render.")
+    reason: str = Field(description="What went wrong, for a person to read.")
+
+
+class LinksOut(_Out):
+    self: str
+    retry: str | None = Field(default=None, description="Present when the job failed and can be retried.")
+
+
+class JobOut(_Out):
+    jobId: str
+    status: JobStatus
+    stage: str = Field(description="queued, scrape, render or done.")
+    attempt: int = Field(ge=1)
+    createdAt: str
+    updatedAt: str
+    timestamps: dict[str, str] = Field(description="When the job entered each status (this attempt).")
+    productUrl: str | None
+    product: ProductOut | None
+    options: OptionsOut
+    metadata: dict[str, Any]
+    images: list[ImageOut]
+    error: ErrorOut | None
+    links: LinksOut
+
+
+class JobList(_Out):
+    items: list[JobOut]
+    nextCursor: str | None = Field(description="Pass as ``cursor`` for the next page; null on the last page.")
+
+
+class FieldErrorOut(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. product.price; 'body' for the whole.")
+    message: str
+    code: str
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
+class HealthOut(_Out):
+    status: Literal["ok"]
+
+
+class ReadinessOut(_Out):
+    status: Literal["ready"]
+    checks: dict[str, str]

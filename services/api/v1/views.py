@@ -1,0 +1,40 @@
+"""A stored job as the API shows it: fresh presigned links, never internal fields."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.api.presign import Presigner
+from services.api.v1.responses import ErrorOut, ImageOut, JobOut, LinksOut, OptionsOut, ProductOut
+from services.common.job import ImageRecord, Job
+from services.common.job_states import STAGE, JobStatus
+from services.common.product import Product
+
+__all__ = ["job_out", "job_path"]
+
+
+def job_path(job_id: str) -> str:
+    return f"/v1/jobs/{job_id}"
+
+
+async def _image(image: ImageRecord, presigner: Presigner) -> ImageOut:
+    url, expires = await presigner.url(image.bucket, image.key)
+    return ImageOut(format=image.format, width=image.width, height=image.height, contentType=image.contentType,
+                    size=image.size, url=url, urlExpiresAt=expires)
+
+
+async def job_out(job: Job, presigner: Presigner) -> JobOut:
+    images = await asyncio.gather(*(_image(i, presigner) for i in job.images)) if job.images else []
+    product = ProductOut(**Product.from_dict(job.product).to_dict()) if job.product else None
+    path = job_path(job.jobId)
+    error = job.error or {}
+    return JobOut(
+        jobId=job.jobId, status=job.status, stage=STAGE[job.status], attempt=job.attempt,
+        createdAt=job.createdAt, updatedAt=job.updatedAt, timestamps=dict(job.timestamps),
+        productUrl=job.productUrl, product=product,
+        options=OptionsOut(formats=list(job.options.formats), output=job.options.output, style=job.options.style,
+                           overlay=dict(job.options.overlay)),
+        metadata=dict(job.metadata), images=list(images),
+        error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", ""))) if job.error else None,
+        links=LinksOut(self=path, retry=f"{path}/retry" if job.status == JobStatus.FAILED else None),
+    )
