@@ -82,7 +82,8 @@ class SqsConsumer:
 
     async def _resolve_urls(self) -> None:
         result = await self._sqs.get_queue_url(QueueName=self._config.queue_name)
-        attrs = await self._sqs.get_queue_attributes(QueueUrl=result["QueueUrl"], AttributeNames=["RedrivePolicy"])
+        attrs = await self._sqs.get_queue_attributes(QueueUrl=result["QueueUrl"],
+                                                     AttributeNames=["RedrivePolicy"])
         policy = attrs.get("Attributes", {}).get("RedrivePolicy")
         if policy:
             dlq_arn = json.loads(policy)["deadLetterTargetArn"]
@@ -110,8 +111,9 @@ class SqsConsumer:
             except _AWS_ERRORS as exc:
                 failures += 1
                 pause = min(20.0, 0.25 * 2 ** min(failures, 7)) * random.uniform(0.5, 1.0)
-                _log.warning("poll_failed", queue=self._config.queue_name, error=str(exc) or type(exc).__name__,
-                             failures=failures, retry_in=round(pause, 2))
+                _log.warning("poll_failed", queue=self._config.queue_name,
+                             error=str(exc) or type(exc).__name__, failures=failures,
+                             retry_in=round(pause, 1))
                 await _sleep_unless(stop, pause)
         await self._drain()
 
@@ -161,7 +163,8 @@ class SqsConsumer:
 
     async def _process(self, message: QueueMessage) -> None:
         heartbeat = asyncio.create_task(self._heartbeat(message))
-        with structlog.contextvars.bound_contextvars(messageId=message.message_id, receiveCount=message.receive_count):
+        context = {"messageId": message.message_id, "receiveCount": message.receive_count}
+        with structlog.contextvars.bound_contextvars(**context):
             try:
                 await self._settle(message, heartbeat)
             except asyncio.CancelledError:
@@ -199,11 +202,12 @@ class SqsConsumer:
         reason = exc.reason if isinstance(exc, ProductshotError) else f"{type(exc).__name__}: {exc}"
         if message.receive_count >= self._config.max_receive_count:
             _log.error("retries_exhausted", reason=reason)
-            await self._give_up(message, TransientError(f"gave up after {message.receive_count} attempts: {reason}"),
-                                dead_letter=True)
+            final = TransientError(f"gave up after {message.receive_count} attempts: {reason}")
+            await self._give_up(message, final, dead_letter=True)
             return
         retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        delay = backoff_delay(message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after)
+        delay = backoff_delay(message.receive_count, self._config.backoff_base, self._config.backoff_max,
+                              retry_after)
         if isinstance(exc, ProductshotError | BotoCoreError | ClientError):
             _log.warning("transient_failure", reason=reason, retry_in=delay)
         else:

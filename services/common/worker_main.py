@@ -56,7 +56,8 @@ def _aio_config(settings: WorkerSettings, read_timeout: float) -> AioConfig:
 
 
 @asynccontextmanager
-async def worker_aws_clients(region: str, settings: WorkerSettings, *services: str) -> AsyncIterator[AwsClients]:
+async def worker_aws_clients(region: str, settings: WorkerSettings,
+                             *services: str) -> AsyncIterator[AwsClients]:
     """The worker's clients; SQS gets a read timeout just above the long-poll wait."""
     others = [s for s in services if s != "sqs"]
     sqs_config = _aio_config(settings, settings.wait_time_seconds + settings.aws_read_timeout)
