@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (page markup is data: long HTML lines stay as shops write them)
 """Shop page chrome around each corpus product: navigation, banners, carousels, reviews.
 
 Everything here is noise the extractor must ignore: the mini cart, the free-shipping

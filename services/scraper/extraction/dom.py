@@ -24,11 +24,14 @@ _BUTTONS = etree.XPath(
     " or contains(@class, 'cart')))]"
 )
 _BUY_RE = re.compile(
-    r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|(cart|basket|bag)/add|addtocart|buy[\s_-]?(now|button|it)|in den (warenkorb|einkaufswagen)"
+    r"add[\s_-]?to[\s_-]?(cart|bag|basket|trolley)|(cart|basket|bag)/add|addtocart|buy[\s_-]?(now|button"
+    r"|it)|in den (warenkorb|einkaufswagen)"
     r"|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
-    r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить|カートに入れる|カートに追加|今すぐ購入"
+    r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить"
+    r"|カートに入れる|カートに追加|今すぐ購入"
     r"|in winkelwagen|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
-    r"|legg i handlekurv|lisää ostoskoriin|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें|अभी खरीदें|sold[\s_-]?out|ausverkauft",
+    r"|legg i handlekurv|lisää ostoskoriin|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें"
+    r"|अभी खरीदें|sold[\s_-]?out|ausverkauft",
     re.I,
 )
 _EXCLUDED_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template", "svg"})
@@ -51,7 +54,7 @@ _CAMEL_RE = re.compile(r"([a-z])([A-Z])")
 
 
 def attr_text(el: etree._Element) -> str:
-    """Class, id and itemprop of an element: what its author named it ("deliveryBlock" as "delivery-Block")."""
+    """Class, id and itemprop: what its author named it ("deliveryBlock" read as "delivery-Block")."""
     names = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("itemprop"))))
     return _CAMEL_RE.sub(r"\1-\2", names) if names else names
 

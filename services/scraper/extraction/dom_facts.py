@@ -20,17 +20,21 @@ _BADGE_ATTR_RE = re.compile(
 # A bare percentage is only an offer next to a discount: "98% recommend" is not one.
 _PERCENT_RE = re.compile(r"\d\s*%")
 _BADGE_TEXT_RE = re.compile(
-    r"^\W*[-−–]\s*\d|\b(save|spare|sparen|économisez|ahorra|ahorras|risparmi|risparmia|economize|oszczędzasz|spara|off)\b"
+    r"^\W*[-−–]\s*\d|\b(save|spare|sparen|économisez|ahorra|ahorras|risparmi|risparmia|economize"
+    r"|oszczędzasz|spara|off)\b"
     r"|sie sparen|скидка|экономия|выгода|割引|お得|节省|立省|省|وفر|خصم|बचत|छूट",
     re.I,
 )
 _TAX_RE = re.compile(r"mwst|\bvat\b|tax|\biva\b|\btva\b|\bust\.|ндс|税|ضريبة|\bgst\b|moms", re.I)
 _STOCK_ATTR_RE = re.compile(r"stock|availab|inventory|lager|dispon|status", re.I)
 _OUT_RE = re.compile(
-    r"out of stock|sold out|currently unavailable|no longer available|nicht (mehr )?(auf lager|verfügbar|lieferbar)"
+    r"out of stock|sold out|currently unavailable|no longer available|nicht (mehr )?(auf lager|verfügbar"
+    r"|lieferbar)"
     r"|ausverkauft|épuisé|rupture de stock|indisponible|agotado|sin stock|no disponible|esaurito"
-    r"|non disponibile|esgotado|indisponível|brak w magazynie|niedostępny|wyprzedany|slutsåld|tillfälligt slut"
-    r"|ej i lager|нет в наличии|распродано|в наличии нет|在庫切れ|売り切れ|品切れ|缺货|售罄|无货|غير متوفر|نفدت"
+    r"|non disponibile|esgotado|indisponível|brak w magazynie|niedostępny|wyprzedany|slutsåld"
+    r"|tillfälligt slut"
+    r"|ej i lager|нет в наличии|распродано|в наличии нет"
+    r"|在庫切れ|売り切れ|品切れ|缺货|售罄|无货|غير متوفر|نفدت"
     r"|स्टॉक में नहीं|स्टॉक समाप्त",
     re.I,
 )
@@ -41,7 +45,8 @@ _IN_RE = re.compile(
     re.I,
 )
 _SKU_RE = re.compile(
-    r"(?:\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?|\bRef\.?"
+    r"(?:\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?"
+    r"|\bRef\.?"
     r"|Código|Codice(?: articolo)?|Артикул|品番|商品番号|型番|货号|Nr\s?kat\.?|Kod produktu|Artikelnr\.?)"
     r"\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{2,40})",
     re.I,

@@ -53,14 +53,16 @@ _SYMBOL_TESTS = " or ".join(
 )
 # Relative, so the hot path only walks the product container.
 _CANDIDATES = etree.XPath(
-    ".//*[contains(translate(@class, 'PRICE', 'price'), 'price') or contains(translate(@id, 'PRICE', 'price'),"
-    " 'price') or contains(@itemprop, 'price') or self::del or self::s or self::strike or self::ins]"
+    ".//*[contains(translate(@class, 'PRICE', 'price'), 'price')"
+    " or contains(translate(@id, 'PRICE', 'price'), 'price') or contains(@itemprop, 'price')"
+    " or self::del or self::s or self::strike or self::ins]"
     f" | .//text()[{_SYMBOL_TESTS}]/.."
 )
 _MAX_TEXT = 48
 _NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
 _REGULAR_ATTR_RE = re.compile(
-    r"old|was|regular|list|original|compare|strike|crossed|before|rrp|uvp|msrp|retail|previous|initial|reference",
+    r"old|was|regular|list|original|compare|strike|crossed|before|rrp|uvp|msrp|retail|previous|initial"
+    r"|reference",
     re.I,
 )
 _SALE_ATTR_RE = re.compile(
@@ -74,8 +76,10 @@ _REGULAR_TEXT_RE = re.compile(
 _NOT_A_PRICE_RE = re.compile(
     r"\b(from|ab|dès|à partir de|desde|a partir de|da|od|från|starting at|starts at)\s*[:]?\s*\D{0,4}\d"
     r"|\bот\s*\d|から|起"
-    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d"
-    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit|item)\b"
+    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b"
+    r"|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d"
+    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit"
+    r"|item)\b"
     r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d|deliver|\bship"
     r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
     r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save",

@@ -27,13 +27,14 @@ def plain_text(value: object) -> str | None:
     """Like clean_text, but strips HTML that shops put inside descriptions."""
     text = clean_text(value)
     if text and _TAG_HINT_RE.search(text):
+        markup = text
         try:
-            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+            fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
             for bad in fragment.xpath(".//script|.//style"):
                 bad.drop_tree()
             text = clean_text(fragment.text_content())
         except (etree.ParserError, ValueError):
-            text = clean_text(re.sub(r"<[^>]+>", " ", text))
+            text = clean_text(re.sub(r"<[^>]+>", " ", markup))
     return text
 
 

@@ -23,7 +23,10 @@ def _page(body: str, head: str = "", lang: str = "en-US") -> str:
 
 
 def _buy_box(prices: str) -> str:
-    return f"<div class='product'><h1>Kettle</h1><div class='price-box'>{prices}</div><button>Add to cart</button></div>"
+    return (
+        f"<div class='product'><h1>Kettle</h1><div class='price-box'>{prices}</div>"
+        "<button>Add to cart</button></div>"
+    )
 
 
 def test_dom_only_price_ignores_chrome_and_carousels() -> None:
@@ -84,7 +87,10 @@ def test_js_only_price_is_a_clear_failure() -> None:
 
 def test_listing_page_is_not_a_product() -> None:
     """A category page with many prices and no buy box is "no product", not a guessed price."""
-    body = "<h1>Kettles</h1><ul><li><span class='price'>$39.00</span></li><li><span class='price'>$49.00</span></li></ul>"
+    body = (
+        "<h1>Kettles</h1><ul><li><span class='price'>$39.00</span></li>"
+        "<li><span class='price'>$49.00</span></li></ul>"
+    )
     with pytest.raises(NoProductError) as caught:
         extract_product(_page(body), URL)
     assert "no product" in caught.value.reason
@@ -96,7 +102,10 @@ def test_sold_out_button_marks_out_of_stock() -> None:
         '<script type="application/ld+json">{"@type": "Product", "name": "Kettle", "offers": {"price": "39",'
         ' "priceCurrency": "USD", "availability": "InStock"}}</script>'
     )
-    body = "<div class='product'><h1>Kettle</h1><span class='price'>$39.00</span><button disabled>Sold out</button></div>"
+    body = (
+        "<div class='product'><h1>Kettle</h1><span class='price'>$39.00</span>"
+        "<button disabled>Sold out</button></div>"
+    )
     assert extract_product(_page(body, head), URL).availability == "OutOfStock"
 
 
@@ -140,7 +149,8 @@ def test_price_on_the_product_item_without_offer() -> None:
     """Microdata that puts price and priceCurrency on the Product itself is still read."""
     body = (
         "<div itemscope itemtype='https://schema.org/Product'><h1 itemprop='name'>Kettle</h1>"
-        "<span itemprop='price' content='39.00'>39,00 €</span><meta itemprop='priceCurrency' content='EUR'></div>"
+        "<span itemprop='price' content='39.00'>39,00 €</span>"
+        "<meta itemprop='priceCurrency' content='EUR'></div>"
     )
     product = extract_product(_page(body), URL)
     assert (product.price, product.currency) == ("39.00", "EUR")

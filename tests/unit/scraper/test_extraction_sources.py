@@ -68,10 +68,12 @@ def test_price_specification_list_price_is_regular() -> None:
 def test_microdata_nested_offer_and_brand() -> None:
     """Microdata properties of nested items (offers, brand) stay with those items."""
     body = """<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Mug</h1>
-    <div itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Clay</span></div>
-    <div itemprop="offers" itemscope itemtype="https://schema.org/Offer"><span itemprop="price" content="9.99">$9.99</span>
-    <meta itemprop="priceCurrency" content="USD"></div>
-    <div itemprop="isRelatedTo" itemscope itemtype="https://schema.org/Product"><span itemprop="name">Saucer</span></div>
+    <div itemprop="brand" itemscope itemtype="https://schema.org/Brand">
+      <span itemprop="name">Clay</span></div>
+    <div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+      <span itemprop="price" content="9.99">$9.99</span><meta itemprop="priceCurrency" content="USD"></div>
+    <div itemprop="isRelatedTo" itemscope itemtype="https://schema.org/Product">
+      <span itemprop="name">Saucer</span></div>
     </div>"""
     items = MICRODATA.products(parse_document(_page(body=body), URL).root)
     assert len(items) == 1
@@ -91,7 +93,8 @@ def test_rdfa_lite_product() -> None:
 def test_opengraph_product_tags() -> None:
     """og: and product: meta tags give name (without the site suffix), price and availability."""
     head = """<meta property="og:site_name" content="Shop"><meta property="og:title" content="Coat | Shop">
-    <meta property="product:price:amount" content="189.00"><meta property="product:price:currency" content="GBP">
+    <meta property="product:price:amount" content="189.00">
+    <meta property="product:price:currency" content="GBP">
     <meta property="product:availability" content="out of stock">"""
     record = read_meta(parse_document(_page(head), URL).root).record()
     assert (record.name, record.offers[0].price, record.offers[0].availability) == (
