@@ -13,6 +13,8 @@ import asyncio
 import colorsys
 import hashlib
 import io
+from collections.abc import Callable
+from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 
@@ -60,9 +62,10 @@ def _palette_from(photo: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]
     """A light backdrop pair tinted with the photo's most colourful frequent colour."""
     small = photo.convert("RGB").resize((64, 64))
     quant = small.quantize(6, method=Image.Quantize.MEDIANCUT)
-    pal = quant.getpalette() or []
-    counts = sorted(quant.getcolors() or [], reverse=True)
-    best, best_score = (128, 128, 128), -1.0
+    pal: list[int] = quant.getpalette() or []
+    counts = cast("list[tuple[int, int]]", sorted(quant.getcolors() or [], reverse=True))
+    best: tuple[int, ...] = (128, 128, 128)
+    best_score = -1.0
     for count, index in counts:
         rgb = tuple(pal[index * 3 : index * 3 + 3])
         _, light, sat = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
@@ -81,17 +84,18 @@ def _cutout(photo: Image.Image) -> Image.Image | None:
     edges when the edges are near-uniform. None when no clean cut-out exists."""
     if photo.mode in ("RGBA", "LA", "PA") or "transparency" in photo.info:
         alpha = photo.convert("RGBA").getchannel("A")
-        lo, hi = alpha.getextrema()  # type: ignore[misc]
+        lo, hi = cast("tuple[int, int]", alpha.getextrema())
         if lo < 16 and hi > 240:
             return alpha
     rgb = photo.convert("RGB")
     probe = rgb.copy()
     probe.thumbnail((_PROBE, _PROBE))
     w, h = probe.size
-    edge = [probe.getpixel((x, y)) for x in range(0, w, 4) for y in (0, h - 1)]
-    edge += [probe.getpixel((x, y)) for y in range(0, h, 4) for x in (0, w - 1)]
-    mean = [sum(p[c] for p in edge) / len(edge) for c in range(3)]  # type: ignore[index]
-    spread = max(abs(p[c] - mean[c]) for p in edge for c in range(3))  # type: ignore[index]
+    pixel = cast("Callable[[tuple[int, int]], tuple[int, int, int]]", probe.getpixel)
+    edge = [pixel((x, y)) for x in range(0, w, 4) for y in (0, h - 1)]
+    edge += [pixel((x, y)) for y in range(0, h, 4) for x in (0, w - 1)]
+    mean = [sum(p[c] for p in edge) / len(edge) for c in range(3)]
+    spread = max(abs(p[c] - mean[c]) for p in edge for c in range(3))
     if spread > 40:
         return None  # a scene, not a backdrop: frame it instead
     fill = probe.copy()
@@ -188,9 +192,9 @@ class OfflineGenerator:
         image: Image.Image | None = None
         if request.photo:
             try:
-                with Image.open(io.BytesIO(request.photo)) as photo:
-                    photo.load()
-                    photo = photo if photo.mode in ("RGBA", "LA", "PA") else to_srgb(photo)
+                with Image.open(io.BytesIO(request.photo)) as opened:
+                    opened.load()
+                    photo = opened if opened.mode in ("RGBA", "LA", "PA") else to_srgb(opened)
                     image = _stage(photo, size)
             except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
                 image = None  # an unreadable photo still gets a designed background

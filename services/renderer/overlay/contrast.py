@@ -8,6 +8,7 @@ millisecond per block.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image
 
@@ -60,7 +61,7 @@ def luminance_range(image: Image.Image, box: tuple[int, int, int, int]) -> tuple
         region = region.convert("RGB")
     linear = region.point(_LUT)
     y = linear.convert("L", matrix=(*_WEIGHTS, 0.0))
-    lo, hi = y.getextrema()  # type: ignore[misc]
+    lo, hi = cast("tuple[int, int]", y.getextrema())
     # The 8-bit rounding can hide up to half a step either side: report the worse case.
     return max(0.0, (lo - 0.5) / 255.0), min(1.0, (hi + 0.5) / 255.0)
 

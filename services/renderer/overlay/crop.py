@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PIL import Image, ImageChops
 
 __all__ = ["cover_box", "focus_point"]
@@ -20,9 +22,10 @@ def focus_point(image: Image.Image) -> tuple[float, float]:
     probe = image.reduce(factor) if factor > 1 else image.copy()
     probe = probe.convert("RGB")
     w, h = probe.size
-    border = [probe.getpixel((x, y)) for x in range(w) for y in (0, h - 1)]
-    border += [probe.getpixel((x, y)) for y in range(h) for x in (0, w - 1)]
-    mean = tuple(sum(p[c] for p in border) // len(border) for c in range(3))  # type: ignore[index]
+    # getpixel is typed loosely (float | tuple); an RGB probe always yields 3-tuples.
+    border = [cast("tuple[int, int, int]", probe.getpixel((x, y))) for x in range(w) for y in (0, h - 1)]
+    border += [cast("tuple[int, int, int]", probe.getpixel((x, y))) for y in range(h) for x in (0, w - 1)]
+    mean = tuple(sum(p[c] for p in border) // len(border) for c in range(3))
     diff = ImageChops.difference(probe, Image.new("RGB", probe.size, mean)).convert("L")
     values = diff.get_flattened_data() if hasattr(diff, "get_flattened_data") else diff.getdata()
     total = sx = sy = 0.0
