@@ -121,7 +121,7 @@ def _count(result: dict[str, Any], expected: dict[str, Any]) -> tuple[int, int]:
             continue
         got += 1
         if key == "images":
-            right += bool(want) and list(value)[:1] == list(want)[:1]
+            right += bool(want) and list(value)[:1] == list(want or [])[:1]
         else:
             right += value == want
     return got, right
