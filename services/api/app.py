@@ -62,7 +62,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     return ApiState(
         common=common, settings=settings, store=store, aws=aws, keys=keys,
         submitter=JobSubmitter(store=store, publisher=publisher, sqs=aws.sqs, scrape_queue=common.scrape_queue,
-                               ttl_hours=common.job_ttl_hours),
+                               ttl_hours=common.job_ttl_hours, handoff_timeout=settings.handoff_timeout),
         presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         idempotency=IdempotencyGuard(DynamoIdempotencyStore(aws.dynamodb, common.jobs_table,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -16,6 +17,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
+from services.common.product import Product
 from services.scraper.handler import publish_product_scraped
 
 __all__ = ["JobSubmitter", "QueueUnavailableError", "JobNotRetryableError"]
@@ -37,8 +39,11 @@ class JobNotRetryableError(ProductshotError):
 
 class JobSubmitter:
     def __init__(self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str,
-                 ttl_hours: int) -> None:
+                 ttl_hours: int, handoff_timeout: float = 5.0) -> None:
         self._store = store
+        # Bound on each queue send / event publish inside a request: the SDK's own retries
+        # against a dead endpoint would otherwise hold the client for tens of seconds.
+        self._timeout = handoff_timeout
         self._publisher = publisher
         self._sqs = sqs
         self._scrape_queue = scrape_queue
@@ -90,24 +95,27 @@ class JobSubmitter:
 
     async def _enqueue(self, job: Job) -> None:
         try:
-            await self._sqs.send_message(QueueUrl=await self._url(),
-                                         MessageBody=scrape_request_body(job.jobId, job.attempt))
-        except (BotoCoreError, ClientError) as exc:
+            await asyncio.wait_for(self._sqs.send_message(
+                QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, job.attempt)), self._timeout)
+        except (BotoCoreError, ClientError, TimeoutError) as exc:
             await self._give_up(job, "queued", exc)
 
     async def _hand_to_renderer(self, job: Job) -> None:
         # Source productshot.scraper on purpose: the render rule matches it, as for scraped jobs.
+        # The event carries every product field (null when unknown), whatever an older record holds.
+        job.product = Product.from_dict(job.product or {}).to_dict()
         try:
-            await publish_product_scraped(self._publisher, job, service="api")
-        except (ProductshotError, ValidationError) as exc:
+            await asyncio.wait_for(publish_product_scraped(self._publisher, job, service="api"), self._timeout)
+        except (ProductshotError, ValidationError, TimeoutError) as exc:
             await self._give_up(job, "render", exc)
 
     async def _give_up(self, job: Job, stage: str, exc: Exception) -> None:
         """Written but not handed on: fail it now (never stuck pending) and tell the client 503."""
         _log.error("handoff_failed", jobId=job.jobId, stage=stage, error=str(exc))
         try:
-            await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage=stage,
-                           reason="the job could not be queued; please submit it again", service="api")
+            await asyncio.wait_for(fail_job(
+                self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage=stage,
+                reason="the job could not be queued; please submit it again", service="api"), self._timeout)
         except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
             _log.exception("fail_after_handoff_failed", jobId=job.jobId)
         raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
@@ -118,10 +126,11 @@ class JobSubmitter:
             "options": {"formats": job.options.formats, "output": job.options.output, "style": job.options.style},
         })
         try:
-            await self._publisher.publish(DetailType.JOB_ACCEPTED, detail, source=source_for(DetailType.JOB_ACCEPTED))
-        except ProductshotError as exc:
+            await asyncio.wait_for(self._publisher.publish(
+                DetailType.JOB_ACCEPTED, detail, source=source_for(DetailType.JOB_ACCEPTED)), self._timeout)
+        except (ProductshotError, TimeoutError) as exc:
             # The job is queued and will run; a lost JobAccepted must not turn that into an error.
-            _log.warning("job_accepted_not_published", jobId=job.jobId, reason=exc.reason)
+            _log.warning("job_accepted_not_published", jobId=job.jobId, reason=str(exc) or "timeout")
 
     async def get(self, job_id: str) -> Job | None:
         return await self._store.get(job_id)

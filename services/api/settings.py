@@ -41,6 +41,8 @@ class ApiSettings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=168)
     #: Bound on fetching the caller's product image in the request (it runs before the 202).
     image_fetch_timeout: float = Field(default=10.0, gt=0, le=60)
+    #: Bound on each SQS send / EventBridge publish made while the client waits.
+    handoff_timeout: float = Field(default=5.0, gt=0, le=30)
     readiness_timeout: float = Field(default=2.0, gt=0, le=30)
 
     @field_validator("cors_origins", mode="before")
