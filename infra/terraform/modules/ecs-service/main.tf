@@ -5,6 +5,13 @@ data "aws_region" "current" {}
 locals {
   create_service = var.create && var.create_service
 
+  # count must be known at plan time: test whether policies are configured, never try()
+  # on values that may be unknown until apply (try() of an unknown is unknown).
+  scaling       = local.create_service && var.autoscaling != null
+  scale_cpu     = local.scaling ? var.autoscaling.cpu_target_percent != null : false
+  scale_request = local.scaling ? var.autoscaling.request_count != null : false
+  scale_backlog = local.scaling ? var.autoscaling.queue_backlog != null : false
+
   container = merge(
     {
       name                   = var.name
@@ -122,11 +129,11 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "this" {
-  count = var.create && var.ingress_security_group_id != null && var.container_port != null ? 1 : 0
+  count = var.create && var.load_balancer != null && var.container_port != null ? 1 : 0
 
   security_group_id            = aws_security_group.this[0].id
   description                  = "From the load balancer to the container port"
-  referenced_security_group_id = var.ingress_security_group_id
+  referenced_security_group_id = var.load_balancer.security_group_id
   ip_protocol                  = "tcp"
   from_port                    = var.container_port
   to_port                      = var.container_port
@@ -188,7 +195,7 @@ resource "aws_ecs_service" "this" {
 }
 
 resource "aws_appautoscaling_target" "this" {
-  count = local.create_service && var.autoscaling != null ? 1 : 0
+  count = local.scaling ? 1 : 0
 
   service_namespace  = "ecs"
   scalable_dimension = "ecs:service:DesiredCount"
@@ -199,7 +206,7 @@ resource "aws_appautoscaling_target" "this" {
 }
 
 resource "aws_appautoscaling_policy" "cpu" {
-  count = local.create_service && try(var.autoscaling.cpu_target_percent, null) != null ? 1 : 0
+  count = local.scale_cpu ? 1 : 0
 
   name               = "${var.name}-cpu"
   policy_type        = "TargetTrackingScaling"
@@ -219,7 +226,7 @@ resource "aws_appautoscaling_policy" "cpu" {
 }
 
 resource "aws_appautoscaling_policy" "requests" {
-  count = local.create_service && try(var.autoscaling.request_count, null) != null ? 1 : 0
+  count = local.scale_request ? 1 : 0
 
   name               = "${var.name}-requests"
   policy_type        = "TargetTrackingScaling"
@@ -242,7 +249,7 @@ resource "aws_appautoscaling_policy" "requests" {
 # Backlog per task = visible messages / running tasks, tracked to a target that is
 # "messages one task clears within the acceptable latency".
 resource "aws_appautoscaling_policy" "backlog" {
-  count = local.create_service && try(var.autoscaling.queue_backlog, null) != null ? 1 : 0
+  count = local.scale_backlog ? 1 : 0
 
   name               = "${var.name}-backlog-per-task"
   policy_type        = "TargetTrackingScaling"

@@ -137,12 +137,6 @@ variable "subnet_ids" {
   }
 }
 
-variable "ingress_security_group_id" {
-  description = "Security group (the load balancer's) allowed to reach container_port; null for none."
-  type        = string
-  default     = null
-}
-
 variable "egress_ports" {
   description = "TCP ports the tasks may open to the internet (AWS APIs via NAT or endpoints, external HTTP)."
   type        = list(number)
@@ -150,9 +144,10 @@ variable "egress_ports" {
 }
 
 variable "load_balancer" {
-  description = "Target group the service registers its tasks in; null for none."
+  description = "Load balancer in front of the service: the target group its tasks register in and the load balancer's security group, which may reach container_port. Null for none."
   type = object({
     target_group_arn                  = string
+    security_group_id                 = string
     health_check_grace_period_seconds = optional(number, 30)
   })
   default = null

@@ -1,0 +1,129 @@
+# `terraform test` with a mocked aws provider: the whole root configuration is planned and
+# "applied" against generated values, so for_each/count, validations, preconditions and
+# module wiring are exercised without AWS. Needs the provider plugin (terraform init).
+
+mock_provider "aws" {
+  source = "./tests"
+}
+
+variables {
+  aws_region      = "eu-west-1"
+  name_prefix     = "acme-prod-"
+  image_tag       = "1.0.0"
+  certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/test"
+  alarm_emails    = ["oncall@example.com"]
+}
+
+run "production_defaults" {
+  command = apply
+
+  assert {
+    condition     = module.queues["scrape-requests"].queue_name == "acme-prod-scrape-requests" && module.queues["render-requests"].dlq_name == "acme-prod-render-requests-dlq"
+    error_message = "Queue names are the topology names with the prefix."
+  }
+
+  assert {
+    condition     = aws_ecs_cluster.this.name == "acme-prod-productshot" && module.jobs_table.table_name == "acme-prod-productshot-jobs"
+    error_message = "Cluster and table carry the prefix."
+  }
+
+  assert {
+    condition     = alltrue([for s in values(module.services) : s.service_name != null])
+    error_message = "All three services exist when create_services is true."
+  }
+
+  assert {
+    condition     = length(module.event_bus.schema_arns) == length(fileset("${path.module}/../../services/common/event_schemas", "*/v*.json"))
+    error_message = "Every schema file is registered."
+  }
+
+  assert {
+    condition     = length(module.alarms.alarm_names) == 6
+    error_message = "Three DLQ alarms, two oldest-message alarms, one 5xx alarm."
+  }
+
+  assert {
+    condition     = output.ssm_parameter_names["openai_api_key"] == "/acme-prod-productshot/openai-api-key"
+    error_message = "SSM names get the prefix on their first segment."
+  }
+}
+
+run "first_apply_without_services" {
+  command = apply
+
+  variables {
+    create_services = false
+  }
+
+  assert {
+    condition     = alltrue([for s in values(module.services) : s.service_name == null])
+    error_message = "No ECS service before the images are pushed."
+  }
+
+  assert {
+    condition     = length(output.ecr_repository_urls) == 3
+    error_message = "The repositories exist for the push."
+  }
+}
+
+run "local_names_with_an_empty_prefix" {
+  command = apply
+
+  variables {
+    name_prefix = ""
+  }
+
+  assert {
+    condition     = module.event_bus.bus_name == "productshot" && module.images_bucket.bucket_name == "productshot-images"
+    error_message = "An empty prefix gives exactly the local names."
+  }
+
+  assert {
+    condition     = output.ssm_parameter_names["api_keys"] == "/productshot/api-keys"
+    error_message = "An empty prefix keeps the local SSM names."
+  }
+}
+
+run "existing_network_and_cross_account_subscribers" {
+  command = apply
+
+  variables {
+    network = {
+      create_vpc = false
+      existing = {
+        vpc_id             = "vpc-0123456789abcdef0"
+        public_subnet_ids  = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
+        private_subnet_ids = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
+      }
+    }
+    event_subscribers = {
+      account_ids     = ["111122223333"]
+      organization_id = "o-abcdefghij"
+    }
+  }
+
+  assert {
+    condition     = module.network.vpc_id == "vpc-0123456789abcdef0" && length(module.network.nat_public_ips) == 0
+    error_message = "An existing network is used as given, without creating a NAT gateway."
+  }
+}
+
+run "rejects_a_bad_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "Acme_Prod"
+  }
+
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_latest" {
+  command = plan
+
+  variables {
+    image_tag = "latest"
+  }
+
+  expect_failures = [var.image_tag]
+}
