@@ -349,7 +349,7 @@ def test_checkov_skips_carry_a_reason() -> None:
 
 
 def test_every_event_schema_file_gets_a_registry_name() -> None:
-    """Each services/common/event_schemas/<DetailType>/v<N>.json matches the fileset and names a valid schema."""
+    """Each event_schemas/<DetailType>/v<N>.json matches the fileset and gives a valid schema name."""
     schema_dir = TF_ROOT.parent.parent / "services" / "common" / "event_schemas"
     files = sorted(p.relative_to(schema_dir) for p in schema_dir.glob("*/v*.json"))
     assert files, "no event schemas to register"
