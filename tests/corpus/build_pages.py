@@ -51,7 +51,8 @@ def main() -> None:
     for old in PAGES_DIR.iterdir():
         old.unlink()
     for page in all_pages():
-        html = wrap_page(page.locale, page.head, page.product, skeleton=page.skeleton, title=page.title)
+        title = page.title or f"{page.expected.get('name') or page.name} – {page.url.split('/')[2]}"
+        html = wrap_page(page.locale, page.head, page.product, skeleton=page.skeleton, title=title)
         data = html.encode(page.encoding)
         if page.gzip:
             (PAGES_DIR / f"{page.name}.html.gz").write_bytes(gzip.compress(data, mtime=0))

@@ -278,6 +278,18 @@ _SKELETONS = {
     ),
 }
 
+# Mini cart drawer, recently viewed items and a cookie banner: more prices and buttons
+# that belong to other things than the page's product.
+_DRAWER = (
+    '<div id="cookie-consent" class="cookie-banner"><p>We use cookies.</p><button class="btn">OK</button></div>'
+    '<div class="cart-drawer" aria-hidden="true"><p>{cart}</p><ul><li>Last added <span class="price">{p0}</span>'
+    '</li></ul><a class="btn checkout" href="/checkout">Checkout</a></div>'
+)
+_RECENT = (
+    '<aside class="recently-viewed"><h3>Recently viewed</h3><div class="mini-product">'
+    '<a href="/p/seen-1">Seen item</a> <span class="price">{p1}</span>'
+    '<button class="btn quick-add">+</button></div></aside>'
+)
 _CARD = (
     '<li class="product-card"><a href="/p/other-{n}"><img src="/img/other-{n}.jpg" alt="">'
     '<span class="card-title">Other item {n}</span><span class="price">{price}</span></a></li>'
@@ -289,6 +301,8 @@ def wrap_page(locale: str, head: str, product: str, *, skeleton: str = "a", titl
     top, bottom = _SKELETONS[skeleton]
     cards = "".join(_CARD.format(n=i, price=p) for i, p in enumerate(loc.prices, 1))
     cards += _CARD.format(n=9, price=loc.from_price)
+    drawer = _DRAWER.format(cart=loc.cart, p0=loc.prices[0])
+    recent = _RECENT.format(p1=loc.prices[1])
     fields = {
         "cart": loc.cart,
         "free_shipping": loc.free_shipping,
@@ -301,7 +315,8 @@ def wrap_page(locale: str, head: str, product: str, *, skeleton: str = "a", titl
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
         f"{head}\n<script>window.dataLayer=[{{'event':'view','value':0,'items':[]}}];</script>\n</head>\n<body>\n"
-        f'{top.format(**fields)}\n<main id="MainContent">\n{product}\n{bottom.format(**fields)}\n</main>\n'
+        f'{drawer}\n{top.format(**fields)}\n<main id="MainContent">\n{product}\n{bottom.format(**fields)}\n'
+        f"{recent}\n</main>\n"
         f'<footer class="site-footer"><form class="newsletter"><p>{loc.newsletter}</p>'
         '<input type="email"><button type="submit">OK</button></form><p>© Shop</p></footer>\n'
         '<script src="/assets/app.js" defer></script>\n</body>\n</html>\n'
