@@ -29,9 +29,21 @@ _BUY_RE = re.compile(
     r"|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
     r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить"
     r"|カートに入れる|カートに追加|今すぐ購入"
-    r"|in winkelwagen|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
+    r"|in (de )?winkelwagen|in (de )?winkelmand|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
     r"|legg i handlekurv|lisää ostoskoriin|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें"
     r"|अभी खरीदें|sold[\s_-]?out|ausverkauft",
+    re.I,
+)
+# "Add" + "cart" in any of the shop's languages, in whatever word order the language uses.
+_ADD_RE = re.compile(
+    r"\b(add|añadir|agregar|adicionar|ajouter|aggiungi|hinzufügen|legen|dodaj|lägg|toevoegen|tilføj|legg"
+    r"|lisää|vložit|přidat|hozzáad|adaugă|добавить|додати|ekle)|أضف|加入|追加|入れる|담기|जोड़ें",
+    re.I,
+)
+_CART_RE = re.compile(
+    r"cart|basket|bag|trolley|cesta|sacola|carrinho|carrito|carrello|panier|warenkorb|einkaufswagen|winkelmand"
+    r"|winkelwagen|koszyk|varukorg|kurv|ostoskori|košík|kosár|coș|корзин|кошик|sepet|カート|购物车|購物車"
+    r"|장바구니|سلة|السلة|कार्ट",
     re.I,
 )
 _EXCLUDED_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template", "svg"})
@@ -139,7 +151,8 @@ def _buy_button(root: etree._Element) -> etree._Element | None:
                 _form_action(el),
             )
         )
-        if _BUY_RE.search(label) and not is_excluded(el):
+        is_buy = _BUY_RE.search(label) or (_ADD_RE.search(label) and _CART_RE.search(label))
+        if is_buy and not is_excluded(el):
             return el
     return None
 

@@ -163,3 +163,23 @@ def test_amount_fragments_are_not_prices() -> None:
         "<span class='price-fraction'>99</span></span>"
     )
     assert extract_product(_page(body), URL).price == "27.99"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Add to bag",
+        "Añadir a la cesta",
+        "Adicionar à sacola",
+        "Lägg i varukorg",
+        "In winkelmand",
+        "加入購物車",
+        "أضف الى السلة",
+        "カートに入れる",
+        "В корзину",
+    ],
+)
+def test_buy_buttons_in_many_languages(label: str) -> None:
+    """The buy box is found from its button in the shop's language, so a DOM-only page is a product."""
+    body = f"<div class='pdp'><h1>Kettle</h1><span class='price'>$39.00</span><button>{label}</button></div>"
+    assert extract_product(_page(body), URL).price == "39.00"
