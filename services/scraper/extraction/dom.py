@@ -29,7 +29,8 @@ _BUY_RE = re.compile(
     r"|ajouter au panier|añadir al carrito|agregar al carrito|aggiungi al carrello|adicionar ao carrinho"
     r"|comprar|dodaj do koszyka|lägg i varukorgen|köp nu|в корзину|купить"
     r"|カートに入れる|カートに追加|今すぐ購入"
-    r"|in (de )?winkelwagen|in (de )?winkelmand|aan winkelwagen|sepete ekle|satın al|장바구니|구매하기|do košíku|kosárba|læg i kurv"
+    r"|in (de )?winkelwagen|in (de )?winkelmand|aan winkelwagen|sepete ekle|satın al"
+    r"|장바구니|구매하기|do košíku|kosárba|læg i kurv"
     r"|legg i handlekurv|lisää ostoskoriin|加入购物车|立即购买|أضف إلى السلة|أضف للسلة|اشتر الآن|कार्ट में जोड़ें"
     r"|अभी खरीदें|sold[\s_-]?out|ausverkauft",
     re.I,
