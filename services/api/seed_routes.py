@@ -30,6 +30,7 @@ _MAX_BODY = 64 * 1024
 _MESSAGES = {
     "pending": "Job is queued",
     "processing": "Image generation in progress",
+    "completed": "Image generation completed",  # only reached for a completed job without images
 }
 
 

@@ -34,7 +34,10 @@ async def read_json(request: Request, limit: int) -> Any:
             raise Problem(413, f"The request body is larger than {limit // 1024} KB.")
         chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks), parse_constant=_no_constants)
+        data = json.loads(b"".join(chunks), parse_constant=_no_constants)
+        # "\ud800" is valid JSON but no UTF-8 text: nothing downstream could store or send it.
+        json.dumps(data, ensure_ascii=False).encode()
+        return data
     except (ValueError, RecursionError) as exc:
         raise Problem(400, f"The request body is not valid JSON: {exc}",
                       errors=[{"field": "body", "message": "malformed JSON", "code": "json_invalid"}]) from exc

@@ -7,8 +7,10 @@ string where a boolean belongs is a 422 naming the field, never a silent default
 from __future__ import annotations
 
 import json
+from decimal import Decimal, DecimalException
 from typing import Annotated, Any, Literal
 
+from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.api.urls import InvalidProductUrl, validate_product_url
@@ -23,6 +25,7 @@ FORMAT_NAMES = ("square", "landscape", "story")
 OUTPUT_NAMES = ("jpeg", "png", "webp")
 STYLE_NAMES = tuple(PRESETS)
 METADATA_MAX_BYTES = 1024
+METADATA_MAX_DEPTH = 16
 URL_MAX = 2048
 
 Format = Literal["square", "landscape", "story"]
@@ -42,7 +45,25 @@ HttpUrl = Annotated[
     Field(min_length=8, max_length=URL_MAX, pattern=r"^https?://[^\s/?#]+", json_schema_extra={"format": "uri"}),
     AfterValidator(_checked_url),
 ]
-Decimal = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,4})?$", examples=["129.00"])]
+DecimalText = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,4})?$", examples=["129.00"])]
+
+
+def _storable(value: Any, depth: int) -> None:
+    """Metadata is stored in DynamoDB: bounded nesting, numbers it can hold exactly."""
+    if depth > METADATA_MAX_DEPTH:
+        raise ValueError(f"metadata is nested deeper than {METADATA_MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for item in value.values():
+            _storable(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, depth + 1)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            DYNAMODB_CONTEXT.create_decimal(Decimal(repr(value)))
+        except (DecimalException, ValueError) as exc:
+            raise ValueError(f"metadata number {value!r} is out of range (38 significant digits, "
+                             "magnitude 1e-130 to 1e125)") from exc
 
 
 class _Strict(BaseModel):
@@ -69,9 +90,9 @@ class ProductIn(_Strict):
     """The product facts, when you have them: Productshot then skips scraping."""
 
     name: str = Field(min_length=1, max_length=300, examples=["Copper Kettle 1.5 L"])
-    price: Decimal | None = Field(default=None, description="Current price, a decimal string.")
+    price: DecimalText | None = Field(default=None, description="Current price, a decimal string.")
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
-    regularPrice: Decimal | None = Field(default=None, description="List price shown struck through.")
+    regularPrice: DecimalText | None = Field(default=None, description="List price shown struck through.")
     offer: str | None = Field(default=None, max_length=100, examples=["-20%"])
     imageUrl: HttpUrl | None = Field(default=None, description="A photo of the product, fetched once by the API.")
     brand: str | None = Field(default=None, max_length=100)
@@ -103,6 +124,7 @@ class JobCreate(_Strict):
         size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
         if size > METADATA_MAX_BYTES:
             raise ValueError(f"metadata is {size} bytes serialized; the limit is {METADATA_MAX_BYTES}")
+        _storable(value, 1)
         return value
 
     @model_validator(mode="after")
