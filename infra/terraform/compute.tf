@@ -87,7 +87,7 @@ locals {
         PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters["api_keys"].name
       })
       secrets      = {}
-      egress_ports = [443]
+      egress_ports = [80, 443] # fetches a caller-supplied product photo URL (safe fetcher)
       health_check = {
         command = ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${local.api_port}/healthz', timeout=3)"]
       }

@@ -89,9 +89,17 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 data "aws_iam_policy_document" "api" {
+  # DeleteItem: job deletion and abandoned idempotency records; DescribeTable: readiness.
   statement {
-    sid       = "Jobs"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    sid = "Jobs"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:Query",
+      "dynamodb:DescribeTable",
+    ]
     resources = local.table_arns
   }
 
@@ -107,22 +115,18 @@ data "aws_iam_policy_document" "api" {
     resources = [local.bus_arn]
   }
 
+  # PutObject: a caller-supplied product photo; Get (presigned links) and Delete (job deletion).
   statement {
-    sid       = "PresignAndDeleteImages"
-    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    sid       = "JobImages"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = [local.images_arn]
   }
 
+  # HeadBucket (readiness) is authorised as ListBucket, with no prefix to condition on.
   statement {
-    sid       = "ListImages"
+    sid       = "ReadinessAndMissingKeys"
     actions   = ["s3:ListBucket"]
     resources = [local.bucket_arn]
-
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = ["${local.bucket.images_prefix}*"]
-    }
   }
 
   statement {

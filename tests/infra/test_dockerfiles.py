@@ -132,16 +132,101 @@ def test_copied_files_exist_and_survive_dockerignore(service: str) -> None:
             assert not _ignored(source), f"{source} is excluded by .dockerignore"
 
 
+def _module_file(name: str) -> Path | None:
+    path = REPO_ROOT.joinpath(*name.split("."))
+    if path.with_suffix(".py").is_file():
+        return path.with_suffix(".py")
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    return None
+
+
+def _reached(service: str) -> tuple[set[Path], set[str]]:
+    """Files of every services.* module the service's modules import (transitively), and
+    the third-party top-level modules those files import."""
+    package = REPO_ROOT / "services" / service
+    todo = [
+        ".".join(f.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for f in package.rglob("*.py")
+    ]
+    seen: set[str] = set()
+    files: set[Path] = set()
+    third: set[str] = set()
+    while todo:
+        module = todo.pop()
+        path = _module_file(module)
+        if module in seen or path is None:
+            continue
+        seen.add(module)
+        files.add(path)
+        parts = module.split(".")
+        todo += [".".join(parts[:n]) for n in range(1, len(parts))]  # parent packages run first
+        package_name = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package_name.split(".")[: len(package_name.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                names = [base, *(f"{base}.{a.name}" for a in node.names)]
+            for name in names:
+                top = name.split(".")[0]
+                if top == "services":
+                    todo.append(name)
+                elif top and top not in sys.stdlib_module_names and top != "__future__":
+                    third.add(top)
+    return files, third
+
+
+def _copied(service: str) -> set[str]:
+    return {s for st in _stages(service) for s in _copy_sources(st)}
+
+
+def _copy_destinations(service: str) -> list[tuple[list[str], str]]:
+    found = []
+    for stage in _stages(service):
+        for args in stage.all("COPY"):
+            if args.startswith("--from="):
+                continue
+            parts = [p for p in args.split() if not p.startswith("--")]
+            found.append((parts[:-1], parts[-1]))
+    return found
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_image_holds_only_its_own_service(service: str) -> None:
-    """The image copies services/common and its own package, not the other services."""
-    final = _final(service)
-    copied = {s for st in _stages(service) for s in _copy_sources(st)}
-    assert f"services/{service}" in copied and "services/common" in copied
-    for other in set(SERVICES) - {service}:
-        assert f"services/{other}" not in copied
-    assert "infra/topology.json" in copied
-    assert final.name == service
+def test_image_holds_every_module_the_service_reaches(service: str) -> None:
+    """Every services.* module the service imports, directly or not, is copied to the same path."""
+    files, _ = _reached(service)
+    copies = _copy_destinations(service)
+    for path in sorted(files):
+        rel = str(path.relative_to(REPO_ROOT))
+        covered = any(
+            (rel == src or rel.startswith(src.rstrip("/") + "/"))
+            and (
+                dest.rstrip("/") == src.rstrip("/")
+                or (len(srcs) > 1 and dest.endswith("/") and dest.rstrip("/") == str(Path(src).parent))
+            )
+            for srcs, dest in copies
+            for src in srcs
+        )
+        assert covered, f"Dockerfile.{service} does not copy {rel}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_image_holds_only_what_the_service_reaches(service: str) -> None:
+    """No whole service package is copied unless the service's imports reach into it."""
+    files, _ = _reached(service)
+    rel_parts = [p.relative_to(REPO_ROOT).parts for p in files]
+    reached_packages = {parts[1] for parts in rel_parts if len(parts) > 2}
+    for source in _copied(service):
+        parts = Path(source).parts
+        if parts[0] == "services" and len(parts) == 2 and not parts[1].endswith(".py"):
+            assert parts[1] in reached_packages, f"Dockerfile.{service} copies unused {source}"
+    assert f"services/{service}" in _copied(service) and "infra/topology.json" in _copied(service)
+    assert _final(service).name == service
 
 
 def test_renderer_gets_fonts_and_shaping() -> None:
@@ -215,29 +300,17 @@ def _closure(names: set[str]) -> set[str]:
     return seen
 
 
-def _third_party_imports(*packages: Path) -> set[str]:
-    found: set[str] = set()
-    for package in packages:
-        for path in package.rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Import):
-                    found |= {a.name.split(".")[0] for a in node.names}
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    found.add(node.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m not in ("services", "__future__")}
-
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_requirements_cover_every_import(service: str) -> None:
-    """Each third-party module the service (or services/common) imports comes with its requirements."""
+    """Each third-party module reached from the service's code comes with its requirements."""
     wanted = set(_pins(REPO_ROOT / "requirements" / f"{service}.txt")) | set(
         _pins(REPO_ROOT / "requirements" / "common.txt")
     )
     installed = _closure(wanted)
     providers = metadata.packages_distributions()
-    services = REPO_ROOT / "services"
+    _, modules = _reached(service)
     missing = []
-    for module in sorted(_third_party_imports(services / "common", services / service)):
+    for module in sorted(modules):
         dists = {_norm(d) for d in providers.get(module, [])}
         if not dists & installed:
             missing.append(f"{module} (from {sorted(dists) or 'not installed'})")
