@@ -395,6 +395,6 @@ def test_every_environment_variable_terraform_sets_is_read_by_a_service() -> Non
     )
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
     start = compute.index("common_environment = {")
-    set_by_terraform = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+)\s+=", compute[start:], re.M))
+    set_by_terraform = set(re.findall(r"\b([A-Z][A-Z0-9_]+)\s*=(?!=)", compute[start:]))
     assert set_by_terraform - known == PENDING_ENVIRONMENT
     assert not PENDING_ENVIRONMENT & known, "now read by a service: drop it from PENDING_ENVIRONMENT"
