@@ -78,7 +78,7 @@ echo "($(elapsed "$t"))"
 step "checkov (offline, framework terraform)"
 t=$(date +%s)
 report="$(mktemp)"; log="$(mktemp)"
-"$INFRA_VENV/bin/checkov" -d "$TF_DIR" --framework terraform --skip-download --quiet -o json >"$report" 2>"$log"
+"$INFRA_VENV/bin/checkov" -d "$TF_DIR" --framework terraform --skip-download -o json >"$report" 2>"$log"
 "$INFRA_VENV/bin/python" - "$report" "$log" <<'PY'
 import json, sys
 raw = open(sys.argv[1], encoding="utf-8").read()
