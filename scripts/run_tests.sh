@@ -2,7 +2,7 @@
 # Every test, with whatever it needs started and stopped around it.
 #   scripts/run_tests.sh [all|unit|integration] [pytest args...]
 # unit: no AWS needed; integration: LocalStack + moto started here (and stopped after,
-# unless they were already running). pytest's "no tests collected" (exit 5) is a failure.
+# unless they were already running); all also runs scripts/tf_check.sh. pytest's "no tests collected" (exit 5) is a failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="${RUN_DIR:-$ROOT/.run}"
@@ -16,6 +16,12 @@ if [[ "$SUITE" != unit ]]; then
   if ! scripts/local_aws.sh status | grep -q 'localstack: running'; then started_aws=1; fi
   scripts/local_aws.sh start || exit 1
   trap '[[ $started_aws == 1 ]] && scripts/local_aws.sh stop' EXIT
+fi
+
+if [[ "$SUITE" == all ]]; then
+  # Terraform fmt + checkov + the HCL structure tests; also creates .venv-infra, which the
+  # topology drift tests in the main run need.
+  bash scripts/tf_check.sh || exit 1
 fi
 
 case "$SUITE" in
