@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from typing import Any
 
 import structlog
 from PIL import Image
@@ -79,8 +80,24 @@ class RenderHandler:
     async def _work(self, job: Job, ref: JobRef) -> None:
         started = time.perf_counter()
         product = Product.from_dict(job.product or {})
-        background, model = await self._background(job, product)
+        background, model, caching = await self._background(job, product)
         generated_ms = round((time.perf_counter() - started) * 1000)
+        try:
+            images, overlay_text = await self._variants(job, product, background)
+        finally:
+            if caching is not None:
+                await caching  # the cache must be durable before the job leaves this worker
+        job = await self._store.advance(
+            ref.job_id, attempt=ref.attempt, to=JobStatus.COMPLETED, owner=self._worker_id,
+            fields={"images": [_record(i) for i in images], "overlayText": overlay_text, "model": model,
+                    # Outbox mark: set with the state, cleared once the event left.
+                    "pendingEvent": DetailType.IMAGE_GENERATED.value},
+        )
+        _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
+                  total_ms=round((time.perf_counter() - started) * 1000))
+        await self._publish(job)
+
+    async def _variants(self, job: Job, product: Product, background: bytes) -> tuple[list[ImageRecord], str]:
         options = overlay_options(job.options.overlay)
         output = job.options.output if job.options.output in OUTPUTS else "jpeg"
         images: list[ImageRecord] = []
@@ -95,15 +112,7 @@ class RenderHandler:
             await self._storage.put(key, data, spec.content_type)
             images.append(ImageRecord(format=fmt, key=key, bucket=self._storage.bucket, contentType=spec.content_type,
                                       width=width, height=height, size=len(data), output=output))
-        job = await self._store.advance(
-            ref.job_id, attempt=ref.attempt, to=JobStatus.COMPLETED, owner=self._worker_id,
-            fields={"images": [_record(i) for i in images], "overlayText": overlay_text, "model": model,
-                    # Outbox mark: set with the state, cleared once the event left.
-                    "pendingEvent": DetailType.IMAGE_GENERATED.value},
-        )
-        _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
-                  total_ms=round((time.perf_counter() - started) * 1000))
-        await self._publish(job)
+        return images, overlay_text
 
     async def _publish(self, job: Job) -> None:
         await publish_image_generated(self._publisher, job)
@@ -112,20 +121,26 @@ class RenderHandler:
         except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
             _log.warning("pending_event_not_cleared", exc_info=True)
 
-    async def _background(self, job: Job, product: Product) -> tuple[bytes, str]:
-        """The model's scene for this attempt, generated at most once (kept in S3)."""
+    async def _background(self, job: Job, product: Product) -> tuple[bytes, str, asyncio.Future[Any] | None]:
+        """The model's scene for this attempt, generated at most once (kept in S3).
+
+        Returns the scene, the model's name and, after a generation, the writes that cache
+        it: they run while the overlay is drawn, and are awaited before the job advances.
+        """
         key = background_key(job.jobId, job.attempt)
-        cached = await self._storage.get(key)
+        # The cache probe and the product photo are independent reads: one round trip, not two.
+        cached, photo = await asyncio.gather(
+            self._storage.get(key),
+            self._storage.get(job.sourceImageKey) if job.sourceImageKey else _none())
         if cached is not None:
-            return cached, job.model or "cached"
-        photo = await self._storage.get(job.sourceImageKey) if job.sourceImageKey else None
+            return cached, job.model or "cached", None
         first = (job.options.formats or ["square"])[0]
         generated: GeneratedImage = await self._generator.generate(GenerationRequest(
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
             job_id=job.jobId))
-        await self._storage.put(key, generated.data, "image/png")
-        await self._store.set_fields(job.jobId, {"model": generated.model})
-        return generated.data, generated.model
+        caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
+                                 self._store.set_fields(job.jobId, {"model": generated.model}))
+        return generated.data, generated.model, caching
 
     async def _claim(self, ref: JobRef) -> Job | None:
         try:
@@ -156,6 +171,10 @@ class RenderHandler:
         reason = error.reason if isinstance(error, ProductshotError) else str(error)
         await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage="render",
                        reason=reason, service="renderer")
+
+
+async def _none() -> None:
+    return None
 
 
 def overlay_options(overlay: dict[str, object]) -> OverlayOptions:
