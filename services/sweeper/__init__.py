@@ -1,0 +1,1 @@
+"""The sweeper: finds jobs stuck past a deadline and re-drives or fails them."""

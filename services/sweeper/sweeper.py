@@ -1,0 +1,119 @@
+"""One sweep over the unfinished jobs: re-drive what was dropped, fail what cannot finish.
+
+A job is *stuck* when its status has not changed for ``stuck_after`` seconds. Then:
+
+- a worker still holds it (``scraping``/``rendering`` with a live lease; heartbeats keep
+  extending it): left alone, unless it is older than ``give_up_after``;
+- otherwise the message that would move it on was lost (or the worker died after its
+  message was dead-lettered): the sweeper counts a re-drive on the job (conditional on the
+  state it read, so two sweepers never both act) and sends it again: the scrape request
+  for ``pending``/``scraping``, the ProductScraped event for ``scraped``/``rendering``.
+  Both are idempotent for the workers (conditional claims, deterministic event ids);
+- after ``max_redrives`` re-drives without progress, or past ``give_up_after``, the job is
+  failed with a reason a person can read (and JobFailed is published).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from services.common.events import EventPublisher
+from services.common.job import Job
+from services.common.job_failures import fail_job
+from services.common.job_states import LEASED, STAGE, JobStatus
+from services.common.job_store import JobStore
+from services.common.logging import get_logger
+from services.common.messages import scrape_request_body
+from services.scraper.handler import publish_product_scraped
+
+__all__ = ["Sweeper", "SweepPolicy", "SweepReport"]
+
+_log = get_logger(__name__)
+# Which service a stuck stage belongs to (the ``source`` of the JobFailed event).
+_SERVICE = {JobStatus.PENDING: "scraper", JobStatus.SCRAPING: "scraper",
+            JobStatus.SCRAPED: "renderer", JobStatus.RENDERING: "renderer"}
+
+
+@dataclass(frozen=True, slots=True)
+class SweepPolicy:
+    stuck_after: float
+    max_redrives: int
+    give_up_after: float
+
+
+@dataclass(slots=True)
+class SweepReport:
+    examined: int = 0
+    redriven: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # a live worker has it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"examined": self.examined, "redriven": len(self.redriven), "failed": len(self.failed),
+                "held": len(self.held)}
+
+
+def _age(iso: str, now: float) -> float:
+    return now - datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+class Sweeper:
+    def __init__(self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str,
+                 policy: SweepPolicy) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._sqs = sqs
+        self._scrape_queue = scrape_queue
+        self._scrape_url: str | None = None
+        self._policy = policy
+
+    async def sweep_once(self) -> SweepReport:
+        now = time.time()
+        report = SweepReport()
+        for job in await self._store.find_unfinished(older_than_epoch=now - self._policy.stuck_after):
+            report.examined += 1
+            with structlog.contextvars.bound_contextvars(jobId=job.jobId, status=job.status.value):
+                await self._sweep(job, now, report)
+        _log.info("sweep_done", **report.as_dict())
+        return report
+
+    async def _sweep(self, job: Job, now: float, report: SweepReport) -> None:
+        age = _age(job.createdAt, now)
+        idle = _age(job.updatedAt, now)
+        if age > self._policy.give_up_after:
+            limit = self._policy.give_up_after / 3600
+            await self._fail(job, report, f"stuck in '{job.status.value}' for {idle / 60:.0f} min; "
+                                          f"the job is {age / 3600:.1f} h old, past the {limit:.1f} h limit")
+            return
+        if job.status in LEASED and (job.leaseExpiresAt or 0) > now:
+            report.held.append(job.jobId)
+            return
+        redrives = await self._store.note_redrive(job.jobId, status=job.status, updated_at=job.updatedAt)
+        if redrives is None:
+            return  # it moved (or another sweeper acted) since we read it
+        if redrives > self._policy.max_redrives:
+            await self._fail(job, report, f"stuck in '{job.status.value}' for {idle / 60:.0f} min after "
+                                          f"{self._policy.max_redrives} re-drives without progress")
+            return
+        if job.status in (JobStatus.PENDING, JobStatus.SCRAPING):
+            await self._sqs.send_message(QueueUrl=await self._queue_url(),
+                                         MessageBody=scrape_request_body(job.jobId, job.attempt))
+        else:
+            await publish_product_scraped(self._publisher, job)
+        _log.warning("job_redriven", redrive=redrives, idle_s=round(idle))
+        report.redriven.append(job.jobId)
+
+    async def _fail(self, job: Job, report: SweepReport, reason: str) -> None:
+        if await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt,
+                          stage=STAGE[job.status], reason=reason, service=_SERVICE[job.status]):
+            report.failed.append(job.jobId)
+
+    async def _queue_url(self) -> str:
+        if self._scrape_url is None:
+            self._scrape_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
+        return self._scrape_url
