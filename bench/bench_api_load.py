@@ -51,10 +51,22 @@ def start_api(keys: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("API_")}
     env.update(_aws_env())
-    env.update({"API_PORT": str(port), "PYTHONUNBUFFERED": "1",
-                "API_KEYS": ",".join(f"bench{i}:{hashlib.sha256(k.encode()).hexdigest()}" for i, k in enumerate(keys))})
-    proc = subprocess.Popen([sys.executable, "-m", "services.api"], cwd=ROOT, env=env,
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    env.update(
+        {
+            "API_PORT": str(port),
+            "PYTHONUNBUFFERED": "1",
+            "API_KEYS": ",".join(
+                f"bench{i}:{hashlib.sha256(k.encode()).hexdigest()}" for i, k in enumerate(keys)
+            ),
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.api"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -73,15 +85,18 @@ class Recorder:
         self.errors: Counter[str] = Counter()
 
 
-async def client(http: aiohttp.ClientSession, base: str, key: str, until: float, rec: Recorder, n: int) -> None:
+async def client(
+    http: aiohttp.ClientSession, base: str, key: str, until: float, rec: Recorder, n: int
+) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     i = 0
     while time.monotonic() < until:
         i += 1
         started = time.perf_counter()
         try:
-            async with http.post(f"{base}/v1/jobs", headers=headers,
-                                 json={"productUrl": f"https://shop.example.com/p/{n}-{i}"}) as resp:
+            async with http.post(
+                f"{base}/v1/jobs", headers=headers, json={"productUrl": f"https://shop.example.com/p/{n}-{i}"}
+            ) as resp:
                 body = await resp.json(content_type=None)
                 status = resp.status
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -111,7 +126,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def pct(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000 if len(values) > 1 else 0.0
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000 if len(values) > 1 else 0.0
+    )
 
 
 async def run(base: str, keys: list[str], clients: int, duration: float) -> tuple[Recorder, float]:
@@ -119,11 +136,17 @@ async def run(base: str, keys: list[str], clients: int, duration: float) -> tupl
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients), timeout=timeout) as http:
         # Warm-up: the first requests open AWS connection pools; not measured.
-        await asyncio.gather(*(client(http, base, keys[i % len(keys)], time.monotonic() + 2, Recorder(), i)
-                               for i in range(clients)))
+        await asyncio.gather(
+            *(
+                client(http, base, keys[i % len(keys)], time.monotonic() + 2, Recorder(), i)
+                for i in range(clients)
+            )
+        )
         started = time.monotonic()
         until = started + duration
-        await asyncio.gather(*(client(http, base, keys[i % len(keys)], until, rec, i) for i in range(clients)))
+        await asyncio.gather(
+            *(client(http, base, keys[i % len(keys)], until, rec, i) for i in range(clients))
+        )
         return rec, time.monotonic() - started
 
 
@@ -155,18 +178,24 @@ def main() -> int:
             proc.wait(timeout=30)
     total = sum(len(v) for v in rec.latency.values())
     if cpu is not None and total:
-        print(f"API process CPU: {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of one core, "
-              f"{cpu / total * 1000:.1f} ms per request incl. warm-up)")
-    print(f"{args.clients} clients, {elapsed:.1f} s: {total} requests, {total / elapsed:.0f} req/s, "
-          f"errors {sum(rec.errors.values())} {dict(rec.errors) or ''}")
+        print(
+            f"API process CPU: {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of one core, "
+            f"{cpu / total * 1000:.1f} ms per request incl. warm-up)"
+        )
+    print(
+        f"{args.clients} clients, {elapsed:.1f} s: {total} requests, {total / elapsed:.0f} req/s, "
+        f"errors {sum(rec.errors.values())} {dict(rec.errors) or ''}"
+    )
     worst = 0.0
     for name, values in rec.latency.items():
         p50, p99 = pct(values, 50), pct(values, 99)
         worst = max(worst, p99)
-        print(f"  {name:<18} n={len(values):>6}  {len(values) / elapsed:>6.0f}/s  p50 {p50:6.1f} ms  "
-              f"p99 {p99:6.1f} ms  max {max(values, default=0) * 1000:6.1f} ms")
+        print(
+            f"  {name:<18} n={len(values):>6}  {len(values) / elapsed:>6.0f}/s  p50 {p50:6.1f} ms  "
+            f"p99 {p99:6.1f} ms  max {max(values, default=0) * 1000:6.1f} ms"
+        )
     ok = not rec.errors and worst <= args.p99_ms
-    print("target (no error, p99 <= %.0f ms): %s" % (args.p99_ms, "met" if ok else "NOT met"))
+    print(f"target (no error, p99 <= {args.p99_ms:.0f} ms): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 
 

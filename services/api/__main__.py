@@ -14,8 +14,14 @@ def main() -> None:
     common, settings = CommonSettings(), ApiSettings()
     configure_logging("api", common.log_level, common.log_format)
     # uvicorn handles SIGTERM: it stops accepting, finishes open requests, runs the lifespan exit.
-    uvicorn.run(create_app(common, settings), host=settings.host, port=settings.port, access_log=False,
-                log_level="warning", timeout_graceful_shutdown=20)
+    uvicorn.run(
+        create_app(common, settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=20,
+    )
 
 
 if __name__ == "__main__":

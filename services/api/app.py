@@ -1,8 +1,8 @@
 """The API application: Starlette, its AWS clients opened once in the lifespan.
 
-    /generative-ai-images/...   the seed's two endpoints, unchanged (seed_routes.py)
-    /v1/jobs...                 the versioned API (v1/routes.py)
-    /healthz /readyz            probes; /openapi.json and /docs the reference
+/generative-ai-images/...   the seed's two endpoints, unchanged (seed_routes.py)
+/v1/jobs...                 the versioned API (v1/routes.py)
+/healthz /readyz            probes; /openapi.json and /docs the reference
 """
 
 from __future__ import annotations
@@ -51,41 +51,66 @@ _log = get_logger(__name__)
 
 async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: ApiSettings) -> ApiState:
     """Every client and helper, opened on ``stack`` (closed when the app stops)."""
-    aws = await stack.enter_async_context(aws_clients(common.aws_region, "dynamodb", "sqs", "events", "s3", "ssm"))
+    aws = await stack.enter_async_context(
+        aws_clients(common.aws_region, "dynamodb", "sqs", "events", "s3", "ssm")
+    )
     # The caller's image is fetched inside the request: one attempt, bounded by our own timeout.
-    fetch = FetchSettings().model_copy(update={"retry_attempts": 1, "total_timeout": settings.image_fetch_timeout})
+    fetch = FetchSettings().model_copy(
+        update={"retry_attempts": 1, "total_timeout": settings.image_fetch_timeout}
+    )
     fetcher = await stack.enter_async_context(SafeFetcher(fetch))
     store = DynamoJobStore(aws.dynamodb, common.jobs_table)
     publisher = EventBridgePublisher(aws.events, common.event_bus)
-    keys = await load_key_ring(disabled=settings.auth_disabled, configured=settings.keys.get_secret_value(),
-                               ssm=aws.ssm, parameter=load_topology()["ssm"]["api_keys"]["name"])
+    keys = await load_key_ring(
+        disabled=settings.auth_disabled,
+        configured=settings.keys.get_secret_value(),
+        ssm=aws.ssm,
+        parameter=load_topology()["ssm"]["api_keys"]["name"],
+    )
     return ApiState(
-        common=common, settings=settings, store=store, aws=aws, keys=keys,
-        submitter=JobSubmitter(store=store, publisher=publisher, sqs=aws.sqs, scrape_queue=common.scrape_queue,
-                               ttl_hours=common.job_ttl_hours, handoff_timeout=settings.handoff_timeout),
+        common=common,
+        settings=settings,
+        store=store,
+        aws=aws,
+        keys=keys,
+        submitter=JobSubmitter(
+            store=store,
+            publisher=publisher,
+            sqs=aws.sqs,
+            scrape_queue=common.scrape_queue,
+            ttl_hours=common.job_ttl_hours,
+            handoff_timeout=settings.handoff_timeout,
+        ),
         presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
-        idempotency=IdempotencyGuard(DynamoIdempotencyStore(aws.dynamodb, common.jobs_table,
-                                                            settings.idempotency_ttl_hours)),
+        idempotency=IdempotencyGuard(
+            DynamoIdempotencyStore(aws.dynamodb, common.jobs_table, settings.idempotency_ttl_hours)
+        ),
         source_images=SourceImageStore(fetcher, aws.s3, common.bucket),
         remover=JobRemover(store, aws.s3, common.bucket),
     )
 
 
 async def _problem(request: Request, exc: Exception) -> Response:
-    return problem_response(exc if isinstance(exc, Problem) else Problem(500, "Unexpected error."), request.url.path)
+    return problem_response(
+        exc if isinstance(exc, Problem) else Problem(500, "Unexpected error."), request.url.path
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = {404: "No such resource.", 405: "Method not allowed here."}.get(exc.status_code, str(exc.detail))
-    return problem_response(Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path)
+    return problem_response(
+        Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path
+    )
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:
     _log.warning("dependency_unavailable", error=str(exc), path=request.url.path)
-    return problem_response(Problem(503, "A backing service is unavailable; try again shortly.",
-                                    headers={"Retry-After": "5"}), request.url.path)
+    return problem_response(
+        Problem(503, "A backing service is unavailable; try again shortly.", headers={"Retry-After": "5"}),
+        request.url.path,
+    )
 
 
 def routes() -> list[BaseRoute]:
@@ -100,8 +125,9 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-def create_app(common: CommonSettings | None = None, settings: ApiSettings | None = None,
-               state: ApiState | None = None) -> Starlette:
+def create_app(
+    common: CommonSettings | None = None, settings: ApiSettings | None = None, state: ApiState | None = None
+) -> Starlette:
     """``state`` given (unit tests): use it instead of opening AWS clients."""
     common = common or CommonSettings()
     settings = settings or ApiSettings()
@@ -114,12 +140,22 @@ def create_app(common: CommonSettings | None = None, settings: ApiSettings | Non
 
     middleware = [Middleware(RequestContext)]
     if settings.cors_origins:
-        middleware.append(Middleware(
-            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
-            expose_headers=["Location", "Retry-After", "Idempotent-Replayed", REQUEST_ID_HEADER], max_age=600))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key", REQUEST_ID_HEADER],
+                expose_headers=["Location", "Retry-After", "Idempotent-Replayed", REQUEST_ID_HEADER],
+                max_age=600,
+            )
+        )
     middleware.append(Middleware(CallerGate))
-    handlers = {Problem: _problem, HTTPException: _http_error, TransientError: _unavailable,
-                BotoCoreError: _unavailable, ClientError: _unavailable}
-    return Starlette(routes=routes(), middleware=middleware, lifespan=lifespan,
-                     exception_handlers=handlers)  # type: ignore[arg-type]
+    handlers = {
+        Problem: _problem,
+        HTTPException: _http_error,
+        TransientError: _unavailable,
+        BotoCoreError: _unavailable,
+        ClientError: _unavailable,
+    }
+    return Starlette(routes=routes(), middleware=middleware, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]

@@ -89,7 +89,9 @@ class ApiKeyRing:
             data = json.loads(value)
             return cls([(str(e["tenant"]), str(e["sha256"]).lower()) for e in data])
         except (ValueError, TypeError, KeyError) as exc:
-            raise InvalidKeyConfigError("the API key parameter is not a JSON list of {tenant, sha256}") from exc
+            raise InvalidKeyConfigError(
+                "the API key parameter is not a JSON list of {tenant, sha256}"
+            ) from exc
 
 
 async def load_key_ring(*, disabled: bool, configured: str, ssm: Any, parameter: str) -> ApiKeyRing:

@@ -22,8 +22,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from services.api.problems import Problem
 
-__all__ = ["IdempotencyStore", "DynamoIdempotencyStore", "IdempotencyGuard", "StoredResponse", "body_hash",
-           "check_key"]
+__all__ = [
+    "IdempotencyStore",
+    "DynamoIdempotencyStore",
+    "IdempotencyGuard",
+    "StoredResponse",
+    "body_hash",
+    "check_key",
+]
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # An in-progress record older than this belongs to a request that died: a retry may take it over.
@@ -45,8 +51,11 @@ class Existing:
 
 def check_key(key: str) -> str:
     if not _KEY.match(key):
-        raise Problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters.",
-                      errors=[{"field": "Idempotency-Key", "message": "invalid header value", "code": "invalid"}])
+        raise Problem(
+            400,
+            "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+            errors=[{"field": "Idempotency-Key", "message": "invalid header value", "code": "invalid"}],
+        )
     return key
 
 
@@ -76,14 +85,21 @@ class DynamoIdempotencyStore:
     async def begin(self, tenant: str, key: str, digest: str) -> Existing | None:
         """None when this request now owns the key; else what the earlier request left."""
         now = int(time.time())
-        item = {**self._id(tenant, key), "bodyHash": {"S": digest}, "idemState": {"S": "in_progress"},
-                "lockedUntil": {"N": str(now + _LOCK_SECONDS)}, "expiresAt": {"N": str(now + self._ttl)}}
+        item = {
+            **self._id(tenant, key),
+            "bodyHash": {"S": digest},
+            "idemState": {"S": "in_progress"},
+            "lockedUntil": {"N": str(now + _LOCK_SECONDS)},
+            "expiresAt": {"N": str(now + self._ttl)},
+        }
         try:
             await self._db.put_item(
-                TableName=self._table, Item=item,
+                TableName=self._table,
+                Item=item,
                 ConditionExpression="attribute_not_exists(jobId) OR expiresAt < :now OR "
-                                    "(idemState = :running AND lockedUntil < :now)",
-                ExpressionAttributeValues={":now": {"N": str(now)}, ":running": {"S": "in_progress"}})
+                "(idemState = :running AND lockedUntil < :now)",
+                ExpressionAttributeValues={":now": {"N": str(now)}, ":running": {"S": "in_progress"}},
+            )
             return None
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
@@ -93,23 +109,34 @@ class DynamoIdempotencyStore:
         return existing or Existing(digest, None)
 
     async def peek(self, tenant: str, key: str) -> Existing | None:
-        result = await self._db.get_item(TableName=self._table, Key=self._id(tenant, key), ConsistentRead=True)
+        result = await self._db.get_item(
+            TableName=self._table, Key=self._id(tenant, key), ConsistentRead=True
+        )
         item = result.get("Item")
         if not item or int(item["expiresAt"]["N"]) < time.time():
             return None
         response = None
         if item["idemState"]["S"] == "done":
-            response = StoredResponse(int(item["statusCode"]["N"]), json.loads(item["response"]["S"]),
-                                      json.loads(item["headers"]["S"]))
+            response = StoredResponse(
+                int(item["statusCode"]["N"]),
+                json.loads(item["response"]["S"]),
+                json.loads(item["headers"]["S"]),
+            )
         return Existing(item["bodyHash"]["S"], response)
 
     async def complete(self, tenant: str, key: str, response: StoredResponse) -> None:
         await self._db.update_item(
-            TableName=self._table, Key=self._id(tenant, key),
+            TableName=self._table,
+            Key=self._id(tenant, key),
             UpdateExpression="SET idemState = :done, statusCode = :s, #r = :r, headers = :h",
             ExpressionAttributeNames={"#r": "response"},
-            ExpressionAttributeValues={":done": {"S": "done"}, ":s": {"N": str(response.status)},
-                                       ":r": {"S": json.dumps(response.body)}, ":h": {"S": json.dumps(response.headers)}})
+            ExpressionAttributeValues={
+                ":done": {"S": "done"},
+                ":s": {"N": str(response.status)},
+                ":r": {"S": json.dumps(response.body)},
+                ":h": {"S": json.dumps(response.headers)},
+            },
+        )
 
     async def abandon(self, tenant: str, key: str) -> None:
         await self._db.delete_item(TableName=self._table, Key=self._id(tenant, key))
@@ -118,20 +145,25 @@ class DynamoIdempotencyStore:
 class IdempotencyGuard:
     """Runs ``create`` at most once per (tenant, key) and replays its answer afterwards."""
 
-    def __init__(self, store: IdempotencyStore, *, wait_seconds: float = 5.0, poll_seconds: float = 0.1) -> None:
+    def __init__(
+        self, store: IdempotencyStore, *, wait_seconds: float = 5.0, poll_seconds: float = 0.1
+    ) -> None:
         self._store = store
         self._wait = wait_seconds
         self._poll = poll_seconds
 
-    async def run(self, tenant: str, key: str, digest: str,
-                  create: Callable[[], Awaitable[StoredResponse]]) -> tuple[StoredResponse, bool]:
+    async def run(
+        self, tenant: str, key: str, digest: str, create: Callable[[], Awaitable[StoredResponse]]
+    ) -> tuple[StoredResponse, bool]:
         """(the response, whether it is a replay)."""
         try:
             existing = await self._store.begin(tenant, key, digest)
             deadline = time.monotonic() + self._wait
             while existing is not None and existing.response is None and existing.body_hash == digest:
                 if time.monotonic() > deadline:
-                    raise Problem(409, "A request with this Idempotency-Key is still being processed; retry later.")
+                    raise Problem(
+                        409, "A request with this Idempotency-Key is still being processed; retry later."
+                    )
                 await asyncio.sleep(self._poll)
                 existing = await self._store.peek(tenant, key)
                 if existing is None:  # the first request failed and let the key go: take it

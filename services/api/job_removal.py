@@ -33,7 +33,7 @@ class JobRemover:
             by_bucket.setdefault(bucket, []).append(key)
         for bucket, names in by_bucket.items():
             for start in range(0, len(names), 1000):
-                batch = [{"Key": k} for k in names[start:start + 1000]]
+                batch = [{"Key": k} for k in names[start : start + 1000]]
                 await self._s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
         if not await self._store.delete_finished(job.jobId, tenant=tenant):
             # Retried meanwhile (running again) or deleted by a concurrent request.

@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-
 from jsonschema import ValidationError
 
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, ProductshotError
@@ -38,8 +37,16 @@ class JobNotRetryableError(ProductshotError):
 
 
 class JobSubmitter:
-    def __init__(self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str,
-                 ttl_hours: int, handoff_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        publisher: EventPublisher,
+        sqs: Any,
+        scrape_queue: str,
+        ttl_hours: int,
+        handoff_timeout: float = 5.0,
+    ) -> None:
         self._store = store
         # Bound on each queue send / event publish inside a request: the SDK's own retries
         # against a dead endpoint would otherwise hold the client for tens of seconds.
@@ -55,20 +62,49 @@ class JobSubmitter:
             self._queue_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
         return self._queue_url
 
-    async def submit_url(self, product_url: str, *, tenant: str = "default", options: JobOptions | None = None,
-                         metadata: dict[str, Any] | None = None, job_id: str | None = None) -> Job:
-        job = Job.new(ttl_hours=self._ttl_hours, productUrl=product_url, tenant=tenant,
-                      options=options or JobOptions(), metadata=metadata or {}, jobId=job_id)
+    async def submit_url(
+        self,
+        product_url: str,
+        *,
+        tenant: str = "default",
+        options: JobOptions | None = None,
+        metadata: dict[str, Any] | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        job = Job.new(
+            ttl_hours=self._ttl_hours,
+            productUrl=product_url,
+            tenant=tenant,
+            options=options or JobOptions(),
+            metadata=metadata or {},
+            jobId=job_id,
+        )
         await self._store.create(job)
         await self._enqueue(job)
         await self._announce(job, mode="scrape")
         return job
 
-    async def submit_product(self, product: dict[str, Any], *, tenant: str, options: JobOptions,
-                             metadata: dict[str, Any], job_id: str, source_image_key: str | None) -> Job:
+    async def submit_product(
+        self,
+        product: dict[str, Any],
+        *,
+        tenant: str,
+        options: JobOptions,
+        metadata: dict[str, Any],
+        job_id: str,
+        source_image_key: str | None,
+    ) -> Job:
         """A job whose product the caller gave: created ``scraped`` and handed to the renderer."""
-        job = Job.new(ttl_hours=self._ttl_hours, status=JobStatus.SCRAPED, tenant=tenant, options=options,
-                      metadata=metadata, jobId=job_id, product=product, sourceImageKey=source_image_key)
+        job = Job.new(
+            ttl_hours=self._ttl_hours,
+            status=JobStatus.SCRAPED,
+            tenant=tenant,
+            options=options,
+            metadata=metadata,
+            jobId=job_id,
+            product=product,
+            sourceImageKey=source_image_key,
+        )
         await self._store.create(job)
         await self._announce(job, mode="product")
         await self._hand_to_renderer(job)
@@ -95,8 +131,12 @@ class JobSubmitter:
 
     async def _enqueue(self, job: Job) -> None:
         try:
-            await asyncio.wait_for(self._sqs.send_message(
-                QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, job.attempt)), self._timeout)
+            await asyncio.wait_for(
+                self._sqs.send_message(
+                    QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, job.attempt)
+                ),
+                self._timeout,
+            )
         except (BotoCoreError, ClientError, TimeoutError) as exc:
             await self._give_up(job, "queued", exc)
 
@@ -105,7 +145,9 @@ class JobSubmitter:
         # The event carries every product field (null when unknown), whatever an older record holds.
         job.product = Product.from_dict(job.product or {}).to_dict()
         try:
-            await asyncio.wait_for(publish_product_scraped(self._publisher, job, service="api"), self._timeout)
+            await asyncio.wait_for(
+                publish_product_scraped(self._publisher, job, service="api"), self._timeout
+            )
         except (ProductshotError, ValidationError, TimeoutError) as exc:
             await self._give_up(job, "render", exc)
 
@@ -113,21 +155,43 @@ class JobSubmitter:
         """Written but not handed on: fail it now (never stuck pending) and tell the client 503."""
         _log.error("handoff_failed", jobId=job.jobId, stage=stage, error=str(exc))
         try:
-            await asyncio.wait_for(fail_job(
-                self._store, self._publisher, job_id=job.jobId, attempt=job.attempt, stage=stage,
-                reason="the job could not be queued; please submit it again", service="api"), self._timeout)
+            await asyncio.wait_for(
+                fail_job(
+                    self._store,
+                    self._publisher,
+                    job_id=job.jobId,
+                    attempt=job.attempt,
+                    stage=stage,
+                    reason="the job could not be queued; please submit it again",
+                    service="api",
+                ),
+                self._timeout,
+            )
         except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
             _log.exception("fail_after_handoff_failed", jobId=job.jobId)
         raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
 
     async def _announce(self, job: Job, *, mode: str) -> None:
-        detail = build_detail(DetailType.JOB_ACCEPTED, job, {
-            "productUrl": job.productUrl, "mode": mode,
-            "options": {"formats": job.options.formats, "output": job.options.output, "style": job.options.style},
-        })
+        detail = build_detail(
+            DetailType.JOB_ACCEPTED,
+            job,
+            {
+                "productUrl": job.productUrl,
+                "mode": mode,
+                "options": {
+                    "formats": job.options.formats,
+                    "output": job.options.output,
+                    "style": job.options.style,
+                },
+            },
+        )
         try:
-            await asyncio.wait_for(self._publisher.publish(
-                DetailType.JOB_ACCEPTED, detail, source=source_for(DetailType.JOB_ACCEPTED)), self._timeout)
+            await asyncio.wait_for(
+                self._publisher.publish(
+                    DetailType.JOB_ACCEPTED, detail, source=source_for(DetailType.JOB_ACCEPTED)
+                ),
+                self._timeout,
+            )
         except (ProductshotError, TimeoutError) as exc:
             # The job is queued and will run; a lost JobAccepted must not turn that into an error.
             _log.warning("job_accepted_not_published", jobId=job.jobId, reason=str(exc) or "timeout")

@@ -1,8 +1,8 @@
 """Pure ASGI middlewares: request ids and access logs, then authentication and rate limits.
 
-    RequestContext  (outermost) request id in, out and on every log line; one access line
-    CORSMiddleware  (when origins are configured) answers preflights before any key check
-    CallerGate      who is calling (API key -> tenant) and whether they may, right now
+RequestContext  (outermost) request id in, out and on every log line; one access line
+CORSMiddleware  (when origins are configured) answers preflights before any key check
+CallerGate      who is calling (API key -> tenant) and whether they may, right now
 """
 
 from __future__ import annotations
@@ -59,15 +59,23 @@ class RequestContext:
             except Exception:  # noqa: BLE001 - the last line of defence: a problem body, never a stack trace
                 _log.exception("unhandled_error", path=scope["path"])
                 if not response_started:
-                    problem = Problem(500, "An unexpected error occurred; quote the request id when reporting it.",
-                                      extra={"requestId": request_id})
+                    problem = Problem(
+                        500,
+                        "An unexpected error occurred; quote the request id when reporting it.",
+                        extra={"requestId": request_id},
+                    )
                     await problem_response(problem, scope["path"])(scope, receive, send_with_id)
             finally:
                 caller: Caller | None = scope["state"].get("caller")
-                _log.info("request", method=scope["method"], path=scope["path"], status=status,
-                          ms=round((time.perf_counter() - started) * 1000, 1),
-                          tenant=caller.tenant if caller else None,
-                          client=(scope.get("client") or ("-",))[0])
+                _log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                    tenant=caller.tenant if caller else None,
+                    client=(scope.get("client") or ("-",))[0],
+                )
 
 
 class CallerGate:
@@ -87,8 +95,11 @@ class CallerGate:
             caller = self._caller(scope, api, seed=seed)
             wait = api.buckets.take(caller.bucket)
             if wait > 0:
-                raise Problem(429, "Too many requests for this API key; slow down.",
-                              headers={"Retry-After": api.buckets.retry_after(wait)})
+                raise Problem(
+                    429,
+                    "Too many requests for this API key; slow down.",
+                    headers={"Retry-After": api.buckets.retry_after(wait)},
+                )
         except Problem as problem:
             await self._refuse(problem, seed, path)(scope, receive, send)
             return
@@ -106,13 +117,19 @@ class CallerGate:
             return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
         tenant = api.keys.tenant_for(token) if token else None
         if tenant is None:
-            detail = ("Send a valid API key as 'Authorization: Bearer <key>'." if token is None or token == ""
-                      else "The API key is not valid.")
+            detail = (
+                "Send a valid API key as 'Authorization: Bearer <key>'."
+                if token is None or token == ""
+                else "The API key is not valid."
+            )
             raise Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
+        assert token  # a tenant was found for it
         return Caller(tenant, f"key:{hash_key(token)}", authenticated=True)
 
     @staticmethod
     def _refuse(problem: Problem, seed: bool, path: str) -> Response:
         if seed:  # the seed's clients know one error shape: {"message": ...}
-            return JSONResponse({"message": problem.detail}, status_code=problem.status, headers=problem.headers)
+            return JSONResponse(
+                {"message": problem.detail}, status_code=problem.status, headers=problem.headers
+            )
         return problem_response(problem, path)

@@ -18,9 +18,17 @@ PROBLEM_TYPE_BASE = "https://productshot.dev/problems/"
 
 # Stable slugs for the ``type`` URI; clients branch on these, not on ``title`` or ``detail``.
 _SLUGS = {
-    400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
-    413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error", 429: "rate-limited",
-    500: "internal-error", 503: "service-unavailable",
+    400: "bad-request",
+    401: "unauthorized",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    429: "rate-limited",
+    500: "internal-error",
+    503: "service-unavailable",
 }
 
 FieldError = dict[str, str]  # {"field": "product.price", "message": "...", "code": "..."}
@@ -29,9 +37,17 @@ FieldError = dict[str, str]  # {"field": "product.price", "message": "...", "cod
 class Problem(Exception):
     """An HTTP error for the caller, with what they need to fix it."""
 
-    def __init__(self, status: int, detail: str, *, title: str | None = None, slug: str | None = None,
-                 errors: list[FieldError] | None = None, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        slug: str | None = None,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -42,8 +58,12 @@ class Problem(Exception):
         self.extra = extra or {}
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + self.slug, "title": self.title, "status": self.status,
-                                "detail": self.detail}
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
         if instance:
             body["instance"] = instance
         if self.errors:
@@ -53,5 +73,9 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem, instance: str | None = None) -> Response:
-    return JSONResponse(problem.body(instance), status_code=problem.status, headers=problem.headers,
-                        media_type=PROBLEM_CONTENT_TYPE)
+    return JSONResponse(
+        problem.body(instance),
+        status_code=problem.status,
+        headers=problem.headers,
+        media_type=PROBLEM_CONTENT_TYPE,
+    )

@@ -15,8 +15,14 @@ __all__ = ["TokenBuckets"]
 
 
 class TokenBuckets:
-    def __init__(self, rate_per_second: float, burst: int, *, max_callers: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate_per_second: float,
+        burst: int,
+        *,
+        max_callers: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._rate = rate_per_second
         self._burst = float(burst)
         self._max = max_callers

@@ -19,9 +19,9 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def _check(call: Awaitable[Any], timeout: float) -> str:
+async def _check(call: Awaitable[Any], limit: float) -> str:
     try:
-        await asyncio.wait_for(call, timeout)
+        await asyncio.wait_for(call, limit)
     except TimeoutError:
         return "timeout"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready; the name says which
@@ -42,5 +42,6 @@ async def readyz(request: Request) -> Response:
     if all(result == "ok" for result in results):
         return JSONResponse({"status": "ready", "checks": checks})
     failing = ", ".join(name for name, result in checks.items() if result != "ok")
-    return problem_response(Problem(503, f"Not ready: {failing} unreachable.", extra={"checks": checks}),
-                            request.url.path)
+    return problem_response(
+        Problem(503, f"Not ready: {failing} unreachable.", extra={"checks": checks}), request.url.path
+    )

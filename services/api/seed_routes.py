@@ -46,7 +46,7 @@ async def generate(request: Request) -> JSONResponse:
     try:
         body = json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return _message(400, "Request body must be JSON like {\"productUrl\": \"https://...\"}")
+        return _message(400, 'Request body must be JSON like {"productUrl": "https://..."}')
     if not isinstance(body, dict):
         return _message(400, "Request body must be a JSON object with a productUrl")
     try:
@@ -59,8 +59,11 @@ async def generate(request: Request) -> JSONResponse:
     except QueueUnavailableError as exc:
         return _message(503, exc.reason)
     return JSONResponse(
-        {"jobId": job.jobId, "message": "Image generation started",
-         "statusUrl": f"/generative-ai-images/status/{job.jobId}"},
+        {
+            "jobId": job.jobId,
+            "message": "Image generation started",
+            "statusUrl": f"/generative-ai-images/status/{job.jobId}",
+        },
         status_code=202,
     )
 
@@ -81,10 +84,15 @@ async def status(request: Request) -> JSONResponse:
     if job.status == JobStatus.COMPLETED and job.images:
         image = job.images[0]
         url, expires = await state.presigner.url(image.bucket, image.key)
-        body.update({
-            "imageUrl": url, "urlExpiresAt": expires, "fileName": image.key.rsplit("/", 1)[-1],
-            "contentType": image.contentType, "overlayText": job.overlayText or "",
-        })
+        body.update(
+            {
+                "imageUrl": url,
+                "urlExpiresAt": expires,
+                "fileName": image.key.rsplit("/", 1)[-1],
+                "contentType": image.contentType,
+                "overlayText": job.overlayText or "",
+            }
+        )
     elif job.status == JobStatus.FAILED:
         body["error"] = (job.error or {}).get("reason", "Image generation failed")
     else:

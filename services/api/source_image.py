@@ -18,8 +18,13 @@ from services.common.logging import get_logger
 __all__ = ["ImageFetcher", "SourceImageStore", "IMAGE_EXTENSIONS"]
 
 _log = get_logger(__name__)
-IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
-                    "image/avif": "avif"}
+IMAGE_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "image/avif": "avif",
+}
 
 
 class ImageFetcher(Protocol):
@@ -39,14 +44,25 @@ class SourceImageStore:
         except ProductshotError as exc:
             _log.info("source_image_refused", url=url, reason=exc.reason, permanent=exc.permanent)
             if exc.permanent:
-                raise Problem(422, f"product.imageUrl could not be used: {exc.reason}", errors=[
-                    {"field": "product.imageUrl", "message": exc.reason, "code": "unfetchable"}]) from exc
-            raise Problem(503, f"product.imageUrl could not be fetched right now ({exc.reason}); try again.",
-                          headers={"Retry-After": "5"}) from exc
+                raise Problem(
+                    422,
+                    f"product.imageUrl could not be used: {exc.reason}",
+                    errors=[{"field": "product.imageUrl", "message": exc.reason, "code": "unfetchable"}],
+                ) from exc
+            raise Problem(
+                503,
+                f"product.imageUrl could not be fetched right now ({exc.reason}); try again.",
+                headers={"Retry-After": "5"},
+            ) from exc
         key = f"jobs/{job_id}/source.{IMAGE_EXTENSIONS.get(image.content_type, 'img')}"
         try:
-            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=image.body, ContentType=image.content_type,
-                                      ServerSideEncryption="AES256")
+            await self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=image.body,
+                ContentType=image.content_type,
+                ServerSideEncryption="AES256",
+            )
         except (BotoCoreError, ClientError) as exc:
             raise Problem(503, "Image storage is unavailable; try again shortly.") from exc
         return key

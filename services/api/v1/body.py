@@ -39,8 +39,11 @@ async def read_json(request: Request, limit: int) -> Any:
         json.dumps(data, ensure_ascii=False).encode()
         return data
     except (ValueError, RecursionError) as exc:
-        raise Problem(400, f"The request body is not valid JSON: {exc}",
-                      errors=[{"field": "body", "message": "malformed JSON", "code": "json_invalid"}]) from exc
+        raise Problem(
+            400,
+            f"The request body is not valid JSON: {exc}",
+            errors=[{"field": "body", "message": "malformed JSON", "code": "json_invalid"}],
+        ) from exc
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:

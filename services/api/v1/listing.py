@@ -27,12 +27,18 @@ def check_cursor(cursor: str, tenant: str) -> str:
     """The cursor, when it is one this API issued for this tenant's listing; else 400."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        ok = (isinstance(key, dict) and set(key) == {"jobId", "tenant", "createdAt"}
-              and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
-              and key["tenant"]["S"] == tenant)
+        ok = (
+            isinstance(key, dict)
+            and set(key) == {"jobId", "tenant", "createdAt"}
+            and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+            and key["tenant"]["S"] == tenant
+        )
     except (ValueError, binascii.Error, UnicodeDecodeError):
         ok = False
     if not ok:
-        raise Problem(400, "cursor is not one this API returned for your jobs; start again without it.",
-                      errors=[{"field": "cursor", "message": "invalid cursor", "code": "invalid"}])
+        raise Problem(
+            400,
+            "cursor is not one this API returned for your jobs; start again without it.",
+            errors=[{"field": "cursor", "message": "invalid cursor", "code": "invalid"}],
+        )
     return cursor

@@ -16,8 +16,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from services.api.urls import InvalidProductUrl, validate_product_url
 from services.renderer.generation.prompts import PRESETS
 
-__all__ = ["JobCreate", "ProductIn", "Overlay", "OverlayPart", "FORMAT_NAMES", "OUTPUT_NAMES", "STYLE_NAMES",
-           "METADATA_MAX_BYTES"]
+__all__ = [
+    "JobCreate",
+    "ProductIn",
+    "Overlay",
+    "OverlayPart",
+    "FORMAT_NAMES",
+    "OUTPUT_NAMES",
+    "STYLE_NAMES",
+    "METADATA_MAX_BYTES",
+]
 
 # The renderer's variants and encodings (services/renderer/formats.py); importing that module
 # would pull Pillow into the API, and the JobAccepted schema pins the same three names.
@@ -42,7 +50,9 @@ def _checked_url(value: str) -> str:
 
 HttpUrl = Annotated[
     str,
-    Field(min_length=8, max_length=URL_MAX, pattern=r"^https?://[^\s/?#]+", json_schema_extra={"format": "uri"}),
+    Field(
+        min_length=8, max_length=URL_MAX, pattern=r"^https?://[^\s/?#]+", json_schema_extra={"format": "uri"}
+    ),
     AfterValidator(_checked_url),
 ]
 DecimalText = Annotated[str, Field(pattern=r"^\d{1,12}(\.\d{1,4})?$", examples=["129.00"])]
@@ -62,8 +72,10 @@ def _storable(value: Any, depth: int) -> None:
         try:
             DYNAMODB_CONTEXT.create_decimal(Decimal(repr(value)))
         except (DecimalException, ValueError) as exc:
-            raise ValueError(f"metadata number {value!r} is out of range (38 significant digits, "
-                             "magnitude 1e-130 to 1e125)") from exc
+            raise ValueError(
+                f"metadata number {value!r} is out of range (38 significant digits, "
+                "magnitude 1e-130 to 1e125)"
+            ) from exc
 
 
 class _Strict(BaseModel):
@@ -94,7 +106,9 @@ class ProductIn(_Strict):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
     regularPrice: DecimalText | None = Field(default=None, description="List price shown struck through.")
     offer: str | None = Field(default=None, max_length=100, examples=["-20%"])
-    imageUrl: HttpUrl | None = Field(default=None, description="A photo of the product, fetched once by the API.")
+    imageUrl: HttpUrl | None = Field(
+        default=None, description="A photo of the product, fetched once by the API."
+    )
     brand: str | None = Field(default=None, max_length=100)
 
 
@@ -103,13 +117,22 @@ class JobCreate(_Strict):
 
     productUrl: HttpUrl | None = Field(default=None, examples=["https://shop.example.com/p/kettle"])
     product: ProductIn | None = None
-    formats: list[Format] = Field(default_factory=lambda: ["square"], min_length=1, max_length=3,
-                                  json_schema_extra={"uniqueItems": True})
+    formats: list[Format] = Field(
+        default_factory=lambda: list[Format](["square"]),
+        min_length=1,
+        max_length=3,
+        json_schema_extra={"uniqueItems": True},
+    )
     output: Output = "jpeg"
     style: Style = Field(default="studio", description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
     overlay: Overlay | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict, description=(
-        f"Your own JSON object (at most {METADATA_MAX_BYTES} bytes serialized), echoed on the job and in every event."))
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            f"Your own JSON object (at most {METADATA_MAX_BYTES} bytes serialized), "
+            "echoed on the job and in every event."
+        ),
+    )
 
     @field_validator("formats")
     @classmethod

@@ -9,8 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.job_states import JobStatus
 
-__all__ = ["JobOut", "JobList", "ImageOut", "ProductOut", "OptionsOut", "ErrorOut", "LinksOut", "ProblemOut",
-           "FieldErrorOut", "ReadinessOut", "HealthOut"]
+__all__ = [
+    "JobOut",
+    "JobList",
+    "ImageOut",
+    "ProductOut",
+    "OptionsOut",
+    "ErrorOut",
+    "LinksOut",
+    "ProblemOut",
+    "FieldErrorOut",
+    "ReadinessOut",
+    "HealthOut",
+]
 
 
 class _Out(BaseModel):
@@ -87,7 +98,9 @@ class JobList(_Out):
 
 
 class FieldErrorOut(BaseModel):
-    field: str = Field(description="Dotted path of the offending field, e.g. product.price; 'body' for the whole.")
+    field: str = Field(
+        description="Dotted path of the offending field, e.g. product.price; 'body' for the whole."
+    )
     message: str
     code: str
 

@@ -46,26 +46,42 @@ async def _owned_job(state: ApiState, caller: Caller, job_id: str) -> Job:
 
 
 async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredResponse:
-    options = JobOptions(formats=list(body.formats), output=body.output, style=body.style,
-                         overlay=body.overlay_dict())
+    options = JobOptions(
+        formats=list(body.formats), output=body.output, style=body.style, overlay=body.overlay_dict()
+    )
     try:
         if body.productUrl is not None:
-            job = await state.submitter.submit_url(body.productUrl, tenant=caller.tenant, options=options,
-                                                   metadata=dict(body.metadata))
+            job = await state.submitter.submit_url(
+                body.productUrl, tenant=caller.tenant, options=options, metadata=dict(body.metadata)
+            )
         else:
             assert body.product is not None
             job_id = new_job_id()
             given = body.product
             image_key = await state.source_images.copy(job_id, given.imageUrl) if given.imageUrl else None
-            product = Product(name=given.name, price=given.price, currency=given.currency,
-                              regularPrice=given.regularPrice, offer=given.offer, brand=given.brand,
-                              images=[given.imageUrl] if given.imageUrl else [])
-            job = await state.submitter.submit_product(product.to_dict(), tenant=caller.tenant, options=options,
-                                                       metadata=dict(body.metadata), job_id=job_id,
-                                                       source_image_key=image_key)
+            product = Product(
+                name=given.name,
+                price=given.price,
+                currency=given.currency,
+                regularPrice=given.regularPrice,
+                offer=given.offer,
+                brand=given.brand,
+                images=[given.imageUrl] if given.imageUrl else [],
+            )
+            job = await state.submitter.submit_product(
+                product.to_dict(),
+                tenant=caller.tenant,
+                options=options,
+                metadata=dict(body.metadata),
+                job_id=job_id,
+                source_image_key=image_key,
+            )
     except QueueUnavailableError as exc:
-        raise Problem(503, f"The job could not be queued and was marked failed: {exc.reason}",
-                      headers={"Retry-After": "5"}) from exc
+        raise Problem(
+            503,
+            f"The job could not be queued and was marked failed: {exc.reason}",
+            headers={"Retry-After": "5"},
+        ) from exc
     out = await job_out(job, state.presigner)
     return StoredResponse(202, out.model_dump(mode="json"), {"Location": job_path(job.jobId)})
 
@@ -78,8 +94,9 @@ async def create_job(request: Request) -> Response:
     if key is None:
         response, replayed = await _submit(state, caller, body), False
     else:
-        response, replayed = await state.idempotency.run(caller.tenant, check_key(key), body_hash(data),
-                                                         lambda: _submit(state, caller, body))
+        response, replayed = await state.idempotency.run(
+            caller.tenant, check_key(key), body_hash(data), lambda: _submit(state, caller, body)
+        )
     headers = dict(response.headers) | ({"Idempotent-Replayed": "true"} if replayed else {})
     return JSONResponse(response.body, status_code=response.status, headers=headers)
 
@@ -94,7 +111,9 @@ async def list_jobs(request: Request) -> Response:
     state, caller = _ctx(request)
     query = validate(ListQuery, dict(request.query_params))
     cursor = check_cursor(query.cursor, caller.tenant) if query.cursor else None
-    page = await state.store.list_for_tenant(caller.tenant, status=query.status, limit=query.limit, cursor=cursor)
+    page = await state.store.list_for_tenant(
+        caller.tenant, status=query.status, limit=query.limit, cursor=cursor
+    )
     items = [await job_out(job, state.presigner) for job in page.jobs]
     return JSONResponse(JobList(items=items, nextCursor=page.cursor).model_dump(mode="json"))
 
@@ -109,8 +128,11 @@ async def retry_job(request: Request) -> Response:
     except JobNotRetryableError as exc:
         raise Problem(409, exc.reason, extra={"jobStatus": exc.status}) from exc
     except QueueUnavailableError as exc:
-        raise Problem(503, f"The retry could not be queued and the job is failed again: {exc.reason}",
-                      headers={"Retry-After": "5"}) from exc
+        raise Problem(
+            503,
+            f"The retry could not be queued and the job is failed again: {exc.reason}",
+            headers={"Retry-After": "5"},
+        ) from exc
     body: dict[str, Any] = (await job_out(job, state.presigner)).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": job_path(job.jobId)})
 
@@ -119,8 +141,11 @@ async def delete_job(request: Request) -> Response:
     state, caller = _ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
     if job.status not in TERMINAL:
-        raise Problem(409, f"The job is still {job.status.value}; delete it once it has completed or failed.",
-                      extra={"jobStatus": job.status.value})
+        raise Problem(
+            409,
+            f"The job is still {job.status.value}; delete it once it has completed or failed.",
+            extra={"jobStatus": job.status.value},
+        )
     await state.remover.remove(job, tenant=caller.tenant)
     return Response(status_code=204)
 

@@ -19,8 +19,15 @@ def job_path(job_id: str) -> str:
 
 async def _image(image: ImageRecord, presigner: Presigner) -> ImageOut:
     url, expires = await presigner.url(image.bucket, image.key)
-    return ImageOut(format=image.format, width=image.width, height=image.height, contentType=image.contentType,
-                    size=image.size, url=url, urlExpiresAt=expires)
+    return ImageOut(
+        format=image.format,
+        width=image.width,
+        height=image.height,
+        contentType=image.contentType,
+        size=image.size,
+        url=url,
+        urlExpiresAt=expires,
+    )
 
 
 async def job_out(job: Job, presigner: Presigner) -> JobOut:
@@ -29,12 +36,25 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
     path = job_path(job.jobId)
     error = job.error or {}
     return JobOut(
-        jobId=job.jobId, status=job.status, stage=STAGE[job.status], attempt=job.attempt,
-        createdAt=job.createdAt, updatedAt=job.updatedAt, timestamps=dict(job.timestamps),
-        productUrl=job.productUrl, product=product,
-        options=OptionsOut(formats=list(job.options.formats), output=job.options.output, style=job.options.style,
-                           overlay=dict(job.options.overlay)),
-        metadata=dict(job.metadata), images=list(images),
-        error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", ""))) if job.error else None,
+        jobId=job.jobId,
+        status=job.status,
+        stage=STAGE[job.status],
+        attempt=job.attempt,
+        createdAt=job.createdAt,
+        updatedAt=job.updatedAt,
+        timestamps=dict(job.timestamps),
+        productUrl=job.productUrl,
+        product=product,
+        options=OptionsOut(
+            formats=list(job.options.formats),
+            output=job.options.output,
+            style=job.options.style,
+            overlay=dict(job.options.overlay),
+        ),
+        metadata=dict(job.metadata),
+        images=list(images),
+        error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
+        if job.error
+        else None,
         links=LinksOut(self=path, retry=f"{path}/retry" if job.status == JobStatus.FAILED else None),
     )

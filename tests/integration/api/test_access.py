@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -19,8 +20,12 @@ pytestmark = pytest.mark.integration
 async def test_missing_malformed_or_unknown_keys_are_401(api: Services) -> None:
     """No header, a non-Bearer scheme or an unknown key: 401 problem with WWW-Authenticate."""
     async with httpx.AsyncClient(base_url=api.api, timeout=10) as http:
-        for headers in ({}, {"Authorization": "Basic aXRlc3Q6eA=="}, {"Authorization": "Bearer wrong-key"},
-                        {"Authorization": "Bearer"}):
+        for headers in (
+            {},
+            {"Authorization": "Basic aXRlc3Q6eA=="},
+            {"Authorization": "Bearer wrong-key"},
+            {"Authorization": "Bearer"},
+        ):
             resp = await http.get("/v1/jobs", headers=headers)
             assert_problem(resp, 401)
             assert resp.headers["www-authenticate"].startswith("Bearer")
@@ -29,18 +34,24 @@ async def test_missing_malformed_or_unknown_keys_are_401(api: Services) -> None:
 async def test_seed_endpoints_take_an_optional_key_and_respect_tenants(api: Services) -> None:
     """Seed calls work without a key (tenant default); with a key the job is that tenant's, also on /v1."""
     async with httpx.AsyncClient(base_url=api.api, timeout=10) as http:
-        keyed = await http.post("/generative-ai-images/generate", json={"productUrl": "https://a.example/p"},
-                                headers=AUTH)
+        keyed = await http.post(
+            "/generative-ai-images/generate", json={"productUrl": "https://a.example/p"}, headers=AUTH
+        )
         assert keyed.status_code == 202 and set(keyed.json()) == {"jobId", "message", "statusUrl"}
         job_id = keyed.json()["jobId"]
         assert (await http.get(f"/v1/jobs/{job_id}", headers=AUTH)).json()["status"] == "pending"
         assert (await http.get(keyed.json()["statusUrl"], headers=AUTH)).json()["status"] == "pending"
         assert (await http.get(keyed.json()["statusUrl"])).status_code == 404  # not the anonymous tenant's
-        anonymous = await http.post("/generative-ai-images/generate", json={"productUrl": "https://a.example/p"})
+        anonymous = await http.post(
+            "/generative-ai-images/generate", json={"productUrl": "https://a.example/p"}
+        )
         assert anonymous.status_code == 202
         assert (await http.get(anonymous.json()["statusUrl"])).json()["status"] == "pending"
-        bad = await http.post("/generative-ai-images/generate", json={"productUrl": "https://a.example/p"},
-                              headers={"Authorization": "Bearer nope"})
+        bad = await http.post(
+            "/generative-ai-images/generate",
+            json={"productUrl": "https://a.example/p"},
+            headers={"Authorization": "Bearer nope"},
+        )
         assert bad.status_code == 401 and bad.json() == {"message": "The API key is not valid."}
 
 
@@ -52,14 +63,18 @@ async def test_rate_limit_is_429_with_retry_after_per_key(limited_api: Services)
         limited = await http.get("/v1/jobs", headers=AUTH)
         body = assert_problem(limited, 429)
         assert int(limited.headers["retry-after"]) >= 1 and body["detail"]
-        assert (await http.get("/generative-ai-images/status/x")).status_code == 404  # anonymous bucket is separate
+        assert (
+            await http.get("/generative-ai-images/status/x")
+        ).status_code == 404  # anonymous bucket is separate
 
 
 async def test_cors_allows_configured_origins_only(api: Services) -> None:
     """A preflight from a listed origin is allowed (with our headers); another origin gets no CORS grant."""
     async with httpx.AsyncClient(base_url=api.api, timeout=10) as http:
-        pre = {"Access-Control-Request-Method": "POST",
-               "Access-Control-Request-Headers": "authorization,content-type,idempotency-key"}
+        pre = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        }
         ok = await http.options("/v1/jobs", headers={"Origin": "https://app.example", **pre})
         assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "https://app.example"
         denied = await http.options("/v1/jobs", headers={"Origin": "https://evil.example", **pre})
@@ -74,15 +89,22 @@ async def test_request_id_is_echoed_and_on_the_access_log_line(api: Services) ->
         resp = await http.get("/v1/jobs", headers={**AUTH, "X-Request-Id": "req-abc-12345"})
         assert resp.headers["x-request-id"] == "req-abc-12345"
         unsafe = await http.get("/healthz", headers={"X-Request-Id": "bad id\twith tabs"})
-        assert unsafe.headers["x-request-id"] != "bad id\twith tabs" and len(unsafe.headers["x-request-id"]) == 32
+        assert (
+            unsafe.headers["x-request-id"] != "bad id\twith tabs"
+            and len(unsafe.headers["x-request-id"]) == 32
+        )
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         lines = [json.loads(line) for line in api.log("api").splitlines() if line.startswith("{")]
-        hits = [line for line in lines if line.get("requestId") == "req-abc-12345" and line["event"] == "request"]
+        hits = [
+            line for line in lines if line.get("requestId") == "req-abc-12345" and line["event"] == "request"
+        ]
         if hits:
             break
-        time.sleep(0.1)
-    assert hits and hits[0]["status"] == 200 and hits[0]["tenant"] == "itest" and hits[0]["path"] == "/v1/jobs"
+        await asyncio.sleep(0.1)
+    assert (
+        hits and hits[0]["status"] == 200 and hits[0]["tenant"] == "itest" and hits[0]["path"] == "/v1/jobs"
+    )
 
 
 async def test_probes_openapi_and_offline_docs(api: Services) -> None:

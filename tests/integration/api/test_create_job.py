@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -21,7 +22,9 @@ def assert_problem(resp: httpx.Response, status: int, *fields: str) -> dict[str,
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"] == PROBLEM
     body: dict[str, Any] = resp.json()
-    assert body["status"] == status and body["type"].startswith("https://") and body["title"] and body["detail"]
+    assert (
+        body["status"] == status and body["type"].startswith("https://") and body["title"] and body["detail"]
+    )
     named = {e["field"] for e in body.get("errors", [])}
     assert set(fields) <= named, body
     return body
@@ -29,8 +32,16 @@ def assert_problem(resp: httpx.Response, status: int, *fields: str) -> dict[str,
 
 async def test_url_job_is_accepted_queued_and_announced(client: httpx.AsyncClient, boto: Any) -> None:
     """202 with the job, a Location header and links; the scrape request is on the queue with attempt 1."""
-    resp = await client.post("/v1/jobs", json={"productUrl": "https://shop.example.com/p/1", "formats": ["story"],
-                                               "output": "png", "style": "luxury", "metadata": {"campaign": "x"}})
+    resp = await client.post(
+        "/v1/jobs",
+        json={
+            "productUrl": "https://shop.example.com/p/1",
+            "formats": ["story"],
+            "output": "png",
+            "style": "luxury",
+            "metadata": {"campaign": "x"},
+        },
+    )
     assert resp.status_code == 202, resp.text
     job = resp.json()
     assert resp.headers["location"] == f"/v1/jobs/{job['jobId']}" == job["links"]["self"]
@@ -40,45 +51,70 @@ async def test_url_job_is_accepted_queued_and_announced(client: httpx.AsyncClien
 
 
 async def test_product_job_with_image_is_created_scraped_with_the_photo_in_s3(
-        client: httpx.AsyncClient, boto: Any, pages: PageServer) -> None:
-    """Given product facts and a photo URL, the job starts 'scraped' and the photo is copied to S3 with SSE."""
-    body = {"product": {"name": "Copper Kettle", "price": "129.00", "currency": "EUR", "regularPrice": "159.00",
-                        "offer": "-20%", "brand": "Acme", "imageUrl": f"{pages.base}/img/kettle.jpg"},
-            "overlay": {"brand": {"hide": True}, "name": {"text": "The Kettle"}}}
+    client: httpx.AsyncClient, boto: Any, pages: PageServer
+) -> None:
+    """Given product facts and a photo URL, the job starts 'scraped', the photo copied to S3 (SSE)."""
+    body = {
+        "product": {
+            "name": "Copper Kettle",
+            "price": "129.00",
+            "currency": "EUR",
+            "regularPrice": "159.00",
+            "offer": "-20%",
+            "brand": "Acme",
+            "imageUrl": f"{pages.base}/img/kettle.jpg",
+        },
+        "overlay": {"brand": {"hide": True}, "name": {"text": "The Kettle"}},
+    }
     resp = await client.post("/v1/jobs", json=body)
     assert resp.status_code == 202, resp.text
     job = resp.json()
     assert job["status"] == "scraped" and job["productUrl"] is None
-    assert job["product"]["name"] == "Copper Kettle" and job["product"]["images"] == [body["product"]["imageUrl"]]
-    assert job["options"]["overlay"] == {"brand": {"hide": True}, "name": {"hide": False, "text": "The Kettle"}}
+    assert job["product"]["name"] == "Copper Kettle" and job["product"]["images"] == [
+        body["product"]["imageUrl"]
+    ]
+    assert job["options"]["overlay"] == {
+        "brand": {"hide": True},
+        "name": {"hide": False, "text": "The Kettle"},
+    }
     obj = boto.s3.get_object(Bucket=BUCKET, Key=f"jobs/{job['jobId']}/source.jpg")
     assert obj["ServerSideEncryption"] == "AES256" and obj["ContentType"] == "image/jpeg"
 
 
 async def test_product_image_on_a_private_address_is_refused(client: httpx.AsyncClient) -> None:
     """An imageUrl pointing at the metadata address is a 422 naming product.imageUrl; nothing is fetched."""
-    resp = await client.post("/v1/jobs", json={"product": {"name": "X", "imageUrl": "http://169.254.169.254/a.jpg"}})
+    resp = await client.post(
+        "/v1/jobs", json={"product": {"name": "X", "imageUrl": "http://169.254.169.254/a.jpg"}}
+    )
     assert_problem(resp, 422, "product.imageUrl")
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"productUrl": "ftp://shop.example.com/p/1"}, "productUrl"),
-    ({"productUrl": "https://shop.example.com/" + "x" * 2048}, "productUrl"),
-    ({"productUrl": "https://shop.example.com/p", "colour": "red"}, "colour"),
-    ({"productUrl": "https://shop.example.com/p", "formats": "square"}, "formats"),
-    ({"productUrl": "https://shop.example.com/p", "formats": ["square", "square"]}, "formats"),
-    ({"productUrl": "https://shop.example.com/p", "formats": ["poster"]}, "formats.0"),
-    ({"productUrl": "https://shop.example.com/p", "output": "gif"}, "output"),
-    ({"productUrl": "https://shop.example.com/p", "style": "vaporwave"}, "style"),
-    ({"productUrl": "https://shop.example.com/p", "overlay": {"price": {"hide": "yes"}}}, "overlay.price.hide"),
-    ({"productUrl": "https://shop.example.com/p", "metadata": {"blob": "x" * 1100}}, "metadata"),
-    ({"product": {"name": "Lamp", "price": "12,50"}}, "product.price"),
-    ({"product": {"price": "12.50"}}, "product.name"),
-    ({}, "body"),
-    ({"productUrl": "https://shop.example.com/p", "product": {"name": "Lamp"}}, "body"),
-    ([1, 2], "body"),
-])
-async def test_invalid_fields_are_422_naming_the_field(client: httpx.AsyncClient, body: Any, field: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"productUrl": "ftp://shop.example.com/p/1"}, "productUrl"),
+        ({"productUrl": "https://shop.example.com/" + "x" * 2048}, "productUrl"),
+        ({"productUrl": "https://shop.example.com/p", "colour": "red"}, "colour"),
+        ({"productUrl": "https://shop.example.com/p", "formats": "square"}, "formats"),
+        ({"productUrl": "https://shop.example.com/p", "formats": ["square", "square"]}, "formats"),
+        ({"productUrl": "https://shop.example.com/p", "formats": ["poster"]}, "formats.0"),
+        ({"productUrl": "https://shop.example.com/p", "output": "gif"}, "output"),
+        ({"productUrl": "https://shop.example.com/p", "style": "vaporwave"}, "style"),
+        (
+            {"productUrl": "https://shop.example.com/p", "overlay": {"price": {"hide": "yes"}}},
+            "overlay.price.hide",
+        ),
+        ({"productUrl": "https://shop.example.com/p", "metadata": {"blob": "x" * 1100}}, "metadata"),
+        ({"product": {"name": "Lamp", "price": "12,50"}}, "product.price"),
+        ({"product": {"price": "12.50"}}, "product.name"),
+        ({}, "body"),
+        ({"productUrl": "https://shop.example.com/p", "product": {"name": "Lamp"}}, "body"),
+        ([1, 2], "body"),
+    ],
+)
+async def test_invalid_fields_are_422_naming_the_field(
+    client: httpx.AsyncClient, body: Any, field: str
+) -> None:
     """Wrong types, unknown fields, non-http(s) and over-long URLs, bad enums: 422 with the field named."""
     assert_problem(await client.post("/v1/jobs", json=body), 422, field)
 
@@ -99,25 +135,29 @@ async def test_non_json_content_type_is_415(client: httpx.AsyncClient) -> None:
 async def test_body_over_64_kb_is_413_with_or_without_content_length(client: httpx.AsyncClient) -> None:
     """Bodies over 64 KB are refused, whether declared in Content-Length or streamed chunked."""
     big = json.dumps({"productUrl": "https://a.example/p", "metadata": {"x": "y" * 70_000}}).encode()
-    assert_problem(await client.post("/v1/jobs", content=big, headers={"content-type": "application/json"}), 413)
+    assert_problem(
+        await client.post("/v1/jobs", content=big, headers={"content-type": "application/json"}), 413
+    )
 
     async def chunks() -> Any:
         for start in range(0, len(big), 8192):
-            yield big[start:start + 8192]
+            yield big[start : start + 8192]
 
     resp = await client.post("/v1/jobs", content=chunks(), headers={"content-type": "application/json"})
     assert_problem(resp, 413)
 
 
 async def test_idempotency_key_returns_the_same_job_and_conflicts_on_another_body(
-        client: httpx.AsyncClient, boto: Any) -> None:
-    """Same key + same body (any formatting) -> the first answer replayed; another body -> 409; one message queued."""
+    client: httpx.AsyncClient, boto: Any
+) -> None:
+    """Same key + same body (any formatting) -> first answer replayed; other body 409; one message."""
     body = {"productUrl": "https://shop.example.com/p/idem", "metadata": {"a": 1, "b": 2}}
-    headers = {"Idempotency-Key": "order-4711"}
+    headers = {"Idempotency-Key": f"order-{uuid.uuid4()}"}
     first = await client.post("/v1/jobs", json=body, headers=headers)
     reordered = json.dumps({"metadata": {"b": 2, "a": 1}, "productUrl": body["productUrl"]}, indent=2)
-    second = await client.post("/v1/jobs", content=reordered,
-                               headers={**headers, "content-type": "application/json"})
+    second = await client.post(
+        "/v1/jobs", content=reordered, headers={**headers, "content-type": "application/json"}
+    )
     assert first.status_code == second.status_code == 202
     assert second.json() == first.json() and second.headers["idempotent-replayed"] == "true"
     assert second.headers["location"] == first.headers["location"]
@@ -128,17 +168,19 @@ async def test_idempotency_key_returns_the_same_job_and_conflicts_on_another_bod
 
 async def test_concurrent_duplicates_create_one_job(client: httpx.AsyncClient) -> None:
     """Eight simultaneous requests with one key and body all answer with the same job."""
-    body = {"productUrl": "https://shop.example.com/p/race"}
-    responses = await asyncio.gather(*(client.post("/v1/jobs", json=body, headers={"Idempotency-Key": "race-1"})
-                                       for _ in range(8)))
+    body, race_key = {"productUrl": "https://shop.example.com/p/race"}, f"race-{uuid.uuid4()}"
+    responses = await asyncio.gather(
+        *(client.post("/v1/jobs", json=body, headers={"Idempotency-Key": race_key}) for _ in range(8))
+    )
     assert {r.status_code for r in responses} == {202}
     assert len({r.json()["jobId"] for r in responses}) == 1
 
 
 async def test_bad_idempotency_key_is_400(client: httpx.AsyncClient) -> None:
     """An Idempotency-Key longer than 255 characters is a 400 naming the header."""
-    resp = await client.post("/v1/jobs", json={"productUrl": "https://a.example/p"},
-                             headers={"Idempotency-Key": "k" * 256})
+    resp = await client.post(
+        "/v1/jobs", json={"productUrl": "https://a.example/p"}, headers={"Idempotency-Key": "k" * 256}
+    )
     assert_problem(resp, 400, "Idempotency-Key")
 
 

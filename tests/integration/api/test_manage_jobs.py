@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -15,7 +16,9 @@ from tests.integration.api.test_create_job import assert_problem
 pytestmark = pytest.mark.integration
 
 
-async def test_completed_job_has_images_with_fresh_presigned_urls(client: httpx.AsyncClient, boto: Any) -> None:
+async def test_completed_job_has_images_with_fresh_presigned_urls(
+    client: httpx.AsyncClient, boto: Any
+) -> None:
     """Each image has format, size, type and a presigned URL (with expiry) that downloads its bytes."""
     job = stored_job(status=JobStatus.COMPLETED, images=2, boto=boto)
     resp = await client.get(f"/v1/jobs/{job.jobId}")
@@ -25,12 +28,14 @@ async def test_completed_job_has_images_with_fresh_presigned_urls(client: httpx.
     for image, record in zip(body["images"], job.images, strict=True):
         assert (image["width"], image["height"], image["contentType"]) == (1080, 1080, "image/jpeg")
         assert image["urlExpiresAt"].endswith("Z")
-        download = httpx.get(image["url"], timeout=10)
+        download = await asyncio.to_thread(httpx.get, image["url"], timeout=10)
         assert download.status_code == 200
         assert download.content == boto.s3.get_object(Bucket=BUCKET, Key=record.key)["Body"].read()
 
 
-async def test_another_tenants_job_is_404_exactly_like_a_missing_one(client: httpx.AsyncClient, boto: Any) -> None:
+async def test_another_tenants_job_is_404_exactly_like_a_missing_one(
+    client: httpx.AsyncClient, boto: Any
+) -> None:
     """Reading, retrying or deleting another tenant's job answers exactly as for an unknown id."""
     theirs = stored_job(tenant="other", status=JobStatus.FAILED, images=1, boto=boto)
     missing = str(uuid.uuid4())
@@ -41,7 +46,8 @@ async def test_another_tenants_job_is_404_exactly_like_a_missing_one(client: htt
         assert_problem(b, 404)
         strip = {"instance"}
         assert {k: v for k, v in a.json().items() if k not in strip} == {
-            k: v for k, v in b.json().items() if k not in strip}
+            k: v for k, v in b.json().items() if k not in strip
+        }
     assert boto.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"jobs/{theirs.jobId}/")["KeyCount"] == 1
     assert_problem(await client.get("/v1/jobs/not-a-uuid"), 404)
 
@@ -49,8 +55,12 @@ async def test_another_tenants_job_is_404_exactly_like_a_missing_one(client: htt
 async def test_listing_is_paginated_filtered_and_per_tenant(client: httpx.AsyncClient, boto: Any) -> None:
     """Pages of `limit` newest first, a cursor to the next page, status filter, and no other tenant's jobs."""
     stored_job(tenant="other", status=JobStatus.FAILED, boto=boto)
-    created = [(await client.post("/v1/jobs", json={"productUrl": f"https://shop.example.com/p/{i}"})).json()["jobId"]
-               for i in range(3)]
+    created = [
+        (await client.post("/v1/jobs", json={"productUrl": f"https://shop.example.com/p/{i}"})).json()[
+            "jobId"
+        ]
+        for i in range(3)
+    ]
     first = (await client.get("/v1/jobs", params={"limit": 2})).json()
     assert [j["jobId"] for j in first["items"]] == created[::-1][:2] and first["nextCursor"]
     second = (await client.get("/v1/jobs", params={"limit": 2, "cursor": first["nextCursor"]})).json()
@@ -74,8 +84,9 @@ async def test_retry_of_a_failed_url_job_requeues_a_new_attempt(client: httpx.As
     assert_problem(await client.post(f"/v1/jobs/{job.jobId}/retry"), 409)
 
 
-async def test_retry_of_a_failed_product_job_goes_straight_to_rendering(client: httpx.AsyncClient,
-                                                                        boto: Any) -> None:
+async def test_retry_of_a_failed_product_job_goes_straight_to_rendering(
+    client: httpx.AsyncClient, boto: Any
+) -> None:
     """A job that was given its product is retried as 'scraped' (handed to the renderer), not scraped."""
     job = stored_job(status=JobStatus.FAILED, product=True, boto=boto)
     resp = await client.post(f"/v1/jobs/{job.jobId}/retry")

@@ -16,8 +16,8 @@ from tests.integration.pages import PageServer
 pytestmark = pytest.mark.integration
 
 
-async def _final(http: httpx.AsyncClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
+async def _final(http: httpx.AsyncClient, job_id: str, wait: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         job: dict[str, Any] = (await http.get(f"/v1/jobs/{job_id}")).json()
         if job["status"] in ("completed", "failed"):
@@ -26,11 +26,24 @@ async def _final(http: httpx.AsyncClient, job_id: str, timeout: float = 90) -> d
     raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
-async def test_product_given_directly_is_rendered_in_every_format(pipeline: Services, pages: PageServer) -> None:
-    """POST product facts + photo URL: the renderer picks it up via ProductScraped; each format has an image."""
-    body = {"product": {"name": "Trail Shoe X2", "price": "89.90", "currency": "EUR", "regularPrice": "119.90",
-                        "offer": "-25%", "brand": "Acme", "imageUrl": f"{pages.base}/img/shoe.jpg"},
-            "formats": ["square", "landscape"], "output": "png", "metadata": {"campaign": "spring"}}
+async def test_product_given_directly_is_rendered_in_every_format(
+    pipeline: Services, pages: PageServer
+) -> None:
+    """POST product facts + photo URL: the renderer takes it via ProductScraped; one image per format."""
+    body = {
+        "product": {
+            "name": "Trail Shoe X2",
+            "price": "89.90",
+            "currency": "EUR",
+            "regularPrice": "119.90",
+            "offer": "-25%",
+            "brand": "Acme",
+            "imageUrl": f"{pages.base}/img/shoe.jpg",
+        },
+        "formats": ["square", "landscape"],
+        "output": "png",
+        "metadata": {"campaign": "spring"},
+    }
     async with httpx.AsyncClient(base_url=pipeline.api, headers=AUTH, timeout=20) as http:
         accepted = await http.post("/v1/jobs", json=body)
         assert accepted.status_code == 202, accepted.text
@@ -39,9 +52,10 @@ async def test_product_given_directly_is_rendered_in_every_format(pipeline: Serv
         assert pages.hits == {}  # no page was scraped
         sizes = {(i["format"], i["width"], i["height"], i["contentType"]) for i in job["images"]}
         assert sizes == {("square", 1080, 1080, "image/png"), ("landscape", 1200, 628, "image/png")}
-        image = httpx.get(job["images"][0]["url"], timeout=10)
+        image = await asyncio.to_thread(httpx.get, job["images"][0]["url"], timeout=10)
         assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
         assert job["metadata"] == {"campaign": "spring"} and job["product"]["name"] == "Trail Shoe X2"
         deleted = await http.delete(f"/v1/jobs/{job['jobId']}")
         assert deleted.status_code == 204
-        assert httpx.get(job["images"][0]["url"], timeout=10).status_code in (403, 404)
+        gone = await asyncio.to_thread(httpx.get, job["images"][0]["url"], timeout=10)
+        assert gone.status_code in (403, 404)
