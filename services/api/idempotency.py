@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from services.api.problems import Problem
+from services.common.logging import get_logger
 
 __all__ = [
     "IdempotencyStore",
@@ -31,6 +32,7 @@ __all__ = [
     "check_key",
 ]
 
+_log = get_logger(__name__)
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # An in-progress record older than this belongs to a request that died: a retry may take it over.
 _LOCK_SECONDS = 60
@@ -183,9 +185,9 @@ class IdempotencyGuard:
             raise
         try:
             await self._store.complete(tenant, key, response)
-        except (BotoCoreError, ClientError):
+        except (BotoCoreError, ClientError) as exc:
             # The job exists; a duplicate within the lock window waits, later ones may create another.
-            pass
+            _log.warning("idempotency_record_not_completed", tenant=tenant, error=str(exc))
         return response, False
 
     async def _release(self, tenant: str, key: str) -> None:
