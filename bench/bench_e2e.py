@@ -27,17 +27,24 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-
 from stack import RUN_DIR, Bench, bench_stack  # type: ignore[import-not-found]
 
-HOPS = [("queue", "pending", "scraping"), ("scrape", "scraping", "scraped"),
-        ("event", "scraped", "rendering"), ("render", "rendering", "completed")]
+HOPS = [
+    ("queue", "pending", "scraping"),
+    ("scrape", "scraping", "scraped"),
+    ("event", "scraped", "rendering"),
+    ("render", "rendering", "completed"),
+]
 
 
 def _read(bench: Bench, job_id: str) -> dict[str, Any]:
-    item = bench.dynamodb.get_item(TableName="productshot-jobs", Key={"jobId": {"S": job_id}},
-                                   ConsistentRead=True)["Item"]
-    return {"status": item["status"]["S"], "timestamps": {k: v["S"] for k, v in item["timestamps"]["M"].items()}}
+    item = bench.dynamodb.get_item(
+        TableName="productshot-jobs", Key={"jobId": {"S": job_id}}, ConsistentRead=True
+    )["Item"]
+    return {
+        "status": item["status"]["S"],
+        "timestamps": {k: v["S"] for k, v in item["timestamps"]["M"].items()},
+    }
 
 
 def _ms(ts: dict[str, str], start: str, end: str) -> float:
@@ -66,6 +73,7 @@ async def closed_loop(bench: Bench, api: str, urls: list[str], concurrency: int)
     pending = list(urls)
     results: list[dict[str, Any]] = []
     async with httpx.AsyncClient(base_url=api, timeout=30) as client:
+
         async def worker() -> None:
             while pending:
                 results.append(await one_job(client, bench, pending.pop()))
@@ -78,9 +86,14 @@ async def burst(bench: Bench, api: str, urls: list[str]) -> tuple[float, list[di
     started = time.perf_counter()
     gate = asyncio.Semaphore(32)
     async with httpx.AsyncClient(base_url=api, timeout=60) as client:
+
         async def post(url: str) -> str:
             async with gate:
-                return str((await client.post("/generative-ai-images/generate", json={"productUrl": url})).json()["jobId"])
+                return str(
+                    (await client.post("/generative-ai-images/generate", json={"productUrl": url})).json()[
+                        "jobId"
+                    ]
+                )
 
         ids = await asyncio.gather(*(post(u) for u in urls))
     left, done = set(ids), []
@@ -104,20 +117,33 @@ def renderer_split(log: str) -> dict[str, Any]:
             total.append(entry["total_ms"])
     if not gen:
         return {}
-    return {"renderer_generate_ms_p50": statistics.median(gen), "renderer_work_ms_p50": statistics.median(total)}
+    return {
+        "renderer_generate_ms_p50": statistics.median(gen),
+        "renderer_work_ms_p50": statistics.median(total),
+    }
 
 
 def summarise(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [j for j in jobs if j["status"] == "completed"]
     e2e = [_ms(j["timestamps"], "pending", "completed") for j in ok]
-    out: dict[str, Any] = {"jobs": len(jobs), "completed": len(ok),
-                           "e2e_ms": {"p50": round(statistics.median(e2e)), "p95": round(pct(e2e, 0.95))}}
+    out: dict[str, Any] = {
+        "jobs": len(jobs),
+        "completed": len(ok),
+        "e2e_ms": {"p50": round(statistics.median(e2e)), "p95": round(pct(e2e, 0.95))},
+    }
     if ok and "client_ms" in ok[0]:
         client = [j["client_ms"] for j in ok]
-        out["client_post_to_seen_completed_ms"] = {"p50": round(statistics.median(client)),
-                                                   "p95": round(pct(client, 0.95))}
-    out["hops_ms"] = {name: {"p50": round(statistics.median(v := [_ms(j["timestamps"], a, b) for j in ok])),
-                             "p95": round(pct(v, 0.95))} for name, a, b in HOPS}
+        out["client_post_to_seen_completed_ms"] = {
+            "p50": round(statistics.median(client)),
+            "p95": round(pct(client, 0.95)),
+        }
+    out["hops_ms"] = {
+        name: {
+            "p50": round(statistics.median(v := [_ms(j["timestamps"], a, b) for j in ok])),
+            "p95": round(pct(v, 0.95)),
+        }
+        for name, a, b in HOPS
+    }
     return out
 
 
@@ -129,11 +155,20 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
     with bench_stack() as bench:
-        services = bench.start(("api", "scraper", "renderer"), SCRAPER_WAIT_TIME_SECONDS="20",
-                               RENDERER_WAIT_TIME_SECONDS="20", PRODUCTSHOT_LOG_LEVEL="info")
+        services = bench.start(
+            ("api", "scraper", "renderer"),
+            SCRAPER_WAIT_TIME_SECONDS="20",
+            RENDERER_WAIT_TIME_SECONDS="20",
+            PRODUCTSHOT_LOG_LEVEL="info",
+        )
         pages = bench.servers.pages
-        make = lambda n, tag: [pages.add_product(f"{tag}-{i}", f"Copper Kettle {i}", "129.00", regular="159.00")  # noqa: E731
-                               for i in range(n)]
+
+        def make(n: int, tag: str) -> list[str]:
+            return [
+                pages.add_product(f"{tag}-{i}", f"Copper Kettle {i}", "129.00", regular="159.00")
+                for i in range(n)
+            ]
+
         asyncio.run(closed_loop(bench, services.api, make(args.warmup, "warm"), 1))
         if args.burst:
             wall, jobs = asyncio.run(burst(bench, services.api, make(args.burst, "burst")))
@@ -143,7 +178,9 @@ def main() -> None:
             report = {"mode": f"closed loop, {args.concurrency} in flight", **summarise(jobs)}
         report.update(renderer_split(services.log("renderer")))
         print(json.dumps(report, indent=2))
-        (RUN_DIR / f"bench-e2e-{'burst' if args.burst else 'latency'}.json").write_text(json.dumps(report, indent=2))
+        (RUN_DIR / f"bench-e2e-{'burst' if args.burst else 'latency'}.json").write_text(
+            json.dumps(report, indent=2)
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import boto3
 
@@ -37,16 +36,26 @@ class Bench:
     def __init__(self, aws_env: dict[str, str], servers: BackgroundServers) -> None:
         self.aws_env = aws_env
         self.servers = servers
-        self.dynamodb = boto3.client("dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL_DYNAMODB"],
-                                     region_name=aws_env["AWS_REGION"])
-        self.sqs = boto3.client("sqs", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"])
+        self.dynamodb = boto3.client(
+            "dynamodb", endpoint_url=aws_env["AWS_ENDPOINT_URL_DYNAMODB"], region_name=aws_env["AWS_REGION"]
+        )
+        self.sqs = boto3.client(
+            "sqs", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name=aws_env["AWS_REGION"]
+        )
         self._started: list[Services] = []
         self._tmp = Path(tempfile.mkdtemp(prefix="bench-"))
 
     def start(self, names: tuple[str, ...], **extra: str) -> Services:
-        env = service_env(self.aws_env, self._tmp, **{
-            "RENDERER_OPENAI_API_KEY": "anything", "RENDERER_OPENAI_BASE_URL": self.servers.image_api.base_url,
-            "PRODUCTSHOT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"), **extra})
+        env = service_env(
+            self.aws_env,
+            self._tmp,
+            **{
+                "RENDERER_OPENAI_API_KEY": "anything",
+                "RENDERER_OPENAI_BASE_URL": self.servers.image_api.base_url,
+                "PRODUCTSHOT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"),
+                **extra,
+            },
+        )
         services = start_services(env, RUN_DIR / "bench-logs", names)
         self._started.append(services)
         return services
@@ -61,12 +70,19 @@ class Bench:
 def bench_stack() -> Iterator[Bench]:
     """Local AWS started (and left running when it already ran), topology bootstrapped."""
     script = str(ROOT / "scripts/local_aws.sh")
-    was_running = "localstack: running" in subprocess.run([script, "status"], capture_output=True, text=True).stdout
+    was_running = (
+        "localstack: running" in subprocess.run([script, "status"], capture_output=True, text=True).stdout
+    )
     subprocess.run([script, "start"], check=True)
     aws_env = _load_env_file(RUN_DIR / "aws.env")
     os.environ.update(aws_env)
-    subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "bench:bench-key"], check=True, cwd=ROOT,
-                   env={**os.environ}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "infra.bootstrap", "--api-key", "bench:bench-key"],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+    )
     servers = BackgroundServers().start()
     bench = Bench(aws_env, servers)
     purge_queues(bench.sqs)
@@ -77,5 +93,3 @@ def bench_stack() -> Iterator[Bench]:
         servers.stop()
         if not was_running:
             subprocess.run([script, "stop"], check=False)
-
-

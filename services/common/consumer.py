@@ -82,8 +82,9 @@ class SqsConsumer:
 
     async def _resolve_urls(self) -> None:
         result = await self._sqs.get_queue_url(QueueName=self._config.queue_name)
-        attrs = await self._sqs.get_queue_attributes(QueueUrl=result["QueueUrl"],
-                                                     AttributeNames=["RedrivePolicy"])
+        attrs = await self._sqs.get_queue_attributes(
+            QueueUrl=result["QueueUrl"], AttributeNames=["RedrivePolicy"]
+        )
         policy = attrs.get("Attributes", {}).get("RedrivePolicy")
         if policy:
             dlq_arn = json.loads(policy)["deadLetterTargetArn"]
@@ -111,9 +112,13 @@ class SqsConsumer:
             except _AWS_ERRORS as exc:
                 failures += 1
                 pause = min(20.0, 0.25 * 2 ** min(failures, 7)) * random.uniform(0.5, 1.0)
-                _log.warning("poll_failed", queue=self._config.queue_name,
-                             error=str(exc) or type(exc).__name__, failures=failures,
-                             retry_in=round(pause, 1))
+                _log.warning(
+                    "poll_failed",
+                    queue=self._config.queue_name,
+                    error=str(exc) or type(exc).__name__,
+                    failures=failures,
+                    retry_in=round(pause, 1),
+                )
                 await _sleep_unless(stop, pause)
         await self._drain()
 
@@ -125,13 +130,15 @@ class SqsConsumer:
             await asyncio.wait(self._tasks | {sleeper}, return_when=asyncio.FIRST_COMPLETED)
             sleeper.cancel()
             return
-        receive = asyncio.ensure_future(self._sqs.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=min(self._config.batch_size, free, 10),
-            WaitTimeSeconds=self._config.wait_time_seconds,
-            VisibilityTimeout=self._config.visibility_timeout,
-            MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
-        ))
+        receive = asyncio.ensure_future(
+            self._sqs.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=min(self._config.batch_size, free, 10),
+                WaitTimeSeconds=self._config.wait_time_seconds,
+                VisibilityTimeout=self._config.visibility_timeout,
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+            )
+        )
         stopper = asyncio.ensure_future(stop.wait())
         done, _ = await asyncio.wait({receive, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
@@ -206,8 +213,9 @@ class SqsConsumer:
             await self._give_up(message, final, dead_letter=True)
             return
         retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        delay = backoff_delay(message.receive_count, self._config.backoff_base, self._config.backoff_max,
-                              retry_after)
+        delay = backoff_delay(
+            message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after
+        )
         if isinstance(exc, ProductshotError | BotoCoreError | ClientError):
             _log.warning("transient_failure", reason=reason, retry_in=delay)
         else:

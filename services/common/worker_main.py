@@ -56,21 +56,28 @@ def _aio_config(settings: WorkerSettings, read_timeout: float) -> AioConfig:
 
 
 @asynccontextmanager
-async def worker_aws_clients(region: str, settings: WorkerSettings,
-                             *services: str) -> AsyncIterator[AwsClients]:
+async def worker_aws_clients(
+    region: str, settings: WorkerSettings, *services: str
+) -> AsyncIterator[AwsClients]:
     """The worker's clients; SQS gets a read timeout just above the long-poll wait."""
     others = [s for s in services if s != "sqs"]
     sqs_config = _aio_config(settings, settings.wait_time_seconds + settings.aws_read_timeout)
-    async with aws_clients(region, "sqs", config=sqs_config) as queue_clients, aws_clients(
-        region, *others, config=_aio_config(settings, settings.aws_read_timeout)
-    ) as clients:
+    async with (
+        aws_clients(region, "sqs", config=sqs_config) as queue_clients,
+        aws_clients(region, *others, config=_aio_config(settings, settings.aws_read_timeout)) as clients,
+    ):
         clients.sqs = queue_clients.sqs
         yield clients
 
 
-async def consume_until_stopped(sqs: object, handler: MessageHandler, config: ConsumerConfig,
-                                stop: asyncio.Event) -> None:
-    _log.info("consumer_started", queue=config.queue_name, max_in_flight=config.max_in_flight,
-              visibility_timeout=config.visibility_timeout)
+async def consume_until_stopped(
+    sqs: object, handler: MessageHandler, config: ConsumerConfig, stop: asyncio.Event
+) -> None:
+    _log.info(
+        "consumer_started",
+        queue=config.queue_name,
+        max_in_flight=config.max_in_flight,
+        visibility_timeout=config.visibility_timeout,
+    )
     await SqsConsumer(sqs, handler, config).run(stop)
     _log.info("consumer_stopped", queue=config.queue_name)

@@ -24,11 +24,19 @@ def parse_args(defaults: SweeperSettings, argv: list[str] | None = None) -> argp
     parser = argparse.ArgumentParser(prog="python -m services.sweeper", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="one sweep, print its summary, exit")
     parser.add_argument("--interval", type=float, default=defaults.interval, help="seconds between sweeps")
-    parser.add_argument("--stuck-after", type=float, default=defaults.stuck_after,
-                        help="seconds without a state change before a job counts as stuck")
+    parser.add_argument(
+        "--stuck-after",
+        type=float,
+        default=defaults.stuck_after,
+        help="seconds without a state change before a job counts as stuck",
+    )
     parser.add_argument("--max-redrives", type=int, default=defaults.max_redrives)
-    parser.add_argument("--give-up-after", type=float, default=defaults.give_up_after,
-                        help="seconds since creation after which a job is failed whatever holds it")
+    parser.add_argument(
+        "--give-up-after",
+        type=float,
+        default=defaults.give_up_after,
+        help="seconds since creation after which a job is failed whatever holds it",
+    )
     return parser.parse_args(argv)
 
 
@@ -37,12 +45,17 @@ async def main(argv: list[str] | None = None) -> None:
     args = parse_args(settings, argv)
     configure_logging("sweeper", common.log_level, common.log_format)
     log = get_logger(__name__)
-    policy = SweepPolicy(stuck_after=args.stuck_after, max_redrives=args.max_redrives,
-                         give_up_after=args.give_up_after)
+    policy = SweepPolicy(
+        stuck_after=args.stuck_after, max_redrives=args.max_redrives, give_up_after=args.give_up_after
+    )
     async with aws_clients(common.aws_region, "sqs", "dynamodb", "events") as aws:
-        sweeper = Sweeper(store=DynamoJobStore(aws.dynamodb, common.jobs_table),
-                          publisher=EventBridgePublisher(aws.events, common.event_bus), sqs=aws.sqs,
-                          scrape_queue=common.scrape_queue, policy=policy)
+        sweeper = Sweeper(
+            store=DynamoJobStore(aws.dynamodb, common.jobs_table),
+            publisher=EventBridgePublisher(aws.events, common.event_bus),
+            sqs=aws.sqs,
+            scrape_queue=common.scrape_queue,
+            policy=policy,
+        )
         if args.once:
             print(json.dumps((await sweeper.sweep_once()).as_dict()))
             return

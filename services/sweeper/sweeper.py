@@ -35,8 +35,12 @@ __all__ = ["Sweeper", "SweepPolicy", "SweepReport"]
 
 _log = get_logger(__name__)
 # Which service a stuck stage belongs to (the ``source`` of the JobFailed event).
-_SERVICE = {JobStatus.PENDING: "scraper", JobStatus.SCRAPING: "scraper",
-            JobStatus.SCRAPED: "renderer", JobStatus.RENDERING: "renderer"}
+_SERVICE = {
+    JobStatus.PENDING: "scraper",
+    JobStatus.SCRAPING: "scraper",
+    JobStatus.SCRAPED: "renderer",
+    JobStatus.RENDERING: "renderer",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +58,12 @@ class SweepReport:
     held: list[str] = field(default_factory=list)  # a live worker has it
 
     def as_dict(self) -> dict[str, Any]:
-        return {"examined": self.examined, "redriven": len(self.redriven), "failed": len(self.failed),
-                "held": len(self.held)}
+        return {
+            "examined": self.examined,
+            "redriven": len(self.redriven),
+            "failed": len(self.failed),
+            "held": len(self.held),
+        }
 
 
 def _age(iso: str, now: float) -> float:
@@ -63,8 +71,9 @@ def _age(iso: str, now: float) -> float:
 
 
 class Sweeper:
-    def __init__(self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str,
-                 policy: SweepPolicy) -> None:
+    def __init__(
+        self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str, policy: SweepPolicy
+    ) -> None:
         self._store = store
         self._publisher = publisher
         self._sqs = sqs
@@ -87,8 +96,12 @@ class Sweeper:
         idle = _age(job.updatedAt, now)
         if age > self._policy.give_up_after:
             limit = self._policy.give_up_after / 3600
-            await self._fail(job, report, f"stuck in '{job.status.value}' for {idle / 60:.0f} min; "
-                                          f"the job is {age / 3600:.1f} h old, past the {limit:.1f} h limit")
+            await self._fail(
+                job,
+                report,
+                f"stuck in '{job.status.value}' for {idle / 60:.0f} min; "
+                f"the job is {age / 3600:.1f} h old, past the {limit:.1f} h limit",
+            )
             return
         if job.status in LEASED and (job.leaseExpiresAt or 0) > now:
             report.held.append(job.jobId)
@@ -97,20 +110,32 @@ class Sweeper:
         if redrives is None:
             return  # it moved (or another sweeper acted) since we read it
         if redrives > self._policy.max_redrives:
-            await self._fail(job, report, f"stuck in '{job.status.value}' for {idle / 60:.0f} min after "
-                                          f"{self._policy.max_redrives} re-drives without progress")
+            await self._fail(
+                job,
+                report,
+                f"stuck in '{job.status.value}' for {idle / 60:.0f} min after "
+                f"{self._policy.max_redrives} re-drives without progress",
+            )
             return
         if job.status in (JobStatus.PENDING, JobStatus.SCRAPING):
-            await self._sqs.send_message(QueueUrl=await self._queue_url(),
-                                         MessageBody=scrape_request_body(job.jobId, job.attempt))
+            await self._sqs.send_message(
+                QueueUrl=await self._queue_url(), MessageBody=scrape_request_body(job.jobId, job.attempt)
+            )
         else:
             await publish_product_scraped(self._publisher, job)
         _log.warning("job_redriven", redrive=redrives, idle_s=round(idle))
         report.redriven.append(job.jobId)
 
     async def _fail(self, job: Job, report: SweepReport, reason: str) -> None:
-        if await fail_job(self._store, self._publisher, job_id=job.jobId, attempt=job.attempt,
-                          stage=STAGE[job.status], reason=reason, service=_SERVICE[job.status]):
+        if await fail_job(
+            self._store,
+            self._publisher,
+            job_id=job.jobId,
+            attempt=job.attempt,
+            stage=STAGE[job.status],
+            reason=reason,
+            service=_SERVICE[job.status],
+        ):
             report.failed.append(job.jobId)
 
     async def _queue_url(self) -> str:

@@ -49,14 +49,26 @@ def aws_env() -> Iterator[dict[str, str]]:
     env = _load_env_file(RUN_DIR / "aws.env")
     port = free_port()
     moto_log = open(RUN_DIR / "atomic-moto.log", "ab")  # noqa: SIM115 - owned by the process
-    moto = subprocess.Popen([str(ROOT / ".localstack/venv/bin/python"), str(Path(__file__).with_name("atomic_moto.py")),
-                             str(port)], stdout=moto_log, stderr=subprocess.STDOUT)
+    moto = subprocess.Popen(
+        [
+            str(ROOT / ".localstack/venv/bin/python"),
+            str(Path(__file__).with_name("atomic_moto.py")),
+            str(port),
+        ],
+        stdout=moto_log,
+        stderr=subprocess.STDOUT,
+    )
     env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{port}"
     _wait_for_port(port)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key"], check=True,
-                   cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key"],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+    )
     yield env
     moto.terminate()
     moto.wait(timeout=10)
@@ -82,9 +94,14 @@ def _wait_for_port(port: int) -> None:
 def boto(aws_env: dict[str, str]) -> Any:
     """boto3 clients on this package's endpoints (not whatever another package's fixture set)."""
     dynamo = aws_env["AWS_ENDPOINT_URL_DYNAMODB"]
-    clients = {name: boto3.client(name, endpoint_url=dynamo if name == "dynamodb" else aws_env["AWS_ENDPOINT_URL"],
-                                  region_name=aws_env["AWS_REGION"])
-               for name in ("sqs", "s3", "dynamodb", "events")}
+    clients = {
+        name: boto3.client(
+            name,
+            endpoint_url=dynamo if name == "dynamodb" else aws_env["AWS_ENDPOINT_URL"],
+            region_name=aws_env["AWS_REGION"],
+        )
+        for name in ("sqs", "s3", "dynamodb", "events")
+    }
     return SimpleNamespace(**clients)
 
 
@@ -96,8 +113,13 @@ def servers() -> Iterator[BackgroundServers]:
 
 
 @pytest.fixture
-def stack(aws_env: dict[str, str], boto: Any, servers: BackgroundServers, tmp_path: Path,
-          request: pytest.FixtureRequest) -> Iterator[StartStack]:
+def stack(
+    aws_env: dict[str, str],
+    boto: Any,
+    servers: BackgroundServers,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[StartStack]:
     """Start services with extra env; clean queues and image-API switches first; stop all after."""
     purge_queues(boto.sqs)
     servers.reset_image_api()
@@ -120,11 +142,15 @@ def fault_env(aws_env: dict[str, str], tmp: Path, servers: BackgroundServers, **
     base = {
         "RENDERER_OPENAI_API_KEY": "anything",
         "RENDERER_OPENAI_BASE_URL": servers.image_api.base_url,
-        "RENDERER_BACKOFF_BASE_SECONDS": "0.2", "RENDERER_BACKOFF_MAX_SECONDS": "1",
+        "RENDERER_BACKOFF_BASE_SECONDS": "0.2",
+        "RENDERER_BACKOFF_MAX_SECONDS": "1",
         "RENDERER_MAX_RETRIES": "2",
-        "SCRAPER_VISIBILITY_TIMEOUT": LEASE_SECONDS, "RENDERER_VISIBILITY_TIMEOUT": LEASE_SECONDS,
-        "SCRAPER_RETRY_ATTEMPTS": "2", "SCRAPER_RETRY_BASE_DELAY": "0.1",
-        "SCRAPER_BACKOFF_MAX": "4", "RENDERER_BACKOFF_MAX": "4",
+        "SCRAPER_VISIBILITY_TIMEOUT": LEASE_SECONDS,
+        "RENDERER_VISIBILITY_TIMEOUT": LEASE_SECONDS,
+        "SCRAPER_RETRY_ATTEMPTS": "2",
+        "SCRAPER_RETRY_BASE_DELAY": "0.1",
+        "SCRAPER_BACKOFF_MAX": "4",
+        "RENDERER_BACKOFF_MAX": "4",
         "PRODUCTSHOT_LOG_LEVEL": "info",
     }
     base.update(extra)

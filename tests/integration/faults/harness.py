@@ -87,14 +87,17 @@ class BackgroundServers:
 
 
 def product_urls(pages: PageServer, n: int, prefix: str) -> list[str]:
-    return [pages.add_product(f"{prefix}-{i}", f"Copper Kettle {prefix} {i}", "129.00", regular="159.00")
-            for i in range(n)]
+    return [
+        pages.add_product(f"{prefix}-{i}", f"Copper Kettle {prefix} {i}", "129.00", regular="159.00")
+        for i in range(n)
+    ]
 
 
 async def submit(api: str, urls: list[str], concurrency: int = 16) -> list[str]:
     """POST each URL to the seed endpoint; the accepted job ids, in order."""
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(base_url=api, timeout=30) as client:
+
         async def one(url: str) -> str:
             async with gate:
                 resp = await client.post("/generative-ai-images/generate", json={"productUrl": url})
@@ -107,7 +110,7 @@ async def submit(api: str, urls: list[str], concurrency: int = 16) -> list[str]:
 def read_jobs(dynamodb: Any, job_ids: list[str]) -> dict[str, dict[str, Any]]:
     jobs: dict[str, dict[str, Any]] = {}
     for i in range(0, len(job_ids), 100):
-        keys = [{"jobId": {"S": j}} for j in job_ids[i:i + 100]]
+        keys = [{"jobId": {"S": j}} for j in job_ids[i : i + 100]]
         request: dict[str, Any] = {TABLE: {"Keys": keys, "ConsistentRead": True}}
         while request:
             result = dynamodb.batch_get_item(RequestItems=request)
@@ -118,9 +121,9 @@ def read_jobs(dynamodb: Any, job_ids: list[str]) -> dict[str, dict[str, Any]]:
     return jobs
 
 
-async def wait_final(dynamodb: Any, job_ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
+async def wait_final(dynamodb: Any, job_ids: list[str], within: float) -> dict[str, dict[str, Any]]:
     """Every job's record once all are completed or failed; fails the test with the laggards."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     jobs: dict[str, dict[str, Any]] = {}
     while time.monotonic() < deadline:
         jobs = read_jobs(dynamodb, job_ids)
@@ -128,7 +131,9 @@ async def wait_final(dynamodb: Any, job_ids: list[str], timeout: float) -> dict[
             return jobs
         await asyncio.sleep(0.5)
     stuck = {j: jobs.get(j, {}).get("status") for j in job_ids if jobs.get(j, {}).get("status") not in FINAL}
-    raise AssertionError(f"{len(stuck)} of {len(job_ids)} jobs not final after {timeout}s: {list(stuck.items())[:10]}")
+    raise AssertionError(
+        f"{len(stuck)} of {len(job_ids)} jobs not final after {within}s: {list(stuck.items())[:10]}"
+    )
 
 
 def assert_completed_with_image(boto: Any, jobs: dict[str, dict[str, Any]]) -> None:
@@ -140,35 +145,48 @@ def assert_completed_with_image(boto: Any, jobs: dict[str, dict[str, Any]]) -> N
         head = boto.s3.head_object(Bucket=BUCKET, Key=image["key"])
         assert head["ContentLength"] == int(image["size"]) and head["ContentType"] == "image/jpeg"
         listed = boto.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"jobs/{job_id}/")["Contents"]
-        variants = [o["Key"] for o in listed if not o["Key"].rsplit("/", 1)[-1].startswith(("background", "source"))]
+        variants = [
+            o["Key"] for o in listed if not o["Key"].rsplit("/", 1)[-1].startswith(("background", "source"))
+        ]
         assert variants == [image["key"]], variants
 
 
 def queue_depth(sqs: Any, name: str) -> int:
     url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])
+    attrs = sqs.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )
     return sum(int(v) for v in attrs["Attributes"].values())
 
 
-async def wait_drained(sqs: Any, names: tuple[str, ...], timeout: float) -> None:
+async def wait_drained(sqs: Any, names: tuple[str, ...], within: float) -> None:
     """Nothing left in the queues (visible, in flight or delayed): no message is stuck."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     depths: dict[str, int] = {}
     while time.monotonic() < deadline:
         depths = {n: queue_depth(sqs, n) for n in names}
         if not any(depths.values()):
             return
         await asyncio.sleep(0.5)
-    raise AssertionError(f"queues not drained after {timeout}s: {depths}")
+    raise AssertionError(f"queues not drained after {within}s: {depths}")
 
 
 def dlq_messages(sqs: Any, name: str) -> list[dict[str, Any]]:
     url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
     seen: dict[str, dict[str, Any]] = {}
     for _ in range(5):
-        result = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                     VisibilityTimeout=30, MessageAttributeNames=["All"])
+        result = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            VisibilityTimeout=0,
+            MessageAttributeNames=["All"],
+        )
         for m in result.get("Messages", []):
             seen[m["MessageId"]] = m
     return list(seen.values())
@@ -193,16 +211,24 @@ class Subscriber:
 
 
 @contextmanager
-def bus_rule(boto: Any, detail_type: str, source: str, target_queue: str | None = None) -> Iterator[Subscriber]:
+def bus_rule(
+    boto: Any, detail_type: str, source: str, target_queue: str | None = None
+) -> Iterator[Subscriber]:
     """A rule on the bus for ``detail_type`` into ``target_queue`` (a new queue when None)."""
     name = f"test-{detail_type.lower()}-{uuid.uuid4().hex[:6]}"
     created = target_queue is None
     queue_name = target_queue or name
-    url = (boto.sqs.create_queue(QueueName=queue_name)["QueueUrl"] if created
-           else boto.sqs.get_queue_url(QueueName=queue_name)["QueueUrl"])
+    url = (
+        boto.sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+        if created
+        else boto.sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    )
     arn = boto.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    boto.events.put_rule(Name=name, EventBusName="productshot",
-                         EventPattern=json.dumps({"source": [source], "detail-type": [detail_type]}))
+    boto.events.put_rule(
+        Name=name,
+        EventBusName="productshot",
+        EventPattern=json.dumps({"source": [source], "detail-type": [detail_type]}),
+    )
     boto.events.put_targets(Rule=name, EventBusName="productshot", Targets=[{"Id": "q", "Arn": arn}])
     try:
         yield Subscriber(boto.sqs, url)

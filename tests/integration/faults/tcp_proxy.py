@@ -63,7 +63,9 @@ class TcpProxy:
 
     async def _listen(self) -> None:
         if self._server is None:
-            self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
+            self._server = await asyncio.start_server(
+                self._accept, "127.0.0.1", self.port, reuse_address=True
+            )
             self.port = self._server.sockets[0].getsockname()[1]
 
     async def _switch(self, mode: Mode) -> None:
@@ -99,8 +101,9 @@ class TcpProxy:
             self._open.discard(writer)
             return
         self._open.add(up_writer)
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer),
-                             return_exceptions=True)
+        await asyncio.gather(
+            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
+        )
         for w in (writer, up_writer):
             self._open.discard(w)
             with contextlib.suppress(Exception):

@@ -36,7 +36,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 @pytest.mark.slow
-async def test_burst_all_jobs_reach_a_final_state(stack: StartStack, servers: BackgroundServers, boto: Any) -> None:
+async def test_burst_all_jobs_reach_a_final_state(
+    stack: StartStack, servers: BackgroundServers, boto: Any
+) -> None:
     """BURST jobs posted at once to one API, one scraper and one renderer (zero-latency image
     model): all complete, each with one image; wall time and end-to-end p50/p95 are recorded."""
     services = stack()
@@ -44,14 +46,19 @@ async def test_burst_all_jobs_reach_a_final_state(stack: StartStack, servers: Ba
     started = time.monotonic()
     job_ids = await submit(services.api, urls, concurrency=32)
     submitted = time.monotonic() - started
-    jobs = await wait_final(boto.dynamodb, job_ids, timeout=60 + BURST * 0.6)
+    jobs = await wait_final(boto.dynamodb, job_ids, within=60 + BURST * 0.6)
     wall = time.monotonic() - started
     assert_completed_with_image(boto, jobs)
     assert servers.generations() == BURST
-    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), timeout=30)
+    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=30)
     e2e = [_seconds(j, "pending", "completed") for j in jobs.values()]
-    report = {"jobs": BURST, "wall_s": round(wall, 1), "submit_s": round(submitted, 1),
-              "throughput_jobs_per_s": round(BURST / wall, 1),
-              "e2e_p50_s": round(statistics.median(e2e), 2), "e2e_p95_s": round(percentile(e2e, 0.95), 2)}
+    report = {
+        "jobs": BURST,
+        "wall_s": round(wall, 1),
+        "submit_s": round(submitted, 1),
+        "throughput_jobs_per_s": round(BURST / wall, 1),
+        "e2e_p50_s": round(statistics.median(e2e), 2),
+        "e2e_p95_s": round(percentile(e2e, 0.95), 2),
+    }
     (RUN_DIR / "faults-burst.json").write_text(json.dumps(report, indent=2))
     print("burst:", json.dumps(report))

@@ -26,8 +26,9 @@ async def _until(condition: Any, within: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-async def test_renderer_killed_mid_generation_still_completes(stack: StartStack, servers: BackgroundServers,
-                                                              boto: Any) -> None:
+async def test_renderer_killed_mid_generation_still_completes(
+    stack: StartStack, servers: BackgroundServers, boto: Any
+) -> None:
     """SIGKILL while the image model is answering: after the lease and the message's visibility
     run out, a new renderer claims the jobs again and completes each exactly once."""
     servers.image_control(latency=3)
@@ -38,16 +39,17 @@ async def test_renderer_killed_mid_generation_still_completes(stack: StartStack,
     assert services.procs["renderer"].returncode == -signal.SIGKILL
     servers.image_control(latency=0.5)
     restarted = stack(("renderer",))
-    jobs = await wait_final(boto.dynamodb, job_ids, timeout=30 + 3 * int(LEASE_SECONDS))
+    jobs = await wait_final(boto.dynamodb, job_ids, within=30 + 3 * int(LEASE_SECONDS))
     assert_completed_with_image(boto, jobs)
-    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), timeout=30)
+    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=30)
     # The killed calls were answered to nobody; each job then paid for exactly one more.
     assert servers.generations() <= 2 * len(job_ids)
     assert restarted.procs["renderer"].poll() is None
 
 
-async def test_sigterm_during_a_burst_loses_nothing(stack: StartStack, servers: BackgroundServers,
-                                                    boto: Any) -> None:
+async def test_sigterm_during_a_burst_loses_nothing(
+    stack: StartStack, servers: BackgroundServers, boto: Any
+) -> None:
     """SIGTERM to both workers mid-burst: each exits 0 within its shutdown deadline, releasing
     what it could not finish; restarted workers complete every job, and only once."""
     servers.image_control(latency=4)
@@ -63,7 +65,7 @@ async def test_sigterm_during_a_burst_loses_nothing(stack: StartStack, servers: 
     started = time.monotonic()
     servers.image_control(latency=0.2)
     stack(("scraper", "renderer"))
-    jobs = await wait_final(boto.dynamodb, job_ids, timeout=120)
+    jobs = await wait_final(boto.dynamodb, job_ids, within=120)
     assert_completed_with_image(boto, jobs)
-    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), timeout=30)
+    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=30)
     assert time.monotonic() - started < 120

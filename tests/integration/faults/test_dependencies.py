@@ -22,11 +22,14 @@ from tests.integration.faults.harness import (
 from tests.integration.faults.tcp_proxy import TcpProxy
 
 
-async def test_image_api_429_then_500_then_recovery(stack: StartStack, servers: BackgroundServers,
-                                                    boto: Any) -> None:
+async def test_image_api_429_then_500_then_recovery(
+    stack: StartStack, servers: BackgroundServers, boto: Any
+) -> None:
     """The image API answers 429 (with Retry-After) for a while, then 500: renders back off
     (in process, then through the queue) and every job completes once the API recovers."""
-    servers.image_control(fail_next=[{"status": 429, "retry_after": 1}] * 6, fail_rate=1.0, fail_rate_status=429)
+    servers.image_control(
+        fail_next=[{"status": 429, "retry_after": 1}] * 6, fail_rate=1.0, fail_rate_status=429
+    )
     services = stack()
     job_ids = await submit(services.api, product_urls(servers.pages, 6, "throttle"))
     await asyncio.sleep(4)
@@ -37,19 +40,22 @@ async def test_image_api_429_then_500_then_recovery(stack: StartStack, servers: 
     assert failed_calls >= len(job_ids) and servers.generations() == 0
     assert all(j["status"] != "completed" for j in read_jobs(boto.dynamodb, job_ids).values())
     servers.image_control(fail_rate=0.0)
-    jobs = await wait_final(boto.dynamodb, job_ids, timeout=90)
+    jobs = await wait_final(boto.dynamodb, job_ids, within=90)
     assert_completed_with_image(boto, jobs)
     assert servers.generations() == len(job_ids)
-    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), timeout=30)
+    await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=30)
 
 
-async def test_aws_unreachable_for_20_seconds(stack: StartStack, servers: BackgroundServers, boto: Any,
-                                              aws_env: dict[str, str]) -> None:
+async def test_aws_unreachable_for_20_seconds(
+    stack: StartStack, servers: BackgroundServers, boto: Any, aws_env: dict[str, str]
+) -> None:
     """Every service reaches AWS through a proxy that refuses connections for 10 s and then
     stalls them for 10 s: the processes keep running and back off, carry on when AWS returns,
     and every job completes."""
-    proxies = {key: TcpProxy("127.0.0.1", urlparse(aws_env[key]).port or 80).start()
-               for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")}
+    proxies = {
+        key: TcpProxy("127.0.0.1", urlparse(aws_env[key]).port or 80).start()
+        for key in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB")
+    }
     try:
         servers.image_control(latency=1)
         services = stack(**{key: proxy.url for key, proxy in proxies.items()})
@@ -67,12 +73,13 @@ async def test_aws_unreachable_for_20_seconds(stack: StartStack, servers: Backgr
         outage = time.monotonic() - cut
         for name, proc in services.procs.items():
             assert proc.poll() is None, f"{name} died during the outage:\n{services.log(name)[-3000:]}"
-        jobs = await wait_final(boto.dynamodb, job_ids, timeout=120)
+        jobs = await wait_final(boto.dynamodb, job_ids, within=120)
         assert_completed_with_image(boto, jobs)
-        await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), timeout=60)
+        await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=60)
         assert outage >= 20
         assert "poll_failed" in services.log("scraper") and "poll_failed" in services.log("renderer")
-        assert httpx.get(f"{services.api}/healthz", timeout=5).status_code == 200
+        async with httpx.AsyncClient(base_url=services.api, timeout=5) as client:
+            assert (await client.get("/healthz")).status_code == 200
     finally:
         for proxy in proxies.values():
             proxy.close()

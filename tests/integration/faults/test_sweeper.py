@@ -25,8 +25,16 @@ from tests.integration.faults.harness import (
 def sweeps(aws_env: dict[str, str], *args: str, copies: int = 1) -> list[dict[str, int]]:
     """Run ``copies`` one-shot sweepers at the same time; their summaries."""
     env = {**os.environ, **aws_env, "PRODUCTSHOT_LOG_LEVEL": "warning"}
-    procs = [subprocess.Popen([sys.executable, "-m", "services.sweeper", "--once", *args], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, text=True) for _ in range(copies)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "services.sweeper", "--once", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(copies)
+    ]
     outs = [p.communicate(timeout=60)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs)
     return [dict(json.loads(out.strip().splitlines()[-1])) for out in outs]
@@ -41,7 +49,8 @@ async def _until_status(boto: Any, job_ids: list[str], status: str) -> None:
 
 
 async def test_sweeper_redrives_lost_work_and_fails_what_cannot_finish(
-        stack: StartStack, servers: BackgroundServers, boto: Any, aws_env: dict[str, str]) -> None:
+    stack: StartStack, servers: BackgroundServers, boto: Any, aws_env: dict[str, str]
+) -> None:
     """A job whose scrape request was lost (pending) and one whose ProductScraped was lost
     (scraped) are re-driven and complete; one already re-driven to the limit is failed with a
     readable reason. Two sweepers running at once act on each job once between them."""
@@ -51,8 +60,12 @@ async def test_sweeper_redrives_lost_work_and_fails_what_cannot_finish(
     first.stop("scraper")
     pending = await submit(first.api, product_urls(servers.pages, 2, "sweep-pending"))
     hopeless = pending.pop()
-    boto.dynamodb.update_item(TableName=TABLE, Key={"jobId": {"S": hopeless}},
-                              UpdateExpression="SET redrives = :n", ExpressionAttributeValues={":n": {"N": "3"}})
+    boto.dynamodb.update_item(
+        TableName=TABLE,
+        Key={"jobId": {"S": hopeless}},
+        UpdateExpression="SET redrives = :n",
+        ExpressionAttributeValues={":n": {"N": "3"}},
+    )
     purge_queues(boto.sqs)  # the messages and events that would have moved them on are lost
     await asyncio.sleep(1.5)
 
@@ -60,7 +73,7 @@ async def test_sweeper_redrives_lost_work_and_fails_what_cannot_finish(
     reports = sweeps(aws_env, "--stuck-after", "1", "--max-redrives", "3", copies=2)
     assert sum(r["redriven"] for r in reports) == 3 and sum(r["failed"] for r in reports) == 1, reports
 
-    jobs = await wait_final(boto.dynamodb, [*scraped, *pending, hopeless], timeout=60)
+    jobs = await wait_final(boto.dynamodb, [*scraped, *pending, hopeless], within=60)
     assert_completed_with_image(boto, {j: jobs[j] for j in [*scraped, *pending]})
     failed = jobs[hopeless]
     assert failed["status"] == "failed" and failed["error"]["stage"] == "queued"

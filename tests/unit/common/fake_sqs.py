@@ -54,11 +54,21 @@ class FakeSqs:
 
     async def get_queue_attributes(self, QueueUrl: str, AttributeNames: list[str]) -> dict[str, Any]:  # noqa: N803
         self._check()
-        return {"Attributes": {"RedrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:0:work-dlq",'
-                                                '"maxReceiveCount": 3}'}}
+        return {
+            "Attributes": {
+                "RedrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:0:work-dlq",'
+                '"maxReceiveCount": 3}'
+            }
+        }
 
-    async def receive_message(self, QueueUrl: str, MaxNumberOfMessages: int, WaitTimeSeconds: int,  # noqa: N803
-                              VisibilityTimeout: int, **_: Any) -> dict[str, Any]:
+    async def receive_message(
+        self,
+        QueueUrl: str,
+        MaxNumberOfMessages: int,
+        WaitTimeSeconds: int,  # noqa: N803
+        VisibilityTimeout: int,
+        **_: Any,
+    ) -> dict[str, Any]:
         self._check()
         deadline = time.monotonic() + WaitTimeSeconds
         while True:
@@ -72,8 +82,14 @@ class FakeSqs:
             m.receive_count += 1
             m.visible_at = now + VisibilityTimeout
             m.receipt = f"{m.message_id}-r{m.receive_count}"
-            out.append({"MessageId": m.message_id, "ReceiptHandle": m.receipt, "Body": m.body,
-                        "Attributes": {"ApproximateReceiveCount": str(m.receive_count)}})
+            out.append(
+                {
+                    "MessageId": m.message_id,
+                    "ReceiptHandle": m.receipt,
+                    "Body": m.body,
+                    "Attributes": {"ApproximateReceiveCount": str(m.receive_count)},
+                }
+            )
         return {"Messages": out} if out else {}
 
     async def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:  # noqa: N803
@@ -84,15 +100,23 @@ class FakeSqs:
         self.queues["work"].remove(m)
         self.deleted.append(m.message_id)
 
-    async def change_message_visibility(self, QueueUrl: str, ReceiptHandle: str,  # noqa: N803
-                                        VisibilityTimeout: int) -> None:
+    async def change_message_visibility(
+        self,
+        QueueUrl: str,
+        ReceiptHandle: str,  # noqa: N803
+        VisibilityTimeout: int,
+    ) -> None:
         self._check()
         m = self._find(ReceiptHandle)
         m.visible_at = time.monotonic() + VisibilityTimeout
         self.visibility_calls.append((m.message_id, VisibilityTimeout))
 
-    async def send_message(self, QueueUrl: str, MessageBody: str,  # noqa: N803
-                           MessageAttributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def send_message(
+        self,
+        QueueUrl: str,
+        MessageBody: str,  # noqa: N803
+        MessageAttributes: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         self._check()
         name = QueueUrl.rsplit("/", 1)[-1]
         message_id = self.put(MessageBody, name)

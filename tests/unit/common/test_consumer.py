@@ -56,9 +56,16 @@ async def transient(_: QueueMessage) -> None:
 
 
 def config(**overrides: object) -> ConsumerConfig:
-    base: dict[str, object] = {"queue_name": "work", "visibility_timeout": 30, "max_receive_count": 3,
-                               "max_in_flight": 10, "wait_time_seconds": 0, "backoff_base": 0.01,
-                               "backoff_max": 0.05, "shutdown_deadline": 1.0}
+    base: dict[str, object] = {
+        "queue_name": "work",
+        "visibility_timeout": 30,
+        "max_receive_count": 3,
+        "max_in_flight": 10,
+        "wait_time_seconds": 0,
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "shutdown_deadline": 1.0,
+    }
     base.update(overrides)
     return ConsumerConfig(**base)  # type: ignore[arg-type]
 
@@ -97,8 +104,10 @@ async def test_one_failure_does_not_redeliver_its_batch_mates() -> None:
     sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok, "flaky": transient})
     good = [sqs.put(body("ok")) for _ in range(3)]
     bad = sqs.put(body("flaky"))
-    await run_until(SqsConsumer(sqs, handler, config(backoff_base=30, backoff_max=30)),
-                    lambda: len(sqs.deleted) == 3 and bool(sqs.visibility_calls))
+    await run_until(
+        SqsConsumer(sqs, handler, config(backoff_base=30, backoff_max=30)),
+        lambda: len(sqs.deleted) == 3 and bool(sqs.visibility_calls),
+    )
     assert sorted(sqs.deleted) == sorted(good)
     assert [mid for mid, _ in sqs.visibility_calls] == [bad]
     assert sqs.visibility_calls[0][1] >= 15  # the growing delay, not an immediate retry
@@ -135,8 +144,10 @@ async def test_malformed_messages_are_dead_lettered_and_the_loop_goes_on(raw: st
     sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
     sqs.put(raw)
     good = sqs.put(body("ok"))
-    await run_until(SqsConsumer(sqs, handler, config()),
-                    lambda: sqs.deleted.count(good) == 1 and len(sqs.queues["work-dlq"]) == 1)
+    await run_until(
+        SqsConsumer(sqs, handler, config()),
+        lambda: sqs.deleted.count(good) == 1 and len(sqs.queues["work-dlq"]) == 1,
+    )
     assert sqs.queues["work-dlq"][0].body == raw
     assert sqs.queues["work-dlq"][0].attributes["failureReason"]["StringValue"]
     assert handler.failures == []  # nothing to fail: the message names no job we can trust
@@ -250,6 +261,6 @@ async def test_the_health_file_is_touched_while_the_loop_turns(tmp_path: Path) -
 
 def test_backoff_grows_and_honours_retry_after() -> None:
     """Delays grow with the receive count up to the cap, and never undercut Retry-After."""
-    assert all(2 ** n <= backoff_delay(n, 4, 1000) <= 2 ** (n + 1) for n in (1, 2, 3, 4) for _ in range(20))
+    assert all(2**n <= backoff_delay(n, 4, 1000) <= 2 ** (n + 1) for n in (1, 2, 3, 4) for _ in range(20))
     assert all(backoff_delay(9, 4, 30) <= 30 for _ in range(50))
     assert backoff_delay(1, 1, 10, retry_after=25) == 25
