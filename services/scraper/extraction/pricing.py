@@ -90,6 +90,8 @@ def decide_price(
             decision.amount = shown.amount
             decision.currency = shown.currency or markup.currency
             decision.source = "dom"
+    if decision.currency is None and shown is not None:
+        decision.currency = shown.currency  # markup without priceCurrency: the symbol on the page
     if decision.regular is None and visible.regular is not None and decision.amount is not None:
         if decision.amount in visible.amounts or decision.source == "dom":
             decision.regular = visible.regular.amount

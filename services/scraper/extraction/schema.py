@@ -114,7 +114,10 @@ def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> li
         records.append(
             OfferRecord(
                 price=price,
-                currency=_scalar(offer.get("priceCurrency")) or spec_currency,
+                # "currency" is the data-vocabulary.org name still found on older shops.
+                currency=_scalar(offer.get("priceCurrency"))
+                or spec_currency
+                or _scalar(offer.get("currency")),
                 regular=spec_regular if spec_regular != price else None,
                 availability=availability_value(offer.get("availability")),
                 url=_scalar(offer.get("url")) or url,
@@ -136,13 +139,18 @@ def product_record(node: dict[str, Any], source: str) -> ProductRecord:
         gtin=re.sub(r"\D", "", gtin) or None if gtin else None,
         description=_scalar(node.get("description")),
         images=_images(node.get("image")),
-        offers=_offers(node.get("offers"), sku=_scalar(node.get("sku")), url=_scalar(node.get("url"))),
+        offers=_offers(
+            node.get("offers") or node.get("offerDetails"),  # offerDetails: data-vocabulary.org
+            sku=_scalar(node.get("sku")),
+            url=_scalar(node.get("url")),
+        ),
         url=_scalar(node.get("url")) or _scalar(node.get("@id")),
         language=_scalar(node.get("inLanguage")),
     )
     if not record.offers and node.get("price") is not None:
         # Some templates put price and priceCurrency on the Product itself, without an Offer.
-        record.offers = _offers({k: node[k] for k in ("price", "priceCurrency", "availability") if k in node})
+        keys = ("price", "priceCurrency", "currency", "availability")
+        record.offers = _offers({k: node[k] for k in keys if k in node})
     # A ProductGroup's own offers are rare: its prices live on the variants.
     for variant in _as_list(node.get("hasVariant")):
         if is_product(variant):

@@ -183,3 +183,24 @@ def test_buy_buttons_in_many_languages(label: str) -> None:
     """The buy box is found from its button in the shop's language, so a DOM-only page is a product."""
     body = f"<div class='pdp'><h1>Kettle</h1><span class='price'>$39.00</span><button>{label}</button></div>"
     assert extract_product(_page(body), URL).price == "39.00"
+
+
+def test_markup_without_currency_takes_the_visible_symbol() -> None:
+    """JSON-LD without priceCurrency gets the currency from the symbol next to the same price."""
+    head = (
+        '<script type="application/ld+json">'
+        '{"@type": "Product", "name": "Kettle", "offers": {"price": "19.99"}}</script>'
+    )
+    body = _buy_box("<span class='currency'>€</span><span class='amount'>19,99</span>")
+    product = extract_product(_page(body, head, "de-DE"), URL)
+    assert (product.price, product.currency) == ("19.99", "EUR")
+
+
+def test_visible_price_with_vat_beats_unshown_net_markup() -> None:
+    """A net markup price shown nowhere loses to the gross price the shopper sees."""
+    head = (
+        '<script type="application/ld+json">{"@type": "Product", "name": "Kettle",'
+        ' "offers": {"price": "84.03", "priceCurrency": "EUR"}}</script>'
+    )
+    body = _buy_box("<span class='price'>100,00 €</span><span class='vat'>inkl. 19% MwSt.</span>")
+    assert extract_product(_page(body, head, "de-DE"), URL).price == "100.00"

@@ -116,3 +116,12 @@ def test_meta_only_product_is_extracted() -> None:
         "USD",
         ["https://shop.example.com/scarf.jpg"],
     )
+
+
+def test_data_vocabulary_microdata() -> None:
+    """The older data-vocabulary.org Product/Offer (offerDetails, currency) is still read."""
+    body = """<div itemscope itemtype="http://data-vocabulary.org/Product"><h1 itemprop="name">Cup</h1>
+    <span itemprop="offerDetails" itemscope itemtype="http://data-vocabulary.org/Offer">
+    <meta itemprop="currency" content="USD"><span itemprop="price">12.50</span></span></div>"""
+    product = extract_product(_page(body=body), URL)
+    assert (product.name, product.price, product.currency) == ("Cup", "12.50", "USD")
