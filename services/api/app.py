@@ -41,7 +41,6 @@ from services.common.events import EventBridgePublisher
 from services.common.job_store import DynamoJobStore
 from services.common.logging import get_logger
 from services.common.settings import CommonSettings
-from services.common.topology import load_topology
 from services.scraper.safe_fetch import FetchSettings, SafeFetcher
 
 __all__ = ["create_app", "build_state"]
@@ -65,7 +64,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         disabled=settings.auth_disabled,
         configured=settings.keys.get_secret_value(),
         ssm=aws.ssm,
-        parameter=load_topology()["ssm"]["api_keys"]["name"],
+        parameter=common.api_keys_parameter,
     )
     return ApiState(
         common=common,

@@ -32,6 +32,7 @@ class CommonSettings(BaseSettings):
     event_bus: str = _TOPOLOGY["bus"]["name"]
     scrape_queue: str = "scrape-requests"
     render_queue: str = "render-requests"
+    api_keys_parameter: str = _TOPOLOGY["ssm"]["api_keys"]["name"]
     job_ttl_hours: int = Field(default=_TOPOLOGY["job_ttl_hours"], ge=1)
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|console)$")

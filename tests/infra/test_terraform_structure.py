@@ -361,7 +361,7 @@ def test_every_event_schema_file_gets_a_registry_name() -> None:
 
 # Set by Terraform for a setting the services do not read yet (reported to the API's
 # owner): with a name prefix, the API must be told its api-keys parameter's name.
-PENDING_ENVIRONMENT = {"PRODUCTSHOT_API_KEYS_PARAMETER"}
+PENDING_ENVIRONMENT: set[str] = set()
 
 
 def _env_names(settings_class: type) -> set[str]:
