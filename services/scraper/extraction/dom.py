@@ -53,7 +53,8 @@ _EXCLUDED_RE = re.compile(
     r"|also|recent\w*|reviews?|ratings?|shipping|delivery|banner|newsletter|site-header|site-footer|navbar"
     r"|menu|breadcrumbs?|mini-?cart|cart-drawer|bundles?|accessor\w*|suggest\w*|popular|bestsellers?"
     r"|trending|viewed|sidebar|widget|installments?|klarna|afterpay|financ\w*|monthly|upsell|teaser"
-    r"|product-?(grid|list|tile|card)s?|complementary|more-from|you-may-like)(?:$|[-_\s])",
+    r"|product-?(grid|list|tile|card)s?|complementary|more-from|you-may-like|quick-?view|modal|popup)"
+    r"(?:$|[-_\s])",
     re.I,
 )
 # Exact class tokens only: "product-header" is often the product's own title block.
@@ -76,11 +77,23 @@ def element_text(el: etree._Element) -> str:
     return _SPACE_RE.sub(" ", el.text_content()).strip()
 
 
-def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
-    """True when el sits in navigation, a carousel, reviews, a banner and the like."""
+def is_excluded(
+    el: etree._Element, keep: frozenset[etree._Element] = frozenset(), max_depth: int = 1000
+) -> bool:
+    """True when el sits in navigation, a carousel, reviews, a banner and the like.
+
+    ``keep`` holds the ancestors of the product title: a region that contains the title is
+    the product's own, whatever its name ("layout-with-sidebar", "theme-menu-fixed" on a
+    wrapper), so the walk stops there. ``html`` and ``body`` are never regions.
+    """
     node: etree._Element | None = el
-    while node is not None and node is not stop:
+    depth = 0
+    while node is not None and depth <= max_depth:
+        if node in keep:
+            return False
         tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html"):
+            return False
         if tag in _EXCLUDED_TAGS:
             return True
         if tag == "header" and node.find(".//h1") is None:
@@ -89,6 +102,7 @@ def is_excluded(el: etree._Element, stop: etree._Element | None = None) -> bool:
         if names and (_EXCLUDED_RE.search(names) or _CHROME_CLASS_RE.search(names)):
             return True
         node = node.getparent()
+        depth += 1
     return False
 
 
@@ -100,6 +114,11 @@ class Layout:
     buy_button: etree._Element | None
     container: etree._Element | None
     order: dict[etree._Element, int]
+    #: The title and its ancestors: regions around the title are never excluded.
+    keep: frozenset[etree._Element] = frozenset()
+
+    def excluded(self, el: etree._Element) -> bool:
+        return is_excluded(el, self.keep)
 
     def position(self, el: etree._Element) -> int:
         return self.order.get(el, 0)
@@ -139,7 +158,7 @@ def _form_action(el: etree._Element) -> str:
     return ""
 
 
-def _buy_button(root: etree._Element) -> etree._Element | None:
+def _buy_button(root: etree._Element, keep: frozenset[etree._Element]) -> etree._Element | None:
     for el in _BUTTONS(root):
         label = " ".join(
             (
@@ -153,14 +172,35 @@ def _buy_button(root: etree._Element) -> etree._Element | None:
             )
         )
         is_buy = _BUY_RE.search(label) or (_ADD_RE.search(label) and _CART_RE.search(label))
-        if is_buy and not is_excluded(el):
+        if is_buy and not is_excluded(el, keep):
             return el
     return None
 
 
+def _title_excluded(h1: etree._Element) -> bool:
+    """An h1 in site chrome (the logo in the page header, a menu) is not the product title.
+
+    Class names are read on the nearest wrappers only: a page-wide wrapper's name
+    ("has-sidebar", "theme-menu-fixed") says nothing about the h1.
+    """
+    if is_excluded(h1, max_depth=1):
+        return True
+    node = h1.getparent()
+    while node is not None:
+        if node.tag in ("nav", "footer", "aside"):
+            return True
+        if node.tag == "header" and not any(a.tag in ("main", "article") for a in node.iterancestors()):
+            return True
+        node = node.getparent()
+    return False
+
+
 def find_layout(root: etree._Element) -> Layout:
-    title = next((h for h in _H1(root) if not is_excluded(h) and element_text(h)), None)
-    button = _buy_button(root)
+    # The title is checked against its nearest wrappers only: a page-wide wrapper's class
+    # ("has-sidebar") says nothing about the h1.
+    title = next((h for h in _H1(root) if not _title_excluded(h) and element_text(h)), None)
+    keep = frozenset(_ancestors(title)) if title is not None else frozenset()
+    button = _buy_button(root, keep)
     container = None
     if title is not None and button is not None:
         container = _common_ancestor(title, button)
@@ -172,4 +212,4 @@ def find_layout(root: etree._Element) -> Layout:
             container = chain[min(4, len(chain) - 3)] if len(chain) > 3 else None
     # Positions are only compared inside the container, so only it is numbered.
     order = {el: i for i, el in enumerate(container.iter())} if container is not None else {}
-    return Layout(title=title, buy_button=button, container=container, order=order)
+    return Layout(title=title, buy_button=button, container=container, order=order, keep=keep)

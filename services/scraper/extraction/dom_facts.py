@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from .document import Document
-from .dom import Layout, attr_text, element_text, is_excluded
+from .dom import Layout, attr_text, element_text
 
 __all__ = ["offer_text", "visible_availability", "gallery_images", "labelled_sku"]
 
@@ -84,7 +84,7 @@ def offer_text(layout: Layout, discounted: bool) -> str | None:
             1 < len(text) <= 40
             and (_BADGE_TEXT_RE.search(text) or (discounted and _PERCENT_RE.search(text)))
             and not _TAX_RE.search(text)
-            and not is_excluded(el)
+            and not layout.excluded(el)
         ):
             if any(ch.isdigit() for ch in text):
                 return text.strip("()[] ")
@@ -100,7 +100,7 @@ def visible_availability(layout: Layout) -> str | None:
         if _OUT_RE.search(label):
             return "OutOfStock"
     for el in _BADGES(layout.container):
-        if _STOCK_ATTR_RE.search(attr_text(el)) and not is_excluded(el):
+        if _STOCK_ATTR_RE.search(attr_text(el)) and not layout.excluded(el):
             text = element_text(el)
             if len(text) > 80:
                 continue
@@ -128,7 +128,7 @@ def labelled_sku(layout: Layout) -> str | None:
         for node in (el, parent):
             text = element_text(node) if node is not None else ""
             match = _SKU_RE.match(text) if len(text) <= 80 else None
-            if match and not is_excluded(el):
+            if match and not layout.excluded(el):
                 return match.group(1)
     return None
 
@@ -168,7 +168,7 @@ def gallery_images(layout: Layout, doc: Document) -> list[str]:
         region = parent
     for img in _IMAGES(region):
         names = " ".join((attr_text(img), attr_text(img.getparent()) if img.getparent() is not None else ""))
-        if _IMAGE_BAD_RE.search(names) or img.get("width") in ("1", "0") or is_excluded(img):
+        if _IMAGE_BAD_RE.search(names) or img.get("width") in ("1", "0") or layout.excluded(img):
             continue
         url = doc.absolute(_best_src(img))
         if not url or url.lower().split("?")[0].endswith((".svg", ".gif")):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from lxml import etree
 
 from .currency import LocaleHints, currency_from_text
-from .dom import Layout, attr_text, element_text, is_excluded
+from .dom import Layout, attr_text, element_text
 from .price import parse_amount
 
 __all__ = ["VisiblePrices", "read_visible_prices"]
@@ -60,9 +60,10 @@ _CANDIDATES = etree.XPath(
 )
 _MAX_TEXT = 48
 _NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
+# Whole name parts only: "old" must not match "price-holder", nor "was" "swatch".
 _REGULAR_ATTR_RE = re.compile(
-    r"old|was|regular|list|original|compare|strike|crossed|before|rrp|uvp|msrp|retail|previous|initial"
-    r"|reference",
+    r"(?:^|[-_\s])(old|was|regular|list|original|compare\w*|strike\w*|crossed|before|rrp|uvp|msrp|retail"
+    r"|previous|initial|reference|listprice|oldprice|wasprice|regularprice|mrp)(?:$|[-_\s])",
     re.I,
 )
 _SALE_ATTR_RE = re.compile(
@@ -188,7 +189,9 @@ class _Candidate:
     context: str
 
 
-def _candidates(scope: etree._Element, hints: LocaleHints, currency_hint: str | None) -> Iterator[_Candidate]:
+def _candidates(
+    scope: etree._Element, layout: Layout, hints: LocaleHints, currency_hint: str | None
+) -> Iterator[_Candidate]:
     seen: set[etree._Element] = set()
     for el in _CANDIDATES(scope):
         if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
@@ -206,7 +209,7 @@ def _candidates(scope: etree._Element, hints: LocaleHints, currency_hint: str | 
         if currency is None and ("price" not in attr_text(el).lower() or _is_fragment(el, text)):
             continue
         amount = parse_amount(text, currency or currency_hint)
-        if amount is None or amount == 0 or is_excluded(el):
+        if amount is None or amount == 0 or layout.excluded(el):
             continue
         yield _Candidate(el, amount, currency, context)
 
@@ -218,11 +221,15 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
 
     def scan_page() -> set[Decimal]:
         root = container.getroottree().getroot()
-        return {c.amount for c in _candidates(root, hints, currency_hint) if not layout.contains(c.element)}
+        return {
+            c.amount
+            for c in _candidates(root, layout, hints, currency_hint)
+            if not layout.contains(c.element)
+        }
 
     result = VisiblePrices(scan_page=scan_page)
     found: list[VisiblePrice] = []
-    for cand in _candidates(container, hints, currency_hint):
+    for cand in _candidates(container, layout, hints, currency_hint):
         el = cand.element
         regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(cand.context))
         sale = bool(_SALE_ATTR_RE.search(attr_text(el))) or el.tag == "ins"

@@ -204,3 +204,15 @@ def test_visible_price_with_vat_beats_unshown_net_markup() -> None:
     )
     body = _buy_box("<span class='price'>100,00 €</span><span class='vat'>inkl. 19% MwSt.</span>")
     assert extract_product(_page(body, head, "de-DE"), URL).price == "100.00"
+
+
+def test_page_wide_wrapper_names_do_not_hide_the_product() -> None:
+    """A wrapper around the whole page named "has-sidebar theme-menu-fixed" is not a sidebar or menu."""
+    html = (
+        "<html lang='en-US'><body class='has-sidebar'><div class='wrapper theme-menu-fixed'>"
+        "<div class='product'><h1>Kettle</h1><span class='price-holder'>$39.00</span>"
+        "<button>Add to cart</button></div>"
+        "<div class='quick-view-modal'><span class='price'>$12.00</span></div></div></body></html>"
+    )
+    product = extract_product(html, URL)
+    assert (product.name, product.price, product.regularPrice) == ("Kettle", "39.00", None)
