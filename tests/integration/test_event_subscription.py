@@ -57,10 +57,16 @@ async def _submit(api: str, key: str, url: str) -> str:
         return job_id
 
 
-async def test_tenant_subscription_receives_exactly_its_images_and_replays(
-    pipeline: Services, pages: PageServer, boto: Any
+@pytest.fixture(scope="module")
+def subscription_run() -> dict[str, Any]:
+    """What the subscription test saw, for the replay test to replay."""
+    return {}
+
+
+async def test_tenant_subscription_receives_exactly_its_images(
+    pipeline: Services, pages: PageServer, boto: Any, subscription_run: dict[str, Any]
 ) -> None:
-    """A ProductImageGenerated rule for one tenant sees only that tenant's jobs; the archive replays them."""
+    """A ProductImageGenerated rule for one tenant sees only that tenant's jobs, each valid against its schema."""
     suffix = uuid.uuid4().hex[:8]
     queue, rule_arn = _subscribe(boto, f"catalogue-{suffix}", {
         "source": ["productshot.renderer"], "detail-type": ["ProductImageGenerated"], "detail": {"tenant": ["itest"]},
@@ -80,11 +86,19 @@ async def test_tenant_subscription_receives_exactly_its_images_and_replays(
         assert event["detail"]["tenant"] == "itest"
         assert all("X-Amz-Signature" not in json.dumps(i) for i in event["detail"]["images"])
     assert _drain(boto, failures, want=0, timeout=1) == []
+    subscription_run.update(queue=queue, rule_arn=rule_arn, started=started, mine=mine, events=events, suffix=suffix)
 
+
+def test_archive_replays_the_tenants_events(boto: Any, subscription_run: dict[str, Any]) -> None:
+    """The bus archive holds the run's events and replays them to the subscriber's rule, same event ids."""
+    if not subscription_run:
+        pytest.fail("the subscription test did not run first (run the module as a whole)")
+    queue, rule_arn, started = subscription_run["queue"], subscription_run["rule_arn"], subscription_run["started"]
+    mine, events, suffix = subscription_run["mine"], subscription_run["events"], subscription_run["suffix"]
     archive = boto.events.describe_archive(ArchiveName="productshot-archive")
     assert archive["State"] == "ENABLED" and archive["EventCount"] >= len(mine) + 1
     replay = f"replay-{suffix}"
-    once = boto3.client("events", config=Config(retries={"max_attempts": 1}))  # a retry would hide the error
+    once = boto3.client("events", config=Config(retries={"total_max_attempts": 1}))  # a retry would hide the error
     try:
         once.start_replay(
             ReplayName=replay, EventSourceArn=archive["ArchiveArn"], EventStartTime=started,
