@@ -83,7 +83,8 @@ _NOT_A_PRICE_RE = re.compile(
     r"|item)\b"
     r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d|deliver|\bship"
     r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
-    r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save",
+    r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save"
+    r"|\boff\b|rabatt|remise|descuento|sconto|скидк|割引|优惠券|coupon|gutschein|code\b",
     re.I,
 )
 

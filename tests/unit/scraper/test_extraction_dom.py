@@ -216,3 +216,14 @@ def test_page_wide_wrapper_names_do_not_hide_the_product() -> None:
     )
     product = extract_product(html, URL)
     assert (product.name, product.price, product.regularPrice) == ("Kettle", "39.00", None)
+
+
+def test_coupon_amounts_are_not_prices() -> None:
+    """ "$5 off with code" in the buy box is a discount, not the product's price."""
+    head = JSONLD % "39.00"
+    body = (
+        "<div class='product'><div class='col'><h1>Kettle</h1>"
+        "<span class='coupon-price'>$5 off with code</span><button>Add to cart</button></div></div>"
+        "<div class='price-col'><span class='price'>$39.00</span></div>"
+    )
+    assert extract_product(_page(body, head), URL).price == "39.00"
