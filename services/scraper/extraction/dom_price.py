@@ -74,17 +74,24 @@ _REGULAR_TEXT_RE = re.compile(
     r"|ord\.? ?pris|przed)\b|通常価格|参考価格|定价|原价|السعر الأصلي",
     re.I,
 )
-_NOT_A_PRICE_RE = re.compile(
+_SHIPPING = (
+    r"deliver|\bship|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк"
+    r"|送料|运费|الشحن|शिपिंग"
+)
+# Read on the label before the amount and the amount itself: "from $9", "Save $15", "$5 off".
+_LEAD_NOT_PRICE_RE = re.compile(
     r"\b(from|ab|dès|à partir de|desde|a partir de|da|od|från|starting at|starts at)\s*[:]?\s*\D{0,4}\d"
-    r"|\bот\s*\d|から|起"
-    r"|/\s*(mo|month|monat|mois|mes|mese)\b|per month|payments? of|mensualit|\brate\b"
-    r"|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d"
-    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit"
-    r"|item)\b"
-    r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d|deliver|\bship"
-    r"|shipping|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк|送料|运费|الشحن|शिपिंग"
+    r"|\bот\s*\d|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d|payments? of"
+    r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d"
     r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save"
-    r"|\boff\b|rabatt|remise|descuento|sconto|скидк|割引|优惠券|coupon|gutschein|code\b",
+    r"|\boff\b|rabatt|remise|descuento|sconto|скидк|割引|优惠券|coupon|gutschein|code\b|" + _SHIPPING,
+    re.I,
+)
+# Read on the amount and what follows it: "/ month", "/ kg", "shipping", "¥980から".
+_TRAIL_NOT_PRICE_RE = re.compile(
+    r"/\s*(mo|month|monat|mois|mes|mese)\b|per month|mensualit|\brate\b|^\S*\s*(から|起)"
+    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit"
+    r"|item)\b|" + _SHIPPING,
     re.I,
 )
 
@@ -139,8 +146,8 @@ def _label(el: etree._Element | None, limit: int = 30) -> str:
     return text if len(text) <= limit and not any(c.isdigit() for c in text) else ""
 
 
-def _context(el: etree._Element, text: str) -> str:
-    """The candidate with the label before it and the unit after it ("from", "/ kg").
+def _context(el: etree._Element, text: str) -> tuple[str, str]:
+    """(label before + amount, amount + what follows): "from", "/ kg" and the like.
 
     The label may sit a few levels up: <div>List Price: <span><span>$39.99</span></span></div>.
     """
@@ -162,7 +169,7 @@ def _context(el: etree._Element, text: str) -> str:
     unit = _label(el.getnext(), 20)
     if unit.startswith(("/", "per ", "pro ", "je ", "par ", "за ")):
         after += " " + unit
-    return f"{before[-40:]} {text} {after[:40]}"
+    return f"{before[-40:]} {text}", f"{text} {after[:40]}"
 
 
 def _digits(text: str) -> int:
@@ -203,8 +210,8 @@ def _candidates(
             continue
         if len(_NUMBER_RE.findall(text)) > 1:
             continue  # a box holding several prices: its children are the candidates
-        context = _context(el, text)
-        if _NOT_A_PRICE_RE.search(context):
+        lead, trail = _context(el, text)
+        if _LEAD_NOT_PRICE_RE.search(lead) or _TRAIL_NOT_PRICE_RE.search(trail):
             continue
         currency = currency_from_text(text, hints)
         if currency is None and ("price" not in attr_text(el).lower() or _is_fragment(el, text)):
@@ -212,7 +219,7 @@ def _candidates(
         amount = parse_amount(text, currency or currency_hint)
         if amount is None or amount == 0 or layout.excluded(el):
             continue
-        yield _Candidate(el, amount, currency, context)
+        yield _Candidate(el, amount, currency, lead)
 
 
 def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str | None) -> VisiblePrices:

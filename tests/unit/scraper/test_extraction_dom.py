@@ -227,3 +227,16 @@ def test_coupon_amounts_are_not_prices() -> None:
         "<div class='price-col'><span class='price'>$39.00</span></div>"
     )
     assert extract_product(_page(body, head), URL).price == "39.00"
+
+
+def test_discount_note_after_the_price_keeps_the_price() -> None:
+    """"$39.99 (20% off)" is a price followed by a note; only labels before an amount disqualify it."""
+    body = _buy_box("<s>$49.99</s> <span class='price'>$39.99</span> (20% off)")
+    product = extract_product(_page(body), URL)
+    assert (product.price, product.regularPrice) == ("39.99", "49.99")
+
+
+def test_japanese_from_suffix() -> None:
+    """"¥980から" is a "from" price in Japanese word order."""
+    body = _buy_box("<span class='price'>¥980から</span><span class='price'>¥1,280</span>")
+    assert extract_product(_page(body, lang="ja-JP"), URL).price == "1280"
