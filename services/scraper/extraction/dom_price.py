@@ -16,6 +16,7 @@ from lxml import etree
 
 from .currency import LocaleHints, currency_from_text
 from .dom import Layout, attr_text, element_text
+from .phrases import LEAD_NOT_PRICE_RE, REGULAR_TEXT_RE, TRAIL_NOT_PRICE_RE
 from .price import parse_amount
 
 __all__ = ["VisiblePrices", "read_visible_prices"]
@@ -68,31 +69,6 @@ _REGULAR_ATTR_RE = re.compile(
 )
 _SALE_ATTR_RE = re.compile(
     r"sale|special|current|final|now|actual|promo|offer|deal|reduced|our-price|selling", re.I
-)
-_REGULAR_TEXT_RE = re.compile(
-    r"\b(was|rrp|uvp|statt|msrp|list price|originally|au lieu de|avant|antes|invece di|prima|было|tidigare"
-    r"|ord\.? ?pris|przed)\b|通常価格|参考価格|定价|原价|السعر الأصلي",
-    re.I,
-)
-_SHIPPING = (
-    r"deliver|\bship|versand|livraison|envío|envio|spedizione|frete|wysyłka|frakt|доставк"
-    r"|送料|运费|الشحن|शिपिंग"
-)
-# Read on the label before the amount and the amount itself: "from $9", "Save $15", "$5 off".
-_LEAD_NOT_PRICE_RE = re.compile(
-    r"\b(from|ab|dès|à partir de|desde|a partir de|da|od|från|starting at|starts at)\s*[:]?\s*\D{0,4}\d"
-    r"|\bот\s*\d|\b\d{1,2}\s*x\s*(de\s+)?\D{0,4}\d|payments? of"
-    r"|\b(over|above|orders? of|spend)\s*\D{0,4}\d"
-    r"|\b(save|spare|sparen|économisez|ahorra|risparmi|economize|oszczędzasz|spara)\b|sie sparen|you save"
-    r"|\boff\b|rabatt|remise|descuento|sconto|скидк|割引|优惠券|coupon|gutschein|code\b|" + _SHIPPING,
-    re.I,
-)
-# Read on the amount and what follows it: "/ month", "/ kg", "shipping", "¥980から".
-_TRAIL_NOT_PRICE_RE = re.compile(
-    r"/\s*(mo|month|monat|mois|mes|mese)\b|per month|mensualit|\brate\b|^\S*\s*(から|起)"
-    r"|(/|\bper\b|\bpro\b|\bje\b|\bpar\b|за)\s*(\d+\s*)?(kg|g|l|ml|cl|m|m²|m2|100\s*g|100\s*ml|stück|unit"
-    r"|item)\b|" + _SHIPPING,
-    re.I,
 )
 
 
@@ -211,7 +187,7 @@ def _candidates(
         if len(_NUMBER_RE.findall(text)) > 1:
             continue  # a box holding several prices: its children are the candidates
         lead, trail = _context(el, text)
-        if _LEAD_NOT_PRICE_RE.search(lead) or _TRAIL_NOT_PRICE_RE.search(trail):
+        if LEAD_NOT_PRICE_RE.search(lead) or TRAIL_NOT_PRICE_RE.search(trail):
             continue
         currency = currency_from_text(text, hints)
         if currency is None and ("price" not in attr_text(el).lower() or _is_fragment(el, text)):
@@ -239,7 +215,7 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
     found: list[VisiblePrice] = []
     for cand in _candidates(container, layout, hints, currency_hint):
         el = cand.element
-        regular = _is_struck(el) or bool(_REGULAR_TEXT_RE.search(cand.context))
+        regular = _is_struck(el) or bool(REGULAR_TEXT_RE.search(cand.context))
         sale = bool(_SALE_ATTR_RE.search(attr_text(el))) or el.tag == "ins"
         found.append(VisiblePrice(cand.amount, cand.currency, regular, sale, True, layout.position(el), el))
     if not found:
