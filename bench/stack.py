@@ -53,6 +53,7 @@ class Bench:
                 "RENDERER_OPENAI_API_KEY": "anything",
                 "RENDERER_OPENAI_BASE_URL": self.servers.image_api.base_url,
                 "PRODUCTSHOT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "warning"),
+                "API_RATE_LIMIT_PER_SECOND": "0",
                 **extra,
             },
         )

@@ -152,6 +152,7 @@ def fault_env(aws_env: dict[str, str], tmp: Path, servers: BackgroundServers, **
         "SCRAPER_BACKOFF_MAX": "4",
         "RENDERER_BACKOFF_MAX": "4",
         "PRODUCTSHOT_LOG_LEVEL": "info",
+        "API_RATE_LIMIT_PER_SECOND": "0",  # bursts come from one test client
     }
     base.update(extra)
     return service_env(aws_env, tmp, **base)
