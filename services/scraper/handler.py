@@ -70,7 +70,8 @@ class ScrapeHandler:
         started = time.perf_counter()
         page = await self._fetcher.fetch_page(job.productUrl)
         product = await asyncio.to_thread(
-            extract_product, page.body, page.final_url, content_language=page.headers.get("content-language")
+            # The fetcher decoded the page with its HTTP charset, which the HTML alone may not declare.
+            extract_product, page.text, page.final_url, content_language=page.headers.get("content-language")
         )
         product.url = page.final_url
         source_key = await self._store_photo(job, product)
