@@ -32,13 +32,25 @@ class Badge:
         return self.image.size
 
 
-def _shape(width: int, height: int, radius: int, inset: int) -> Image.Image:
+@lru_cache(maxsize=16)
+def _plate(width: int, height: int, radius: int, inset: int) -> tuple[Image.Image, Image.Image]:
+    """The label-less badge (RGB) and its paste mask. It depends on the geometry only,
+    which is the same for every disc of a format, so the supersampled shape and the blur
+    are paid once per process, not once per label."""
     s = _SUPERSAMPLE
     big = Image.new("L", ((width + 2 * inset) * s, (height + 2 * inset) * s), 0)
     ImageDraw.Draw(big).rounded_rectangle(
         (inset * s, inset * s, (inset + width) * s - 1, (inset + height) * s - 1), radius * s, fill=255
     )
-    return big.reduce(s)
+    shape = big.reduce(s)
+    # The shadow lifts the badge off busy scenes; offset down, blurred, 35% black.
+    shadow = Image.new("L", shape.size, 0)
+    shadow.paste(shape.point(lambda v: v * 35 // 100), (0, inset // 3))
+    shadow = shadow.filter(ImageFilter.GaussianBlur(inset / 2.5))
+    mask = Image.composite(Image.new("L", shape.size, 255), shadow, shape)
+    image = Image.new("RGB", shape.size, (0, 0, 0))
+    image.paste(ACCENT, (0, 0), shape)
+    return image, mask
 
 
 @lru_cache(maxsize=64)
@@ -70,14 +82,8 @@ def render_badge(label: str, diameter: int, max_width: int, language: str | None
         width = min(max_width, int(text.width + height * 0.7))
         radius = height // 2
     inset = max(4, diameter // 14)
-    shape = _shape(width, height, radius, inset)
-    # The shadow lifts the badge off busy scenes; offset down, blurred, 35% black.
-    shadow = Image.new("L", shape.size, 0)
-    shadow.paste(shape.point(lambda v: v * 35 // 100), (0, inset // 3))
-    shadow = shadow.filter(ImageFilter.GaussianBlur(inset / 2.5))
-    mask = Image.composite(Image.new("L", shape.size, 255), shadow, shape)
-    image = Image.new("RGB", shape.size, (0, 0, 0))
-    image.paste(ACCENT, (0, 0), shape)
+    plate, mask = _plate(width, height, radius, inset)
+    image = plate.copy()
     draw = ImageDraw.Draw(image)
     top = inset + (height - text.height) / 2
     for i, line in enumerate(text.lines):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import UnknownCurrencyError, format_currency
@@ -81,6 +82,8 @@ def _clean(text: str) -> str:
     return text.replace("\uffe5", "\u00a5")
 
 
+# Babel's formatting takes ~1 ms; every format of a job prints the same two prices.
+@lru_cache(maxsize=512)
 def format_price(price: str | None, currency: str | None, language: str | None) -> str | None:
     """ "1.234,56 €", "$1,299.00", "¥12,800": the price as the locale writes it.
 

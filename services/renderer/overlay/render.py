@@ -2,7 +2,10 @@
 
 Everything here is synchronous CPU work; callers on an event loop run it in a thread.
 Text is rasterised into small masks the size of each block and composited with masked
-pastes, so no full-frame RGBA layer or colour conversion is ever made.
+pastes, so no full-frame RGBA layer or colour conversion is ever made. Pillow pastes a
+colour through a mask about twice as slowly as it pastes an image through one, so
+solid colours are pasted as cached solid patches; and the scrim's flat part (where all
+the text sits) is a per-channel lookup table, the cheapest per-pixel operation Pillow has.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from services.renderer.overlay.badge import render_badge
 from services.renderer.overlay.contrast import (
     AA_NORMAL,
     Ink,
-    luminance_range,
+    luminance_ranges,
     plan_ink,
     ratio_over,
     stronger,
@@ -72,18 +75,38 @@ def _block_mask(block: Block, rtl: bool) -> tuple[Image.Image, int]:
     return mask, pad
 
 
+def _scrim_level(alpha: float) -> int:
+    # Opacity in 1/64 steps: invisible differences, and the caches below actually hit.
+    return round(math.ceil(alpha * 64) / 64 * 255)
+
+
 @lru_cache(maxsize=64)
-def _scrim_mask(width: int, height: int, ramp: int, alpha: float) -> Image.Image:
-    # Clear at the top, `alpha` from `ramp` px down. Smoothstep has no kink at either end,
-    # so the eye sees no band edge (linear ramps show Mach bands).
-    top = alpha * 255
+def _ramp_mask(width: int, height: int, level: int) -> Image.Image:
+    # Clear at the top, `level` at the bottom row's end. Smoothstep has no kink at either
+    # end, so the eye sees no band edge (linear ramps show Mach bands).
+    def at(y: int) -> int:
+        t = y / height
+        return round(level * t * t * (3 - 2 * t))
 
-    def level(y: int) -> int:
-        t = min(1.0, y / ramp) if ramp else 1.0
-        return round(top * t * t * (3 - 2 * t))
-
-    column = bytes(level(y) for y in range(height))
+    column = bytes(at(y) for y in range(height))
     return Image.frombytes("L", (1, height), column).resize((width, height), Image.Resampling.NEAREST)
+
+
+@lru_cache(maxsize=64)
+def _scrim_lut(scrim: tuple[int, int, int], level: int) -> list[int]:
+    # Exactly what pasting `scrim` through a mask of `level` computes (Pillow's rounded
+    # divide by 255), as one table per channel.
+    def blend(v: int, s: int) -> int:
+        tmp = v * (255 - level) + s * level + 128
+        return ((tmp >> 8) + tmp) >> 8
+
+    return [blend(v, s) for s in scrim for v in range(256)]
+
+
+@lru_cache(maxsize=64)
+def _solid(color: tuple[int, int, int], size: tuple[int, int]) -> Image.Image:
+    """A read-only patch of one colour, pasted through masks (see the module docstring)."""
+    return Image.new("RGB", size, color)
 
 
 def _place_badge(
@@ -127,28 +150,32 @@ def _apply_scrim(
 ) -> tuple[Ink, list[float]]:
     """Picks the ink for all blocks and lays the scrim it needs; returns the contrast
     measured under each block after compositing."""
-    ranges = [luminance_range(canvas, box) for box in boxes]
+    ranges = luminance_ranges(canvas, boxes)
     lum = (min(r[0] for r in ranges), max(r[1] for r in ranges))
     ink = plan_ink(lum)
     ratios = [ratio_over(ink, r) for r in ranges]
     if ink.alpha <= 0 and min(ratios) >= AA_NORMAL + 0.1:
         return ink, ratios
+    # The scrim is a smoothstep ramp down to the top of the text, then flat to the bottom
+    # edge. Every box is in the flat part, so it is composited (a lookup table) and
+    # measured first; the ramp above it is pasted once the opacity is settled.
     text_top = min(box[1] for box in boxes)
     ramp = max(frame.px(160), round((frame.height - text_top) * 0.6))
-    band = (0, max(0, text_top - ramp), frame.width, frame.height)
-    original = canvas.crop(band)
+    top = max(0, text_top - ramp)
+    under = canvas.crop((0, text_top, frame.width, frame.height))
+    local = [(b[0], b[1] - text_top, b[2], b[3] - text_top) for b in boxes]
     for _ in range(8):
-        # Opacity in 1/64 steps: invisible differences, and the mask cache actually hits.
-        mask = _scrim_mask(
-            band[2] - band[0], band[3] - band[1], text_top - band[1], math.ceil(ink.alpha * 64) / 64
-        )
-        canvas.paste(ink.scrim, band, mask)
+        level = _scrim_level(ink.alpha)
+        body = under.point(_scrim_lut(ink.scrim, level))
         # Measure again on the composited pixels: colours scale less evenly than greys.
-        ratios = [ratio_over(ink, luminance_range(canvas, box)) for box in boxes]
+        ratios = [ratio_over(ink, r) for r in luminance_ranges(body, local)]
         if min(ratios) >= AA_NORMAL + 0.1 or ink.alpha >= 1.0:
             break
-        canvas.paste(original, band[:2])
         ink = stronger(ink)
+    canvas.paste(body, (0, text_top))
+    if text_top > top:
+        size = (frame.width, text_top - top)
+        canvas.paste(_solid(ink.scrim, size), (0, top), _ramp_mask(*size, level))
     return ink, ratios
 
 
@@ -179,7 +206,7 @@ def render_variant(
         for block, box, ratio in zip(blocks, boxes, ratios, strict=True):
             mask, pad = _block_mask(block, frame.rtl)
             origin = (block.x - pad, block.top - pad)
-            canvas.paste(ink.text, origin, mask)
+            canvas.paste(_solid(ink.text, mask.size), origin, mask)
             placed.append(PlacedText(block.kind, block.text.text, box, origin, mask, ink.text, ratio))
     if badge:
         canvas.paste(badge[0], badge[2][:2], badge[1])
