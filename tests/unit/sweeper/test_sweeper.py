@@ -88,12 +88,12 @@ def job(status: JobStatus, *, idle: float, age: float | None = None, lease_in: f
 def sweeper(store: FakeStore, publisher: FakePublisher, sqs: FakeSqs, **policy: float) -> Sweeper:
     settings = {"stuck_after": 60.0, "max_redrives": 2, "give_up_after": 3600.0, **policy}
     return Sweeper(
-        store=store,
+        store=store,  # type: ignore[arg-type]  # the fake has only what the sweeper calls
         publisher=publisher,
         sqs=sqs,
         scrape_queue="scrape-requests",
-        policy=SweepPolicy(**settings),
-    )  # type: ignore[arg-type]
+        policy=SweepPolicy(**settings),  # type: ignore[arg-type]
+    )
 
 
 async def test_each_stuck_stage_gets_its_own_redrive() -> None:
