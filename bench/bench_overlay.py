@@ -76,6 +76,8 @@ def model_image(seed: int) -> bytes:
 
 
 def clear_text_caches() -> None:
+    # Everything that depends on the product's text. Fonts, cmaps, the badge plate and
+    # the scrim tables depend only on the format and stay, as they do in a worker.
     fit.fit_text.cache_clear()
     shaping.shape_line.cache_clear()
     render._block_mask.cache_clear()

@@ -73,9 +73,7 @@ def luminance_range(image: Image.Image, box: tuple[int, int, int, int]) -> tuple
     return _range_of(_linear_y(image.crop(box)))
 
 
-def luminance_ranges(
-    image: Image.Image, boxes: list[tuple[int, int, int, int]]
-) -> list[tuple[float, float]]:
+def luminance_ranges(image: Image.Image, boxes: list[tuple[int, int, int, int]]) -> list[tuple[float, float]]:
     """`luminance_range` for each box, from one pass over the boxes' bounding rectangle
     (the per-call table setup costs more than the few extra pixels between blocks)."""
     if not boxes:
