@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole pipeline once, locally: local AWS, topology, the three services, the bundled
-# sample shop (unless URL is given), one job through the HTTP API, the image downloaded
-# into out/; then everything stops again.
+# sample shop (unless URL is given), one job through the HTTP API (POST /v1/jobs, all three
+# formats), the images downloaded through their presigned URLs into out/, the job's JSON
+# printed; then everything stops again.
 #   scripts/demo.sh [URL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
