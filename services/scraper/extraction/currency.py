@@ -66,6 +66,10 @@ _SYMBOLS: dict[str, str] = {
     "Fr.": "CHF",
     "Rs.": "INR",
     "KD": "KWD",
+    "BD": "BHD",
+    "د.ب": "BHD",
+    "ر.ع": "OMR",
+    "ر.ق": "QAR",
 }
 _AMBIGUOUS = {"$": "dollar", "¥": "yen", "￥": "yen", "kr": "krona", "kr.": "krona"}
 

@@ -57,7 +57,8 @@ _CANDIDATES = etree.XPath(
     ".//*[contains(translate(@class, 'PRICE', 'price'), 'price')"
     " or contains(translate(@id, 'PRICE', 'price'), 'price') or contains(@itemprop, 'price')"
     " or self::del or self::s or self::strike or self::ins]"
-    f" | .//text()[{_SYMBOL_TESTS}]/.."
+    # The symbol often has its own element (<span>R$</span><span>1.299</span>): the amount is a level up.
+    f" | .//text()[{_SYMBOL_TESTS}]/.. | .//text()[{_SYMBOL_TESTS}]/../.."
 )
 _MAX_TEXT = 48
 _NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
@@ -101,12 +102,16 @@ class VisiblePrices:
         return amount in self._elsewhere
 
 
+# State modifiers describe the block, not the amount: "with-list-price", "has-discount", "is-old".
+_MODIFIER_RE = re.compile(r"(?:^|\s)(?:with|has|is|show)[-_]\S*")
+
+
 def _is_struck(el: etree._Element) -> bool:
     node: etree._Element | None = el
     for _ in range(3):
         if node is None:
             break
-        if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(attr_text(node)):
+        if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(_MODIFIER_RE.sub(" ", attr_text(node))):
             return True
         if "line-through" in (node.get("style") or "") or any("strike" in k for k in node.attrib):
             return True
@@ -159,7 +164,8 @@ def _is_fragment(el: etree._Element, text: str) -> bool:
         if node is None:
             return False
         outer = element_text(node)
-        if len(outer) <= _MAX_TEXT and _digits(outer) > _digits(text):
+        # Pieces add up to one number; a box holding two prices ("CHF 1'234.50 statt 1'399.–") is no whole.
+        if len(outer) <= _MAX_TEXT and _digits(outer) > _digits(text) and len(_NUMBER_RE.findall(outer)) == 1:
             return True
         node = node.getparent()
     return False

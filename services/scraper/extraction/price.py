@@ -18,6 +18,12 @@ __all__ = ["parse_amount", "parse_markup_amount", "format_amount", "decimal_sepa
 
 _GROUPING_CHARS = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
 _MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+# Arabic-Indic and Persian digits, with the Arabic decimal (U+066B) and thousands (U+066C) marks:
+# price-parser reads only ASCII digits, so "١٬٢٩٩٫٠٠" becomes "1,299.00" first.
+_DIGITS = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
+     "\u066b": ".", "\u066c": ","}
+)
 
 
 def decimal_separator(amount_text: str, currency: str | None) -> str | None:
@@ -40,6 +46,7 @@ def decimal_separator(amount_text: str, currency: str | None) -> str | None:
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The amount in a visible price string such as "1.234,56 €" or "CHF 1'234.50"."""
+    text = text.translate(_DIGITS)
     found = Price.fromstring(text)
     if found.amount_text is None:
         return None
