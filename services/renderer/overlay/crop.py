@@ -1,12 +1,13 @@
-"""Re-composing a scene for an aspect ratio: cover-crop around the product, never stretch."""
+"""Where the product is in a scene: its focus point and its bounding box, found without a
+model on a small probe, and the cover crop around it."""
 
 from __future__ import annotations
 
 from typing import cast
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFilter
 
-__all__ = ["cover_box", "focus_point"]
+__all__ = ["cover_box", "focus_point", "subject_box"]
 
 _PROBE = 48  # px: the saliency probe's size; the product is never smaller than a cell
 
@@ -51,3 +52,62 @@ def cover_box(
     left = min(max(focus[0] * sw - cw / 2, 0.0), sw - cw)
     top = min(max(focus[1] * sh - ch / 2, 0.0), sh - ch)
     return left, top, left + cw, top + ch
+
+
+# A subject box covering more than this share of the probe is not a product on a
+# backdrop but a full-bleed scene: cover-crop it, there is nothing to keep clear.
+_FULL_BLEED = 0.8
+
+
+def _channel_max_diff(a: Image.Image, b: Image.Image) -> Image.Image:
+    # The largest per-channel difference: a sage product on a grey wall differs in hue
+    # more than in luma, which convert("L") would mostly hide.
+    r, g, bl = ImageChops.difference(a, b).split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), bl)
+
+
+def _fast_probe(image: Image.Image) -> Image.Image:
+    # A 4x4 average of nearest-neighbour samples: ~0.15 ms where a full box reduce of a
+    # 1024 px scene takes ~3 ms (it runs on every variant, the square one included), and
+    # 16 samples per cell are plenty to tell a product from its backdrop.
+    factor = max(1, min(image.size) // _PROBE)
+    w, h = image.width // factor, image.height // factor
+    if factor < 4:
+        probe = image.resize((w, h), Image.Resampling.BOX)
+    else:
+        probe = image.resize((w * 4, h * 4), Image.Resampling.NEAREST).reduce(4)
+    return probe if probe.mode == "RGB" else probe.convert("RGB")
+
+
+def subject_box(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """The product's bounding box in `image` pixels, or None for a scene with no
+    distinct subject (uniform, or full-bleed).
+
+    Each probe cell is compared with two backdrop estimates, the mean of its row's left
+    and right border cells and the mean of its column's top and bottom border cells; a
+    cell is subject only if it differs from both, so vertical (studio) and horizontal
+    gradients count as backdrop. A 3x3 median drops isolated cells (grain, specks), and
+    the box grows by one cell because a cell's average softens the product's edge.
+    """
+    probe = _fast_probe(image)
+    w, h = probe.size
+    if w < 3 or h < 3:
+        return None
+    nearest = Image.Resampling.NEAREST
+    rows = Image.blend(probe.crop((0, 0, 1, h)), probe.crop((w - 1, 0, w, h)), 0.5).resize((w, h), nearest)
+    cols = Image.blend(probe.crop((0, 0, w, 1)), probe.crop((0, h - 1, w, h)), 0.5).resize((w, h), nearest)
+    diff = ImageChops.darker(_channel_max_diff(probe, rows), _channel_max_diff(probe, cols))
+    mask = diff.point(lambda v: 255 if v > 24 else 0).filter(ImageFilter.MedianFilter(3))
+    box = mask.getbbox()
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    if (x1 - x0) * (y1 - y0) > _FULL_BLEED * w * h:
+        return None
+    fx, fy = image.width / w, image.height / h
+    return (
+        max(0.0, (x0 - 1) * fx),
+        max(0.0, (y0 - 1) * fy),
+        min(float(image.width), (x1 + 1) * fx),
+        min(float(image.height), (y1 + 1) * fy),
+    )

@@ -26,6 +26,7 @@ class Frame:
     column: int  # max width of the text column
     badge: int  # badge diameter
     rtl: bool
+    badge_left: bool = False  # the badge's corner: top left or top right
 
     def px(self, design_px: float) -> int:
         return max(1, round(design_px * self.scale))
@@ -38,12 +39,16 @@ def frame_for(size: tuple[int, int], *, rtl: bool) -> Frame:
     margin = round(60 * scale)
     top = bottom = margin
     column = w - 2 * margin
+    badge_left = rtl  # square and story: the top corner on the text's far side
     if h / w > 1.5:
         # Stories: the top ~12% and bottom ~13% sit under the app's own header and reply bar.
         top, bottom = round(h * 0.12), round(h * 0.13)
     elif w / h > 1.5:
-        column = round(w * 0.62)  # landscape: leave the right part to the product
-    return Frame(w, h, scale, margin, top, bottom, column, round(210 * scale), rtl)
+        # Landscape: text in a column on the reading side, the product in the other half;
+        # the badge tops the text column so it never lands on the product.
+        column = round(w * 0.5) - margin
+        badge_left = not rtl
+    return Frame(w, h, scale, margin, top, bottom, column, round(210 * scale), rtl, badge_left)
 
 
 @dataclass(frozen=True, slots=True)

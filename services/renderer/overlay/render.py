@@ -27,9 +27,11 @@ from services.renderer.overlay.contrast import (
     ratio_over,
     stronger,
 )
-from services.renderer.overlay.crop import cover_box, focus_point
+from services.renderer.overlay.backdrop import extend_scene
+from services.renderer.overlay.crop import cover_box, focus_point, subject_box
 from services.renderer.overlay.layout import Block, Frame, frame_for, stack_blocks
 from services.renderer.overlay.options import OverlayOptions, OverlayText, resolve_text
+from services.renderer.overlay.placement import Placement, free_regions, place_subject
 from services.renderer.overlay.scene import resize_box
 from services.renderer.overlay.shaping import is_rtl
 
@@ -56,6 +58,11 @@ class RenderedVariant:
     blocks: tuple[PlacedText, ...] = ()
     badge_box: tuple[int, int, int, int] | None = None
     scrim_alpha: float = 0.0
+    # The product's bounding box as found in the scene, mapped to the output (None when
+    # the scene has no distinct subject), and the uniform scale/offset the scene got.
+    product_box: tuple[float, float, float, float] | None = None
+    scene_scale: float = 1.0
+    scene_offset: tuple[float, float] = (0.0, 0.0)
 
 
 @lru_cache(maxsize=256)
@@ -116,7 +123,7 @@ def _place_badge(
         return None
     badge = render_badge(text.offer, frame.badge, round(frame.width * 0.5), text.language)
     w, h = badge.size
-    x = frame.margin_x - badge.inset if frame.rtl else frame.width - frame.margin_x - w + badge.inset
+    x = frame.margin_x - badge.inset if frame.badge_left else frame.width - frame.margin_x - w + badge.inset
     y = frame.margin_top - badge.inset
     return badge.image, badge.mask, (x, y, x + w, y + h)
 
@@ -179,6 +186,43 @@ def _apply_scrim(
     return ink, ratios
 
 
+def _compose_scene(
+    source: Image.Image,
+    frame: Frame,
+    boxes: list[tuple[int, int, int, int]],
+    badge_box: tuple[int, int, int, int] | None,
+) -> tuple[Image.Image, Placement, tuple[float, float, float, float] | None]:
+    """The scene on the canvas: scaled and placed so the product's box lies clear of the
+    text and badge, extended where it no longer covers the canvas; a plain cover crop
+    around the focus when the scene has no distinct product."""
+    size = (frame.width, frame.height)
+    subject = subject_box(source)
+    if subject is not None:
+        text = None
+        if boxes:
+            text = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+        safe = (frame.margin_x, frame.margin_top, frame.width - frame.margin_x, frame.height - frame.margin_bottom)
+        regions = free_regions(size, safe, text, badge_box, frame.px(24))
+        placement = place_subject(source.size, subject, size, regions)
+        if placement is not None:
+            if placement.covers:
+                s, (ox, oy) = placement.scale, placement.offset
+                canvas = resize_box(source, size, (-ox / s, -oy / s, (frame.width - ox) / s, (frame.height - oy) / s))
+            else:
+                canvas = extend_scene(source, placement, size)
+            return canvas, placement, placement.map(subject)
+    same_aspect = abs(source.width * size[1] - source.height * size[0]) < source.width
+    focus = (0.5, 0.5) if same_aspect else focus_point(source)
+    box = cover_box(source.size, size, focus)
+    scale = frame.height / (box[3] - box[1])
+    return resize_box(source, size, box), Placement(scale, (-box[0] * scale, -box[1] * scale), True), None
+
+
 def render_variant(
     background: Image.Image, product: Product, *, format: str, options: OverlayOptions | None = None
 ) -> RenderedVariant:
@@ -191,16 +235,16 @@ def render_variant(
 
     background.load()  # decode once here: the resize reads it from several threads
     source = to_srgb(background)
-    same_aspect = abs(source.width * size[1] - source.height * size[0]) < source.width
-    focus = (0.5, 0.5) if same_aspect else focus_point(source)
-    canvas = resize_box(source, size, cover_box(source.size, size, focus))
 
+    # Text and badge are laid out first: they depend on the format only, and the scene is
+    # then placed so the product stays clear of them.
     badge = _place_badge(text, frame)
     blocks = _layout(text, frame, badge[2] if badge else None)
+    boxes = _boxes(blocks, frame) if blocks else []
+    canvas, placement, product_box = _compose_scene(source, frame, boxes, badge[2] if badge else None)
     placed: list[PlacedText] = []
     alpha = 0.0
     if blocks:
-        boxes = _boxes(blocks, frame)
         ink, ratios = _apply_scrim(canvas, boxes, frame)
         alpha = ink.alpha
         for block, box, ratio in zip(blocks, boxes, ratios, strict=True):
@@ -218,6 +262,9 @@ def render_variant(
         tuple(placed),
         badge[2] if badge else None,
         alpha,
+        product_box,
+        placement.scale,
+        placement.offset,
     )
 
 
