@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from lxml import etree
 
 from .document import Document
 from .dom import Layout, attr_text, element_text
+from .phrases import PERCENT_RE
+from .price import ascii_digits
 
 __all__ = ["offer_text", "visible_availability", "gallery_images", "labelled_sku"]
 
-_BADGES = etree.XPath(".//*[@class or @id]")
+_BADGES = etree.XPath(".//*[@class or @id] | .//text()[string-length(normalize-space(.)) > 1]/..")
+# Promotion text that needs no badge-like name: "-28%", "17% off", "Save US $15.00".
+_PROMO_TEXT_RE = re.compile(
+    r"^[-−–]\s*\d{1,2}\s*%$|^\d{1,2}\s*%\s*(off|rabatt|gespart|de réduction|de descuento|di sconto|скидка)$"
+    r"|^(you save|save|sie sparen|spara|sparen|économisez|ahorra|ahorras|risparmi|risparmia|oszczędzasz)\b.*\d",
+    re.I,
+)
 _BADGE_ATTR_RE = re.compile(
     r"discount|saving|save|sale|badge|promo|offer|deal|percent|reduction|rabatt|sconto|descuento|remise"
     r"|sticker|ribbon",
@@ -72,23 +81,51 @@ _SRC_ATTRS = (
 )
 
 
-def offer_text(layout: Layout, discounted: bool) -> str | None:
-    """The shop's own promotion badge next to the price ("-20%", "Save £15", "25% OFF")."""
+def _unwrap(text: str) -> str:
+    """ "(25% gespart)" -> "25% gespart"; "You save £66.00 (31%)" keeps its closing bracket."""
+    text = text.strip()
+    while len(text) > 2 and text[0] in "([" and text[-1] in ")]":
+        text = text[1:-1].strip()
+    return text
+
+
+def _innermost(found: list[etree._Element]) -> list[etree._Element]:
+    """Drop matches that merely wrap another match (a price box around its "-20%" badge)."""
+    inside = {anc for el in found for anc in el.iterancestors()}
+    return [el for el in found if el not in inside]
+
+
+def _agrees(text: str, discount: Decimal | None) -> bool:
+    """A percentage in the badge is the page's discount: "save 10%" on a tiered offer is another deal."""
+    shown = [int(m.group(1)) for m in PERCENT_RE.finditer(ascii_digits(text))]
+    return discount is None or not shown or any(abs(discount - pct) < 1 for pct in shown)
+
+
+def offer_text(layout: Layout, discounted: bool, discount: Decimal | None = None) -> str | None:
+    """The shop's own promotion badge next to the price ("-20%", "Save £15", "25% OFF").
+
+    Elements named like a badge may say it in many ways; any other element must say it
+    plainly ("-28%", "17% off", "Save US $15.00") and only on a page showing a discount,
+    since generated class names ("UkUFwK") say nothing. ``discount`` is the percentage off
+    the page's old price, when known.
+    """
     if layout.container is None:
         return None
+    found: list[etree._Element] = []
     for el in _BADGES(layout.container):
-        if not _BADGE_ATTR_RE.search(attr_text(el)):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
             continue
         text = element_text(el)
-        if (
-            1 < len(text) <= 40
-            and (_BADGE_TEXT_RE.search(text) or (discounted and _PERCENT_RE.search(text)))
-            and not _TAX_RE.search(text)
-            and not layout.excluded(el)
-        ):
-            if any(ch.isdigit() for ch in text):
-                return text.strip("()[] ")
-    return None
+        if not 1 < len(text) <= 40 or not any(ch.isdigit() for ch in text):
+            continue
+        if _BADGE_ATTR_RE.search(attr_text(el)):
+            ok = _BADGE_TEXT_RE.search(text) or (discounted and _PERCENT_RE.search(text))
+        else:
+            ok = discounted and _PROMO_TEXT_RE.search(ascii_digits(text))
+        if ok and not _TAX_RE.search(text) and _agrees(text, discount) and not layout.excluded(el):
+            found.append(el)
+    first = next(iter(_innermost(found)), None)
+    return _unwrap(element_text(first)) if first is not None else None
 
 
 def visible_availability(layout: Layout) -> str | None:

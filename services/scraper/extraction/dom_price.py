@@ -16,8 +16,9 @@ from lxml import etree
 
 from .currency import LocaleHints, currency_from_text
 from .dom import Layout, attr_text, element_text
+from .dom_discount import discount_pair, shown_percents
 from .phrases import LEAD_NOT_PRICE_RE, REGULAR_TEXT_RE, TRAIL_NOT_PRICE_RE
-from .price import parse_amount
+from .price import ascii_digits, parse_amount
 
 __all__ = ["VisiblePrices", "read_visible_prices"]
 
@@ -187,7 +188,7 @@ def _candidates(
         if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
             continue
         seen.add(el)
-        text = element_text(el)
+        text = ascii_digits(element_text(el))
         if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
             continue
         if len(_NUMBER_RE.findall(text)) > 1:
@@ -226,6 +227,11 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
         found.append(VisiblePrice(cand.amount, cand.currency, regular, sale, True, layout.position(el), el))
     if not found:
         return result
+    if not any(p.regular for p in found):
+        # No struck or labelled old price: the printed percentage may still say which one is old.
+        pair = discount_pair([(p.amount, p.element) for p in found], shown_percents(layout))
+        for p in found:
+            p.regular = pair is not None and p.amount == pair[1]
     result.amounts = {p.amount for p in found}
     result.regular_amounts = {p.amount for p in found if p.regular}
     anchor = layout.buy_button if layout.buy_button is not None else layout.title

@@ -83,7 +83,10 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
     currency = decision.currency
     price = format_amount(decision.amount, currency)
     regular = format_amount(decision.regular, currency) if decision.regular is not None else None
-    promo = offer_text(layout, discounted=decision.regular is not None)
+    discount = (
+        (decision.regular - decision.amount) / decision.regular * 100 if decision.regular else None
+    )
+    promo = offer_text(layout, discounted=decision.regular is not None, discount=discount)
     offer = promo or (discount_text(decision.amount, decision.regular) if decision.regular else None)
     visible_stock = visible_availability(layout)
     meta_stock = meta_record.offers[0].availability if meta_record.offers else None

@@ -14,7 +14,7 @@ from price_parser import Price
 
 from .currency import THREE_DECIMAL, minor_units
 
-__all__ = ["parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
+__all__ = ["ascii_digits", "parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
 
 _GROUPING_CHARS = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
 _MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
@@ -42,6 +42,10 @@ def decimal_separator(amount_text: str, currency: str | None) -> str | None:
     if len(tail) == 3 and head not in ("", "0") and currency not in THREE_DECIMAL:
         return other  # $1,299 and 34.000 €: a group of three is thousands
     return sep
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_DIGITS)
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
