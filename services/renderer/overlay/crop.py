@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 __all__ = ["cover_box", "focus_point", "subject_box"]
 
@@ -94,10 +94,19 @@ def subject_box(image: Image.Image) -> tuple[float, float, float, float] | None:
     if w < 3 or h < 3:
         return None
     nearest = Image.Resampling.NEAREST
-    rows = Image.blend(probe.crop((0, 0, 1, h)), probe.crop((w - 1, 0, w, h)), 0.5).resize((w, h), nearest)
-    cols = Image.blend(probe.crop((0, 0, w, 1)), probe.crop((0, h - 1, w, h)), 0.5).resize((w, h), nearest)
+    left, right = probe.crop((0, 0, 1, h)), probe.crop((w - 1, 0, w, h))
+    top, bottom = probe.crop((0, 0, w, 1)), probe.crop((0, h - 1, w, h))
+    rows = Image.blend(left, right, 0.5).resize((w, h), nearest)
+    cols = Image.blend(top, bottom, 0.5).resize((w, h), nearest)
     diff = ImageChops.darker(_channel_max_diff(probe, rows), _channel_max_diff(probe, cols))
-    mask = diff.point(lambda v: 255 if v > 24 else 0).filter(ImageFilter.MedianFilter(3))
+    # How far opposite borders disagree (on the better-matching pair) is the scene's own
+    # texture; a subject must stand out well above it, or grain reads as a product.
+    texture = min(
+        ImageStat.Stat(_channel_max_diff(left, right)).mean[0],
+        ImageStat.Stat(_channel_max_diff(top, bottom)).mean[0],
+    )
+    threshold = max(24, round(2.5 * texture))
+    mask = diff.point(lambda v: 255 if v > threshold else 0).filter(ImageFilter.MedianFilter(3))
     box = mask.getbbox()
     if box is None:
         return None
