@@ -62,6 +62,14 @@ _CHROME_CLASS_RE = re.compile(
     r"(?:^|\s)(header|page-header|site-header|masthead|top-bar|topbar)(?:$|\s)", re.I
 )
 _SPACE_RE = re.compile(r"\s+")
+_NAMED_TITLES = etree.XPath(
+    "//*[not(self::a or self::script or self::meta or self::title or self::img)]"
+    "[contains(translate(@class, 'NT', 'nt'), 'name') or contains(translate(@class, 'NT', 'nt'), 'title')"
+    " or contains(translate(@id, 'NT', 'nt'), 'name') or contains(translate(@id, 'NT', 'nt'), 'title')]"
+)
+_TITLE_NAME_RE = re.compile(
+    r"(?:^|[-_\s])(?:product|item|sku|goods|pdp|prod|detail)[-_]?(?:name|title)(?:$|[-_\s])", re.I
+)
 
 
 _CAMEL_RE = re.compile(r"([a-z])([A-Z])")
@@ -172,7 +180,9 @@ def _buy_button(root: etree._Element, keep: frozenset[etree._Element]) -> etree.
             )
         )
         is_buy = _BUY_RE.search(label) or (_ADD_RE.search(label) and _CART_RE.search(label))
-        if is_buy and not is_excluded(el, keep):
+        # Regions are the button's ancestors; its own id names the button ("submitRelated"), not one.
+        parent = el.getparent()
+        if is_buy and parent is not None and not is_excluded(parent, keep):
             return el
     return None
 
@@ -195,10 +205,26 @@ def _title_excluded(h1: etree._Element) -> bool:
     return False
 
 
+def _named_title(root: etree._Element) -> etree._Element | None:
+    """Without an h1, the element named like the product's title ("sku-name", "productTitle")."""
+    for el in _NAMED_TITLES(root):
+        text = element_text(el)
+        if (
+            _TITLE_NAME_RE.search(attr_text(el))
+            and 3 <= len(text) <= 300
+            and not any(a.tag == "a" for a in el.iterancestors())
+            and not is_excluded(el)
+        ):
+            return el
+    return None
+
+
 def find_layout(root: etree._Element) -> Layout:
     # The title is checked against its nearest wrappers only: a page-wide wrapper's class
     # ("has-sidebar") says nothing about the h1.
     title = next((h for h in _H1(root) if not _title_excluded(h) and element_text(h)), None)
+    if title is None:
+        title = _named_title(root)
     keep = frozenset(_ancestors(title)) if title is not None else frozenset()
     button = _buy_button(root, keep)
     container = None

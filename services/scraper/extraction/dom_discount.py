@@ -31,7 +31,7 @@ def shown_percents(layout: Layout) -> list[tuple[int, etree._Element]]:
     """Short percentage texts in the product container ("-28%", "17% off", "خصم ١٩٪")."""
     if layout.container is None:
         return []
-    found = []
+    found: list[tuple[int, etree._Element]] = []
     for el in _PERCENT_TEXTS(layout.container):
         text = ascii_digits(element_text(el))
         if len(text) > _MAX_BADGE or layout.excluded(el):

@@ -9,18 +9,12 @@ from lxml import etree
 
 from .document import Document
 from .dom import Layout, attr_text, element_text
-from .phrases import PERCENT_RE
+from .phrases import PERCENT_RE, PROMO_TEXT_RE
 from .price import ascii_digits
 
-__all__ = ["offer_text", "visible_availability", "gallery_images", "labelled_sku"]
+__all__ = ["offer_text", "visible_availability", "gallery_images"]
 
 _BADGES = etree.XPath(".//*[@class or @id] | .//text()[string-length(normalize-space(.)) > 1]/..")
-# Promotion text that needs no badge-like name: "-28%", "17% off", "Save US $15.00".
-_PROMO_TEXT_RE = re.compile(
-    r"^[-−–]\s*\d{1,2}\s*%$|^\d{1,2}\s*%\s*(off|rabatt|gespart|de réduction|de descuento|di sconto|скидка)$"
-    r"|^(you save|save|sie sparen|spara|sparen|économisez|ahorra|ahorras|risparmi|risparmia|oszczędzasz)\b.*\d",
-    re.I,
-)
 _BADGE_ATTR_RE = re.compile(
     r"discount|saving|save|sale|badge|promo|offer|deal|percent|reduction|rabatt|sconto|descuento|remise"
     r"|sticker|ribbon",
@@ -53,14 +47,6 @@ _IN_RE = re.compile(
     r"|स्टॉक में",
     re.I,
 )
-_SKU_RE = re.compile(
-    r"(?:\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?"
-    r"|\bRef\.?"
-    r"|Código|Codice(?: articolo)?|Артикул|品番|商品番号|型番|货号|Nr\s?kat\.?|Kod produktu|Artikelnr\.?)"
-    r"\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{2,40})",
-    re.I,
-)
-_SKU_LABEL_START_RE = re.compile(r"\W*(SKU|Art|Item|R[ée]f|C[óo]d|Арт|品番|商品番号|型番|货号|Nr|Kod)", re.I)
 _IMAGES = etree.XPath(".//img")
 _IMAGE_BAD_RE = re.compile(
     r"thumb|icon|logo|badge|rating|star|payment|flag|sprite|avatar|placeholder|loader|swatch", re.I
@@ -121,7 +107,7 @@ def offer_text(layout: Layout, discounted: bool, discount: Decimal | None = None
         if _BADGE_ATTR_RE.search(attr_text(el)):
             ok = _BADGE_TEXT_RE.search(text) or (discounted and _PERCENT_RE.search(text))
         else:
-            ok = discounted and _PROMO_TEXT_RE.search(ascii_digits(text))
+            ok = discounted and PROMO_TEXT_RE.search(ascii_digits(text))
         if ok and not _TAX_RE.search(text) and _agrees(text, discount) and not layout.excluded(el):
             found.append(el)
     first = next(iter(_innermost(found)), None)
@@ -147,26 +133,6 @@ def visible_availability(layout: Layout) -> str | None:
                 return "InStock"
     if button is not None and button.get("disabled") is None:
         return "InStock"  # an active buy button is the shop saying it sells the item now
-    return None
-
-
-def labelled_sku(layout: Layout) -> str | None:
-    """An item number printed with its label ("SKU: AB-12", "Art.-Nr.: 4711", "货号：ZS-1")."""
-    if layout.container is None:
-        return None
-    for el in layout.container.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            continue
-        own = (el.text or "").strip()
-        if not own or not _SKU_LABEL_START_RE.match(own):
-            continue
-        # The value is often in the label's sibling: <strong>Réf. :</strong> <div>JF-T38</div>
-        parent = el.getparent()
-        for node in (el, parent):
-            text = element_text(node) if node is not None else ""
-            match = _SKU_RE.match(text) if len(text) <= 80 else None
-            if match and not layout.excluded(el):
-                return match.group(1)
     return None
 
 

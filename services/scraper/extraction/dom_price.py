@@ -22,44 +22,16 @@ from .price import ascii_digits, parse_amount
 
 __all__ = ["VisiblePrices", "read_visible_prices"]
 
-_SYMBOL_TESTS = " or ".join(
-    f"contains(., '{s}')"
-    for s in (
-        "€",
-        "$",
-        "£",
-        "¥",
-        "￥",
-        "₹",
-        "₽",
-        "₩",
-        "₺",
-        "₪",
-        "zł",
-        "kr",
-        "CHF",
-        "руб",
-        "円",
-        "元",
-        "KD",
-        "د.ك",
-        "د.إ",
-        "ر.س",
-        "Kč",
-        "Ft",
-        "R$",
-        "EUR",
-        "USD",
-        "PLN",
-    )
-)
+_SYMBOLS = "€ $ £ ¥ ￥ ₹ ₽ ₩ ₺ ₪ zł kr CHF руб 円 元 KD د.ك د.إ ر.س Kč Ft R$ EUR USD PLN".split()
+_SYMBOL_TESTS = " or ".join(f"contains(., '{s}')" for s in _SYMBOLS)
 # Relative, so the hot path only walks the product container.
 _CANDIDATES = etree.XPath(
     ".//*[contains(translate(@class, 'PRICE', 'price'), 'price')"
     " or contains(translate(@id, 'PRICE', 'price'), 'price') or contains(@itemprop, 'price')"
     " or self::del or self::s or self::strike or self::ins]"
     # The symbol often has its own element (<span>R$</span><span>1.299</span>): the amount is a level up.
-    f" | .//text()[{_SYMBOL_TESTS}]/.. | .//text()[{_SYMBOL_TESTS}]/../.."
+    f" | .//text()[{_SYMBOL_TESTS}]/.."
+    f" | .//text()[{_SYMBOL_TESTS}]/parent::*[translate(., '0123456789', '') = .]/parent::*"
 )
 _MAX_TEXT = 48
 _NUMBER_RE = re.compile(r"\d[\d.,'’\s\u00a0\u202f]*")
@@ -112,12 +84,16 @@ def _is_struck(el: etree._Element) -> bool:
     for _ in range(3):
         if node is None:
             break
-        if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(_MODIFIER_RE.sub(" ", attr_text(node))):
+        if node.tag in ("del", "s", "strike") or _REGULAR_ATTR_RE.search(
+            _MODIFIER_RE.sub(" ", attr_text(node))
+        ):
             return True
         if "line-through" in (node.get("style") or "") or any("strike" in k for k in node.attrib):
             return True
         node = node.getparent()
-    return False
+    # A wrapper around the struck amount: <span class="pricing">[<del>¥1599.00</del>]</span>.
+    inner = next(el.iterdescendants("del", "s", "strike"), None)
+    return inner is not None and _digits(element_text(inner)) == _digits(element_text(el))
 
 
 def _label(el: etree._Element | None, limit: int = 30) -> str:

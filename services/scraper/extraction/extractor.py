@@ -8,7 +8,8 @@ from . import jsonld
 from .currency import LocaleHints, normalize_currency
 from .document import parse_document
 from .dom import element_text, find_layout
-from .dom_facts import gallery_images, labelled_sku, offer_text, visible_availability
+from .dom_facts import gallery_images, offer_text, visible_availability
+from .dom_labels import form_sku, labelled_brand, labelled_gtin, labelled_sku
 from .dom_price import read_visible_prices
 from .errors import NO_PRICE_REASON, NoProductError
 from .items import MICRODATA, RDFA
@@ -83,9 +84,7 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
     currency = decision.currency
     price = format_amount(decision.amount, currency)
     regular = format_amount(decision.regular, currency) if decision.regular is not None else None
-    discount = (
-        (decision.regular - decision.amount) / decision.regular * 100 if decision.regular else None
-    )
+    discount = (decision.regular - decision.amount) / decision.regular * 100 if decision.regular else None
     promo = offer_text(layout, discounted=decision.regular is not None, discount=discount)
     offer = promo or (discount_text(decision.amount, decision.regular) if decision.regular else None)
     visible_stock = visible_availability(layout)
@@ -94,6 +93,11 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
     if visible_stock == "OutOfStock" and layout.buy_button is not None:
         availability = "OutOfStock"  # a sold-out buy button beats stale markup
 
+    # Printed labels are read only when markup is silent: they scan the page.
+    brand = first_value([*(r.brand for r in structured), meta_record.brand]) or labelled_brand(layout)
+    sku = first_value([*(r.sku for r in structured), decision.sku, meta_record.sku])
+    sku = sku or form_sku(layout) or labelled_sku(layout)
+    gtin = first_value([*(r.gtin for r in structured), meta_record.gtin]) or labelled_gtin(layout)
     return Product(
         name=first_value([*(r.name for r in structured), title, meta_record.name]),
         price=price,
@@ -101,9 +105,9 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
         regularPrice=regular,
         offer=offer,
         availability=availability,
-        brand=first_value([*(r.brand for r in structured), meta_record.brand]),
-        sku=first_value([*(r.sku for r in structured), decision.sku, meta_record.sku, labelled_sku(layout)]),
-        gtin=first_value([*(r.gtin for r in structured), meta_record.gtin]),
+        brand=brand,
+        sku=sku,
+        gtin=gtin,
         description=truncate(
             plain_text(first_value([*(r.description for r in structured), meta_record.description]))
         ),

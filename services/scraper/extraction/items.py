@@ -27,6 +27,10 @@ _URL_ATTR = {
     "embed": "src",
     "object": "data",
 }
+_TEXT_NO_HEADINGS = etree.XPath(
+    ".//text()[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4 or ancestor::h5"
+    " or ancestor::h6 or ancestor::script or ancestor::style)]"
+)
 _NESTED_SKIP = frozenset(
     {"review", "reviews", "aggregateRating", "isRelatedTo", "isSimilarTo", "itemListElement"}
 )
@@ -65,6 +69,9 @@ class ItemReader:
             return el.get("datetime")
         if el.get("resource") and self.source == "rdfa":
             return el.get("resource")
+        if self._props(el) == ["description"]:
+            # A description block often opens with its own heading ("Produktinformationen …").
+            return " ".join(t for t in _TEXT_NO_HEADINGS(el) if t.strip())
         return el.text_content()
 
     def read(self, scope: etree._Element) -> dict[str, Any]:

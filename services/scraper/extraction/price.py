@@ -21,8 +21,12 @@ _MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 # Arabic-Indic and Persian digits, with the Arabic decimal (U+066B) and thousands (U+066C) marks:
 # price-parser reads only ASCII digits, so "١٬٢٩٩٫٠٠" becomes "1,299.00" first.
 _DIGITS = str.maketrans(
-    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)},
-     "\u066b": ".", "\u066c": ","}
+    {
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u066b": ".",
+        "\u066c": ",",
+    }
 )
 
 

@@ -127,9 +127,22 @@ def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> li
     return records
 
 
+# Marketplace listings fill required identifier fields with words: "Does not apply", "N/A".
+_PLACEHOLDER_RE = re.compile(
+    r"^(n/?a|none|null|undefined|unknown|does not apply|not applicable|nicht zutreffend|non applicable"
+    r"|no aplica|non applicabile|-+|0+)$",
+    re.I,
+)
+
+
+def _identifier(value: Any) -> str | None:
+    text = _scalar(value)
+    return None if text is None or _PLACEHOLDER_RE.match(text) else text
+
+
 def product_record(node: dict[str, Any], source: str) -> ProductRecord:
-    sku = _scalar(node.get("sku")) or _scalar(node.get("productID")) or _scalar(node.get("mpn"))
-    gtin = next((g for k in _GTIN_KEYS if (g := _scalar(node.get(k)))), None)
+    sku = _identifier(node.get("sku")) or _identifier(node.get("productID")) or _identifier(node.get("mpn"))
+    gtin = next((g for k in _GTIN_KEYS if (g := _identifier(node.get(k)))), None)
     brand = _scalar(node.get("brand")) or _scalar(node.get("manufacturer"))
     record = ProductRecord(
         source=source,
