@@ -17,9 +17,12 @@ from typing import Any
 
 from services.scraper.extraction import NoProductError, extract_product
 
-__all__ = ["FIELDS", "FieldScore", "Report", "evaluate", "load_corpus", "PAGES_DIR"]
+__all__ = ["FIELDS", "FieldScore", "Report", "evaluate", "load_corpus", "PAGES_DIR", "HELDOUT_DIR"]
 
 PAGES_DIR = Path(__file__).parent / "pages"
+#: Pages written apart from the rules, in the markup of common shop platforms: the estimate of
+#: how the extractor does on shops it has never seen (``pages/`` was written alongside the rules).
+HELDOUT_DIR = Path(__file__).parent / "heldout"
 FIELDS = (
     "name",
     "price",
