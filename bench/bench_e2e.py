@@ -63,7 +63,8 @@ async def one_job(client: httpx.AsyncClient, bench: Bench, url: str) -> dict[str
     job_id = resp.json()["jobId"]
     while True:
         job = await asyncio.to_thread(_read, bench, job_id)
-        if job["status"] in ("completed", "failed"):
+        # moto's reads are not isolated from a concurrent update: wait for the whole write.
+        if job["status"] in ("completed", "failed") and job["status"] in job["timestamps"]:
             job["client_ms"] = (time.perf_counter() - posted) * 1000
             return job
         await asyncio.sleep(0.01)
@@ -100,7 +101,7 @@ async def burst(bench: Bench, api: str, urls: list[str]) -> tuple[float, list[di
     while left:
         for job_id in list(left):
             job = await asyncio.to_thread(_read, bench, job_id)
-            if job["status"] in ("completed", "failed"):
+            if job["status"] in ("completed", "failed") and job["status"] in job["timestamps"]:
                 left.discard(job_id)
                 done.append(job)
         await asyncio.sleep(0.5)

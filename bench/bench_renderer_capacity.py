@@ -40,9 +40,19 @@ def _item(job: Job) -> dict[str, Any]:
 def make_jobs(bench: Bench, n: int) -> list[Job]:
     jobs = []
     for i in range(n):
-        job = Job.new(ttl_hours=1, status=JobStatus.SCRAPED, productUrl=f"https://shop.example/p/{i}",
-                      options=JobOptions(), product={"name": f"Copper Kettle 1.5 L no. {i}", "price": "129.00",
-                                                     "currency": "USD", "regularPrice": "159.00", "brand": "Northwind"})
+        job = Job.new(
+            ttl_hours=1,
+            status=JobStatus.SCRAPED,
+            productUrl=f"https://shop.example/p/{i}",
+            options=JobOptions(),
+            product={
+                "name": f"Copper Kettle 1.5 L no. {i}",
+                "price": "129.00",
+                "currency": "USD",
+                "regularPrice": "159.00",
+                "brand": "Northwind",
+            },
+        )
         bench.dynamodb.put_item(TableName="productshot-jobs", Item=_item(job))
         jobs.append(job)
     return jobs
@@ -51,21 +61,41 @@ def make_jobs(bench: Bench, n: int) -> list[Job]:
 def enqueue(bench: Bench, jobs: list[Job]) -> None:
     url = bench.sqs.get_queue_url(QueueName="render-requests")["QueueUrl"]
     for i in range(0, len(jobs), 10):
-        entries = [{"Id": str(k), "MessageBody": json.dumps({
-            "version": "0", "id": job.jobId, "detail-type": "ProductScraped", "source": "productshot.scraper",
-            "detail": build_detail(DetailType.PRODUCT_SCRAPED, job, {"product": job.product})})}
-            for k, job in enumerate(jobs[i:i + 10])]
+        entries = [
+            {
+                "Id": str(k),
+                "MessageBody": json.dumps(
+                    {
+                        "version": "0",
+                        "id": job.jobId,
+                        "detail-type": "ProductScraped",
+                        "source": "productshot.scraper",
+                        "detail": build_detail(DetailType.PRODUCT_SCRAPED, job, {"product": job.product}),
+                    }
+                ),
+            }
+            for k, job in enumerate(jobs[i : i + 10])
+        ]
         bench.sqs.send_message_batch(QueueUrl=url, Entries=entries)
 
 
 def completed(bench: Bench, jobs: list[Job]) -> int:
     done = 0
     for i in range(0, len(jobs), 100):
-        keys = [{"jobId": {"S": j.jobId}} for j in jobs[i:i + 100]]
-        result = bench.dynamodb.batch_get_item(RequestItems={"productshot-jobs": {
-            "Keys": keys, "ConsistentRead": True, "ProjectionExpression": "#s",
-            "ExpressionAttributeNames": {"#s": "status"}}})
-        done += sum(1 for item in result["Responses"]["productshot-jobs"] if item["status"]["S"] == "completed")
+        keys = [{"jobId": {"S": j.jobId}} for j in jobs[i : i + 100]]
+        result = bench.dynamodb.batch_get_item(
+            RequestItems={
+                "productshot-jobs": {
+                    "Keys": keys,
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "#s",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                }
+            }
+        )
+        done += sum(
+            1 for item in result["Responses"]["productshot-jobs"] if item["status"]["S"] == "completed"
+        )
     return done
 
 
@@ -85,8 +115,12 @@ def main() -> None:
     with bench_stack() as bench:
         bench.servers.image_control(latency=args.latency)
         health = Path(bench._tmp) / "renderer.health"  # written by the renderer's first poll
-        services = bench.start(("renderer",), RENDERER_MAX_IN_FLIGHT=str(args.in_flight),
-                               RENDERER_MAX_CONCURRENCY=str(args.in_flight), RENDERER_HEALTH_FILE=str(health))
+        services = bench.start(
+            ("renderer",),
+            RENDERER_MAX_IN_FLIGHT=str(args.in_flight),
+            RENDERER_MAX_CONCURRENCY=str(args.in_flight),
+            RENDERER_HEALTH_FILE=str(health),
+        )
         for _ in range(300):
             if health.exists():
                 break
@@ -97,11 +131,16 @@ def main() -> None:
         while (done := completed(bench, jobs)) < len(jobs) and time.monotonic() - started < 120:
             time.sleep(0.1)
         elapsed = time.monotonic() - started
-        report = {"jobs": len(jobs), "completed": done, "model_latency_s": args.latency,
-                  "in_flight": args.in_flight, "wall_s": round(elapsed, 1),
-                  "peak_rss_mb": round(peak_rss_mb(services.procs["renderer"].pid)),
-                  "image_api_max_in_flight": bench.servers.image_stats()["max_in_flight"],
-                  "target": "<= 15 s, <= 400 MB"}
+        report = {
+            "jobs": len(jobs),
+            "completed": done,
+            "model_latency_s": args.latency,
+            "in_flight": args.in_flight,
+            "wall_s": round(elapsed, 1),
+            "peak_rss_mb": round(peak_rss_mb(services.procs["renderer"].pid)),
+            "image_api_max_in_flight": bench.servers.image_stats()["max_in_flight"],
+            "target": "<= 15 s, <= 400 MB",
+        }
         print(json.dumps(report, indent=2))
         (RUN_DIR / "bench-renderer-capacity.json").write_text(json.dumps(report, indent=2))
 

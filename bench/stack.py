@@ -57,7 +57,10 @@ class Bench:
                 **extra,
             },
         )
-        services = start_services(env, RUN_DIR / "bench-logs", names)
+        logs = RUN_DIR / "bench-logs"
+        for name in names:  # start_services appends: keep only this run's lines
+            (logs / f"{name}.log").unlink(missing_ok=True)
+        services = start_services(env, logs, names)
         self._started.append(services)
         return services
 
