@@ -10,25 +10,22 @@ has no such label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from lxml import etree
 
 from .dom import Layout, attr_text
 
-__all__ = ["labelled_sku", "labelled_brand", "labelled_gtin", "form_sku", "valid_gtin"]
+__all__ = ["PageLabels", "form_sku", "valid_gtin"]
 
 _SPACE_RE = re.compile(r"\s+")
-_SKU_RE = re.compile(
-    r"(?:\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?"
+_SKU_LABELS = (
+    r"\bSKU|Art(?:ikel)?\.?\s?-?\s?Nr\.?|Artikelnummer|Item\s?(?:#|No\.?|number)|Réf(?:érence)?\.?"
     r"|\bRef\.?|Código|Codice(?: articolo)?|Артикул|品番|商品番号|商品编号|型番|货号|Nr\s?kat\.?|Kod produktu"
-    r"|Artikelnr\.?|Product code|Produktnummer|Art\.nr\.?)"
-    r"\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{2,40})",
-    re.I,
+    r"|Artikelnr\.?|Product code|Produktnummer|Art\.nr\.?"
 )
-_SKU_START_RE = re.compile(
-    r"\W*(SKU|Art|Item|R[ée]f|C[óo]d|Арт|品番|商品番号|商品编号|型番|货号|Nr|Kod|Produ)", re.I
-)
+_SKU_RE = re.compile(rf"(?:{_SKU_LABELS})\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{{2,40}})", re.I)
+_SKU_START_RE = re.compile(rf"\W*(?:{_SKU_LABELS})", re.I)
 _BRAND_LABEL = (
     r"brand|marke|hersteller|marque|marca|merk|märke|producent|бренд|品牌|ブランド|メーカー|العلامة التجارية"
 )
@@ -45,6 +42,13 @@ _GTIN_RE = re.compile(
 _HIDDEN = etree.XPath(".//form//input[@type='hidden'][@name][@value]")
 _SKU_INPUT_RE = re.compile(r"^(sku|asin|item_?sku|product_?sku|article_?(no|number)|artnr)$", re.I)
 _MAX_TEXT = 80
+# Any label of the three kinds, matched at the start of an element's own text: one pass over
+# the page (a few ms on 400 KB) finds the hosts for all of them.
+_ANY_LABEL_RE = re.compile(
+    rf"\W*(?:SKU|Art|Item|R[ée]f|C[óo]d|Арт|品番|商品番号|商品编号|型番|货号|Nr|Kod|Produ|{_BRAND_LABEL}"
+    r"|EAN|GTIN|UPC|JAN|ISBN|Barcode|Strichcode)",
+    re.I,
+)
 
 
 def _text(el: etree._Element | None) -> str:
@@ -54,22 +58,34 @@ def _text(el: etree._Element | None) -> str:
     return _SPACE_RE.sub(" ", " ".join(el.itertext())).strip()
 
 
-def _regions(layout: Layout) -> Iterator[etree._Element]:
-    if layout.container is not None:
-        yield layout.container
-        yield layout.container.getroottree().getroot()
+class PageLabels:
+    """Labelled facts of one page; the page is scanned once, on the first question."""
 
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self._hosts: list[tuple[etree._Element, str]] | None = None
 
-def _labelled(layout: Layout, is_label: Callable[[str], object], value_re: re.Pattern[str]) -> str | None:
-    """The value of the first label (an element whose own text is_label), read with value_re."""
-    seen: set[etree._Element] = set()
-    for region in _regions(layout):
-        for el in region.iter():
-            if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
-                continue
-            seen.add(el)
-            own = (el.text or "").strip()
-            if not own or not is_label(own) or layout.excluded(el):
+    def hosts(self) -> list[tuple[etree._Element, str]]:
+        """(element, own text) of every element whose own text opens with a label, the
+        container's first: a spec table below the buy box is read after the buy box."""
+        if self._hosts is None:
+            container = self.layout.container
+            found: list[tuple[etree._Element, str]] = []
+            if container is not None:
+                for el in container.getroottree().getroot().iter():
+                    text = el.text
+                    if text and len(text) < 2 * _MAX_TEXT and isinstance(el.tag, str):
+                        own = text.strip()
+                        if own and _ANY_LABEL_RE.match(own) and el.tag not in ("script", "style", "option"):
+                            found.append((el, own))
+            found.sort(key=lambda hit: hit[0] not in self.layout.order)  # order: the container's elements
+            self._hosts = found
+        return self._hosts
+
+    def _labelled(self, is_label: Callable[[str], object], value_re: re.Pattern[str]) -> str | None:
+        """The value of the first label (an element whose own text is_label), read with value_re."""
+        for el, own in self.hosts():
+            if not is_label(own):
                 continue
             parent = el.getparent()
             # Label and value together, in the label's parent, or in the element after the label.
@@ -80,20 +96,27 @@ def _labelled(layout: Layout, is_label: Callable[[str], object], value_re: re.Pa
                     texts.append(own + " " + _text(following))
             for text in texts:
                 match = value_re.match(text) if len(text) <= _MAX_TEXT else None
-                if match:
+                if match and not self.layout.excluded(el):
                     return match.group(1).strip()
-    return None
+        return None
 
+    def sku(self) -> str | None:
+        return self._labelled(_SKU_START_RE.match, _SKU_RE)
 
-def labelled_sku(layout: Layout) -> str | None:
-    return _labelled(layout, _SKU_START_RE.match, _SKU_RE)
+    def brand(self) -> str | None:
+        # A brand label stands alone ("Brand" in a table cell) or opens its element ("品牌：星河"):
+        # "Marken" in a menu is neither.
+        found = self._labelled(lambda own: _BRAND_START_RE.match(own) or _BRAND_OWN_RE.match(own), _BRAND_RE)
+        return found or _named_brand(self.layout)
 
-
-def labelled_brand(layout: Layout) -> str | None:
-    # A brand label stands alone ("Brand" in a table cell) or opens its element ("品牌：星河"):
-    # "Marken" in a menu is neither.
-    found = _labelled(layout, lambda own: _BRAND_START_RE.match(own) or _BRAND_OWN_RE.match(own), _BRAND_RE)
-    return found or _named_brand(layout)
+    def gtin(self) -> str | None:
+        for el, own in self.hosts():
+            if not _GTIN_START_RE.search(own):
+                continue
+            for match in _GTIN_RE.finditer(_text(el)[:200]):
+                if valid_gtin(match.group(1)) and not self.layout.excluded(el):
+                    return match.group(1)
+        return None
 
 
 def _named_brand(layout: Layout) -> str | None:
@@ -115,19 +138,6 @@ def valid_gtin(digits: str) -> bool:
     body, check = digits[:-1], int(digits[-1])
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10 == check
-
-
-def labelled_gtin(layout: Layout) -> str | None:
-    for region in _regions(layout):
-        for el in region.iter():
-            if not isinstance(el.tag, str) or el.tag in ("script", "style"):
-                continue
-            if not _GTIN_START_RE.search(el.text or ""):
-                continue
-            for match in _GTIN_RE.finditer(_text(el)[:200]):
-                if valid_gtin(match.group(1)) and not layout.excluded(el):
-                    return match.group(1)
-    return None
 
 
 def form_sku(layout: Layout) -> str | None:

@@ -9,7 +9,7 @@ from .currency import LocaleHints, normalize_currency
 from .document import parse_document
 from .dom import element_text, find_layout
 from .dom_facts import gallery_images, offer_text, visible_availability
-from .dom_labels import form_sku, labelled_brand, labelled_gtin, labelled_sku
+from .dom_labels import PageLabels, form_sku
 from .dom_price import read_visible_prices
 from .errors import NO_PRICE_REASON, NoProductError
 from .items import MICRODATA, RDFA
@@ -94,10 +94,11 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
         availability = "OutOfStock"  # a sold-out buy button beats stale markup
 
     # Printed labels are read only when markup is silent: they scan the page.
-    brand = first_value([*(r.brand for r in structured), meta_record.brand]) or labelled_brand(layout)
+    labels = PageLabels(layout)
+    brand = first_value([*(r.brand for r in structured), meta_record.brand]) or labels.brand()
     sku = first_value([*(r.sku for r in structured), decision.sku, meta_record.sku])
-    sku = sku or form_sku(layout) or labelled_sku(layout)
-    gtin = first_value([*(r.gtin for r in structured), meta_record.gtin]) or labelled_gtin(layout)
+    sku = sku or form_sku(layout) or labels.sku()
+    gtin = first_value([*(r.gtin for r in structured), meta_record.gtin]) or labels.gtin()
     return Product(
         name=first_value([*(r.name for r in structured), title, meta_record.name]),
         price=price,
