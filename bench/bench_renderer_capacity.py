@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
-
 from stack import RUN_DIR, Bench, bench_stack  # type: ignore[import-not-found]
 
 from services.common.events import DetailType, build_detail  # noqa: E402
@@ -128,7 +127,7 @@ def main() -> None:
         jobs = make_jobs(bench, args.jobs)
         started = time.monotonic()
         enqueue(bench, jobs)
-        while (done := completed(bench, jobs)) < len(jobs) and time.monotonic() - started < 120:
+        while (done := completed(bench, jobs)) < len(jobs) and time.monotonic() - started < 300:
             time.sleep(0.1)
         elapsed = time.monotonic() - started
         report = {

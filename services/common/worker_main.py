@@ -59,9 +59,11 @@ def _aio_config(settings: WorkerSettings, read_timeout: float) -> AioConfig:
 async def worker_aws_clients(
     region: str, settings: WorkerSettings, *services: str
 ) -> AsyncIterator[AwsClients]:
-    """The worker's clients; SQS gets a read timeout just above the long-poll wait."""
+    """The worker's clients; SQS gets the long-poll wait on top of its read timeout."""
     others = [s for s in services if s != "sqs"]
-    sqs_config = _aio_config(settings, settings.wait_time_seconds + settings.aws_read_timeout)
+    # A receive that times out after SQS answered leaves its messages invisible for the
+    # whole visibility timeout, so the poll gets a wider margin than the other calls.
+    sqs_config = _aio_config(settings, settings.wait_time_seconds + 2 * settings.aws_read_timeout)
     async with (
         aws_clients(region, "sqs", config=sqs_config) as queue_clients,
         aws_clients(region, *others, config=_aio_config(settings, settings.aws_read_timeout)) as clients,
