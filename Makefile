@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 URL ?=
 
-.PHONY: help setup demo up down logs test unit-test localstack-test tf-check tf-localstack bench lint clean
+.PHONY: help setup demo up down logs test unit-test localstack-test faults-test tf-check tf-localstack \
+	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -41,8 +42,26 @@ tf-check: ## terraform fmt, checkov (offline) and the structural tests over the 
 tf-localstack: ## apply the Terraform to LocalStack with tflocal (needs terraform + Docker)
 	@bash scripts/tf_localstack.sh
 
-bench: setup ## run the benchmarks under bench/ (see docs/)
-	@for b in bench/bench_*.py; do echo "== $$b"; .venv/bin/python $$b || exit 1; done
+faults-test: setup ## the fault-injection tests alone (duplicates, kills, outages, poison, bursts)
+	@scripts/run_tests.sh faults
+
+bench: bench-extraction bench-overlay bench-api bench-e2e bench-renderer ## every benchmark (figures in docs/)
+
+bench-extraction: setup ## extraction vs extruct + price-parser over the corpus; 5 MB page memory
+	.venv/bin/python bench/bench_extraction.py
+
+bench-overlay: setup ## overlay + encode vs the decode/encode floor and vs sharp
+	npm install --prefix bench --no-audit --no-fund >/dev/null
+	.venv/bin/python bench/bench_overlay.py --images 50
+
+bench-api: setup ## 100 concurrent clients POST + GET for 30 s against one API process on LocalStack
+	scripts/local_aws.sh start && .venv/bin/python bench/bench_api_load.py --clients 100 --duration 30
+
+bench-e2e: setup ## POST -> completed latency over 200 jobs, per hop
+	.venv/bin/python bench/bench_e2e.py --jobs 200
+
+bench-renderer: setup ## one renderer, image server at 5 s latency, 100 jobs: wall time and peak RSS
+	.venv/bin/python bench/bench_renderer_capacity.py
 
 lint: ## ruff and mypy
 	@.venv/bin/ruff check services infra localdev tests bench

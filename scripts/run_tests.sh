@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test, with whatever it needs started and stopped around it.
-#   scripts/run_tests.sh [all|unit|integration] [pytest args...]
+#   scripts/run_tests.sh [all|unit|integration|faults] [pytest args...]
 # unit: no AWS needed; integration: LocalStack + moto started here (and stopped after,
 # unless they were already running); all also runs scripts/tf_check.sh. pytest's "no tests collected" (exit 5) is a failure.
 set -uo pipefail
@@ -27,8 +27,9 @@ fi
 case "$SUITE" in
   unit) args=(tests --ignore=tests/integration) ;;
   integration) args=(tests/integration) ;;
+  faults) args=(tests/integration/faults) ;;
   all) args=(tests) ;;
-  *) echo "unknown suite $SUITE (all|unit|integration)" >&2; exit 2 ;;
+  *) echo "unknown suite $SUITE (all|unit|integration|faults)" >&2; exit 2 ;;
 esac
 
 .venv/bin/python -m pytest "${args[@]}" -p no:cacheprovider -q -rs --timeout=600 "$@"

@@ -8,11 +8,6 @@ comes back in seconds.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,11 +17,7 @@ import boto3
 import pytest
 
 from tests.integration.conftest import (
-    ROOT,
-    RUN_DIR,
     Services,
-    _load_env_file,
-    free_port,
     purge_queues,
     service_env,
     start_services,
@@ -39,56 +30,8 @@ LEASE_SECONDS = "8"
 StartStack = Callable[..., Services]
 
 
-@pytest.fixture(scope="session")
-def aws_env() -> Iterator[dict[str, str]]:
-    """LocalStack as for every integration test, but DynamoDB from a moto that applies one
-    request at a time (see atomic_moto.py): these tests race conditional writes on purpose."""
-    status = subprocess.run([str(ROOT / "scripts/local_aws.sh"), "status"], capture_output=True, text=True)
-    started_here = "localstack: running" not in status.stdout
-    subprocess.run([str(ROOT / "scripts/local_aws.sh"), "start"], check=True)
-    env = _load_env_file(RUN_DIR / "aws.env")
-    port = free_port()
-    moto_log = open(RUN_DIR / "atomic-moto.log", "ab")  # noqa: SIM115 - owned by the process
-    moto = subprocess.Popen(
-        [
-            str(ROOT / ".localstack/venv/bin/python"),
-            str(Path(__file__).with_name("atomic_moto.py")),
-            str(port),
-        ],
-        stdout=moto_log,
-        stderr=subprocess.STDOUT,
-    )
-    env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{port}"
-    _wait_for_port(port)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    subprocess.run(
-        [sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key"],
-        check=True,
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=subprocess.DEVNULL,
-    )
-    yield env
-    moto.terminate()
-    moto.wait(timeout=10)
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    if started_here:
-        subprocess.run([str(ROOT / "scripts/local_aws.sh"), "stop"], check=False)
-
-
-def _wait_for_port(port: int) -> None:
-    for _ in range(100):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"atomic moto did not listen on {port}")
-
+# DynamoDB comes from scripts/local_aws.sh's serialised moto (localdev/atomic_moto.py): these
+# tests race conditional writes on purpose, and moto's threaded server is not atomic.
 
 @pytest.fixture(scope="session")
 def boto(aws_env: dict[str, str]) -> Any:

@@ -1,9 +1,10 @@
-"""moto's DynamoDB with one request at a time: ``python atomic_moto.py PORT`` (moto's venv).
+"""moto's DynamoDB with one request at a time: ``python localdev/atomic_moto.py PORT`` (moto's venv).
 
 moto's threaded server checks a ConditionExpression and applies the update without a
 lock, so two concurrent conditional writes can both win (seen about once in a hundred
 races). Real DynamoDB, and DynamoDB Local in LocalStack's container, are atomic per item.
-The exactly-once tests race claims on purpose, so they run against this serialised moto.
+scripts/local_aws.sh serves DynamoDB from this serialised moto, so local runs and the
+exactly-once tests (which race claims on purpose) see DynamoDB's semantics.
 """
 
 from __future__ import annotations
