@@ -1,5 +1,6 @@
-# One execution role shared by the three task definitions (pull images, write logs,
-# resolve the `secrets`), and one task role per service with only what its code calls.
+# One execution role shared by the task definitions (pull images, write logs, resolve the
+# `secrets`), one task role per service (and the sweeper) with only what its code calls,
+# and an optional policy operators attach to run the DLQ redrive.
 
 locals {
   table_arns = [module.jobs_table.table_arn, module.jobs_table.index_arns]
@@ -8,9 +9,11 @@ locals {
   bus_arn    = module.event_bus.bus_arn
   ssm_arns   = { for k, p in aws_ssm_parameter.this : k => p.arn }
   log_group_arns = [
-    for s in keys(local.service_specs) :
-    "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:/ecs/${local.service_specs[s].name}:*"
+    for name in concat([for s in values(local.service_specs) : s.name], var.create_sweeper ? [local.sweeper_name] : []) :
+    "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:/ecs/${name}:*"
   ]
+  # KMS through DynamoDB only: the table is encrypted with the customer-managed key.
+  dynamodb_kms_via = ["dynamodb.${var.aws_region}.amazonaws.com"]
   sqs_consume_actions = [
     "sqs:ReceiveMessage",
     "sqs:DeleteMessage",
@@ -248,4 +251,127 @@ data "aws_iam_policy_document" "renderer" {
       ]
     }
   }
+}
+
+# The sweeper (services/sweeper): finds stuck jobs through the status index (KEYS_ONLY,
+# then GetItem), counts re-drives and fails jobs with conditional UpdateItem, re-sends
+# scrape requests and re-publishes ProductScraped / publishes JobFailed.
+data "aws_iam_policy_document" "sweeper" {
+  statement {
+    sid       = "FindStuckJobs"
+    actions   = ["dynamodb:Query"]
+    resources = ["${module.jobs_table.table_arn}/index/${local.sweeper_status_index}"]
+  }
+
+  statement {
+    sid       = "Jobs"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [module.jobs_table.table_arn]
+  }
+
+  statement {
+    sid       = "RedriveScrapes"
+    actions   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
+    resources = [module.queues["scrape-requests"].queue_arn]
+  }
+
+  statement {
+    sid       = "PublishEvents"
+    actions   = ["events:PutEvents"]
+    resources = [local.bus_arn]
+  }
+
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.dynamodb_kms_via
+    }
+  }
+}
+
+# EventBridge Scheduler's role for the sweeper's schedule: start that task definition
+# family on this cluster, and hand ECS the two roles the task runs with.
+data "aws_iam_policy_document" "sweeper_scheduler" {
+  count = var.create_sweeper ? 1 : 0
+
+  statement {
+    sid       = "RunSweeperTask"
+    actions   = ["ecs:RunTask"]
+    resources = [local.sweeper_task_definition_family_arn]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [aws_ecs_cluster.this.arn]
+    }
+  }
+
+  statement {
+    sid       = "PassSweeperRoles"
+    actions   = ["iam:PassRole"]
+    resources = [module.sweeper.task_role_arn, aws_iam_role.execution.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+# `python -m services.ops.redrive` (docs/reliability.md), run by an operator: move a DLQ
+# back to its queue with a message move task (or a receive/send/delete loop), and with
+# --retry-failed reset failed jobs and send fresh scrape requests. A managed policy to
+# attach to the operators' role or group; it grants nothing until attached.
+data "aws_iam_policy_document" "redrive_operator" {
+  # GetQueueUrl: the command resolves the DLQ's URL from the queue's redrive policy.
+  statement {
+    sid = "DrainDeadLetterQueues"
+    actions = [
+      "sqs:StartMessageMoveTask",
+      "sqs:ListMessageMoveTasks",
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+    ]
+    resources = [for k in sort(keys(module.queues)) : module.queues[k].dlq_arn]
+  }
+
+  statement {
+    sid       = "RefillWorkQueues"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = [for k in sort(keys(module.queues)) : module.queues[k].queue_arn]
+  }
+
+  statement {
+    sid       = "RetryFailedJobs"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [module.jobs_table.table_arn]
+  }
+
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = local.dynamodb_kms_via
+    }
+  }
+}
+
+resource "aws_iam_policy" "redrive_operator" {
+  count = var.create_redrive_operator_policy ? 1 : 0
+
+  name        = "${var.name_prefix}productshot-redrive-operator"
+  description = "Run python -m services.ops.redrive: move the work queues' DLQs back and retry failed jobs."
+  policy      = data.aws_iam_policy_document.redrive_operator.json
 }

@@ -71,3 +71,28 @@ output "nat_public_ips" {
   description = "Public IPs the scraper fetches product pages from."
   value       = module.network.nat_public_ips
 }
+
+output "sweeper_schedule_name" {
+  description = "EventBridge Scheduler schedule that starts the sweeper (null when create_sweeper is false)."
+  value       = try(aws_scheduler_schedule.sweeper[0].name, null)
+}
+
+output "sweeper_task_definition_arn" {
+  description = "Task definition of the sweeper, for a manual run with aws ecs run-task (null when create_sweeper is false)."
+  value       = module.sweeper.task_definition_arn
+}
+
+output "sweeper_security_group_id" {
+  description = "Security group of the sweeper's tasks, for a manual run (null when create_sweeper is false)."
+  value       = module.sweeper.security_group_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the tasks, for a manual aws ecs run-task."
+  value       = module.network.private_subnet_ids
+}
+
+output "redrive_operator_policy_arn" {
+  description = "IAM policy to attach to the operators who run python -m services.ops.redrive (null when create_redrive_operator_policy is false)."
+  value       = try(aws_iam_policy.redrive_operator[0].arn, null)
+}

@@ -173,3 +173,29 @@ variable "protect_from_destroy" {
   type        = bool
   default     = true
 }
+
+variable "create_sweeper" {
+  description = "Run the sweeper (python -m services.sweeper --once, from the scraper image) as a scheduled ECS task that re-drives or fails stuck jobs."
+  type        = bool
+  default     = true
+}
+
+variable "sweeper_schedule_expression" {
+  description = "How often EventBridge Scheduler starts the sweeper: rate(N minutes|hours|days) (singular unit for 1) or a six-field cron(...) in UTC."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition = (
+      can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.sweeper_schedule_expression)) ||
+      can(regex("^cron\\([^ ()]+( [^ ()]+){5}\\)$", var.sweeper_schedule_expression))
+    )
+    error_message = "sweeper_schedule_expression is rate(1 minute), rate(N minutes) (also hour(s), day(s)) or cron(min hour day-of-month month day-of-week year)."
+  }
+}
+
+variable "create_redrive_operator_policy" {
+  description = "Create an IAM managed policy (output redrive_operator_policy_arn) that operators attach to run python -m services.ops.redrive. It grants nothing until attached."
+  type        = bool
+  default     = true
+}

@@ -23,6 +23,9 @@ from tests.infra.dockerfile import Stage, exec_form, parse_dockerfile
 from tests.infra.hcl import REPO_ROOT
 
 SERVICES = ("api", "scraper", "renderer")
+# The programs each image runs: its service, and for the scraper's image the sweeper, which
+# ECS starts on a schedule with another entry point (infra/terraform/sweeper.tf).
+IMAGE_PROGRAMS = {"api": ("api",), "scraper": ("scraper", "sweeper"), "renderer": ("renderer",)}
 DOCKER = REPO_ROOT / "docker"
 
 
@@ -142,12 +145,12 @@ def _module_file(name: str) -> Path | None:
 
 
 def _reached(service: str) -> tuple[set[Path], set[str]]:
-    """Files of every services.* module the service's modules import (transitively), and
+    """Files of every services.* module the image's programs import (transitively), and
     the third-party top-level modules those files import."""
-    package = REPO_ROOT / "services" / service
     todo = [
         ".".join(f.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for f in package.rglob("*.py")
+        for program in IMAGE_PROGRAMS[service]
+        for f in (REPO_ROOT / "services" / program).rglob("*.py")
     ]
     seen: set[str] = set()
     files: set[Path] = set()
@@ -227,6 +230,19 @@ def test_image_holds_only_what_the_service_reaches(service: str) -> None:
             assert parts[1] in reached_packages, f"Dockerfile.{service} copies unused {source}"
     assert f"services/{service}" in _copied(service) and "infra/topology.json" in _copied(service)
     assert _final(service).name == service
+
+
+def test_sweeper_runs_from_the_scraper_image() -> None:
+    """The scraper image holds services/sweeper, and the sweeper's task definition replaces the
+    image's exec-form ENTRYPOINT (a command alone would only become the scraper's arguments)."""
+    assert "services/sweeper" in _copied("scraper")
+    (entry,) = _final("scraper").all("ENTRYPOINT")
+    assert exec_form(entry) == ["python", "-m", "services.scraper"]
+    sweeper_tf = (REPO_ROOT / "infra" / "terraform" / "sweeper.tf").read_text(encoding="utf-8")
+    assert re.search(r'entry_point\s*=\s*\["python", "-m", "services\.sweeper"\]', sweeper_tf)
+    assert re.search(r'command\s*=\s*\["--once"\]', sweeper_tf)
+    assert "local.service_specs.scraper.repository" in sweeper_tf
+    assert (REPO_ROOT / "services" / "sweeper" / "__main__.py").is_file()
 
 
 def test_renderer_gets_fonts_and_shaping() -> None:

@@ -121,7 +121,8 @@ def _statements(doc: Block) -> list[dict[str, Any]]:
 def test_policies_scope_data_plane_actions() -> None:
     """No Allow statement grants a data-plane action on "*" or uses an action wildcard like sqs:*."""
     docs = blocks("data", first_label="aws_iam_policy_document")
-    assert len(docs) >= 8
+    assert len(docs) >= 12
+    assert {"sweeper", "sweeper_scheduler", "redrive_operator"} <= {d.labels[1] for d in docs}
     for doc in docs:
         for st in _statements(doc):
             if unquote(st.get("effect", "Allow")) == "Deny":
@@ -140,13 +141,15 @@ def test_roles_get_policies_only_from_policy_documents() -> None:
     """Inline role policies come from policy documents (or a module input fed by one); no managed policies."""
     assert not _resources("aws_iam_role_policy_attachment")
     assert not _resources("aws_iam_policy_attachment")
-    for rp in _resources("aws_iam_role_policy"):
+    for rp in [*_resources("aws_iam_role_policy"), *_resources("aws_iam_policy")]:
         policy = rp.body["policy"]
         assert re.fullmatch(
             r"\$\{(data\.aws_iam_policy_document\.\w+(\[0\])?\.json|var\.task_role_policy_json)\}", policy
         ), rp.address
     for call in blocks("module", first_label="services"):
         assert call.body["task_role_policy_json"] == "${each.value.policy_json}"
+    (sweeper,) = blocks("module", first_label="sweeper")
+    assert sweeper.body["task_role_policy_json"] == "${data.aws_iam_policy_document.sweeper.json}"
 
 
 def test_one_task_role_per_service_and_a_separate_execution_role() -> None:
@@ -158,6 +161,165 @@ def test_one_task_role_per_service_and_a_separate_execution_role() -> None:
     assert call.body["execution_role_arn"] == "${aws_iam_role.execution.arn}"
     (task_role,) = [r for r in _resources("aws_iam_role") if r.labels[1] == "task"]
     assert task_role.body["name"] == '"${var.name}-task"'
+
+
+def _doc(name: str) -> dict[str, dict[str, Any]]:
+    """The named root policy document's statements by sid: {"actions", "resources", "conditions"}."""
+    (doc,) = [d for d in blocks("data", first_label="aws_iam_policy_document") if d.labels[1] == name]
+    found = {}
+    for st in _statements(doc):
+        assert unquote(st.get("effect", "Allow")) == "Allow", doc.address
+        found[unquote(st["sid"])] = {
+            "actions": sorted(flat_list(st["actions"])),
+            "resources": flat_list(st["resources"]),
+            "conditions": {
+                unquote(c["variable"]): (unquote(c["test"]), flat_list(c["values"]))
+                for c in st.get("condition", [])
+            },
+        }
+    return found
+
+
+KMS_VIA_DYNAMODB = {
+    "actions": ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+    "resources": ["${aws_kms_key.this.arn}"],
+    "conditions": {"kms:ViaService": ("StringEquals", ["${local.dynamodb_kms_via}"])},
+}
+
+
+def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
+    """Query on the status index only, Get/Update on the table, send to scrape-requests, PutEvents
+    on the bus, and the table's key through DynamoDB: nothing else, nothing on "*"."""
+    assert _doc("sweeper") == {
+        "FindStuckJobs": {
+            "actions": ["dynamodb:Query"],
+            "resources": ["${module.jobs_table.table_arn}/index/${local.sweeper_status_index}"],
+            "conditions": {},
+        },
+        "Jobs": {
+            "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            "resources": ["${module.jobs_table.table_arn}"],
+            "conditions": {},
+        },
+        "RedriveScrapes": {
+            "actions": ["sqs:GetQueueUrl", "sqs:SendMessage"],
+            "resources": ['${module.queues["scrape-requests"].queue_arn}'],
+            "conditions": {},
+        },
+        "PublishEvents": {
+            "actions": ["events:PutEvents"],
+            "resources": ["${local.bus_arn}"],
+            "conditions": {},
+        },
+        "UseDataKey": KMS_VIA_DYNAMODB,
+    }
+    sweeper_tf = (TF_ROOT / "sweeper.tf").read_text(encoding="utf-8")
+    assert 'sweeper_status_index = "status-createdAt"' in sweeper_tf
+    job_store = (TF_ROOT.parents[1] / "services" / "common" / "job_store.py").read_text(encoding="utf-8")
+    assert 'status_index: str = "status-createdAt"' in job_store
+
+
+def test_sweeper_scheduler_role_runs_only_the_sweeper() -> None:
+    """Scheduler's role: RunTask on the sweeper's family on this cluster, PassRole on its two roles to ECS."""
+    assert _doc("sweeper_scheduler") == {
+        "RunSweeperTask": {
+            "actions": ["ecs:RunTask"],
+            "resources": ["${local.sweeper_task_definition_family_arn}"],
+            "conditions": {"ecs:cluster": ("ArnEquals", ["${aws_ecs_cluster.this.arn}"])},
+        },
+        "PassSweeperRoles": {
+            "actions": ["iam:PassRole"],
+            "resources": ["${module.sweeper.task_role_arn}", "${aws_iam_role.execution.arn}"],
+            "conditions": {"iam:PassedToService": ("StringEquals", ["ecs-tasks.amazonaws.com"])},
+        },
+    }
+    sweeper_tf = (TF_ROOT / "sweeper.tf").read_text(encoding="utf-8")
+    assert re.search(
+        r'sweeper_task_definition_family_arn = "arn:\$\{local\.partition\}:ecs:\$\{var\.aws_region\}:'
+        r'\$\{local\.account_id\}:task-definition/\$\{local\.sweeper_name\}:\*"',
+        sweeper_tf,
+    )
+    (module,) = blocks("module", first_label="sweeper")
+    assert module.body["name"] == "${local.sweeper_name}"
+    (assume,) = [
+        d for d in blocks("data", first_label="aws_iam_policy_document") if d.labels[1] == "scheduler_assume"
+    ]
+    (st,) = assume.body["statement"]
+    assert flat_list(st["principals"][0]["identifiers"]) == ["scheduler.amazonaws.com"]
+    assert unquote(st["condition"][0]["variable"]) == "aws:SourceAccount"
+
+
+def test_redrive_operator_policy_scoped_to_the_work_queues_their_dlqs_and_the_table() -> None:
+    """The operators' redrive policy: DLQ drain and move tasks on the DLQs, send on the work queues,
+    Get/Update on the table; an aws_iam_policy whose ARN is an output."""
+    dlqs = ["${[for k in sort(keys(module.queues)) : module.queues[k].dlq_arn]}"]
+    queues = ["${[for k in sort(keys(module.queues)) : module.queues[k].queue_arn]}"]
+    assert _doc("redrive_operator") == {
+        "DrainDeadLetterQueues": {
+            "actions": sorted(
+                [
+                    "sqs:StartMessageMoveTask",
+                    "sqs:ListMessageMoveTasks",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl",
+                ]
+            ),
+            "resources": dlqs,
+            "conditions": {},
+        },
+        "RefillWorkQueues": {
+            "actions": ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+            "resources": queues,
+            "conditions": {},
+        },
+        "RetryFailedJobs": {
+            "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            "resources": ["${module.jobs_table.table_arn}"],
+            "conditions": {},
+        },
+        "UseDataKey": KMS_VIA_DYNAMODB,
+    }
+    (policy,) = _resources("aws_iam_policy")
+    assert policy.labels[1] == "redrive_operator"
+    assert policy.body["count"] == "${var.create_redrive_operator_policy ? 1 : 0}"
+    (output,) = [o for o in blocks("output") if o.labels[0] == "redrive_operator_policy_arn"]
+    assert output.body["value"] == "${try(aws_iam_policy.redrive_operator[0].arn, null)}"
+
+
+def test_sweeper_is_a_scheduled_fargate_task() -> None:
+    """EventBridge Scheduler starts the sweeper's task definition on the cluster (Fargate, private
+    subnets, its own security group, no public IP) with a retry policy; the task logs with retention."""
+    (schedule,) = _resources("aws_scheduler_schedule")
+    body = schedule.body
+    assert body["count"] == "${var.create_sweeper ? 1 : 0}"
+    assert body["schedule_expression"] == "${var.sweeper_schedule_expression}"
+    assert body["state"] == '${var.create_services ? "ENABLED" : "DISABLED"}'
+    assert unquote(body["flexible_time_window"][0]["mode"]) == "OFF"
+    (target,) = body["target"]
+    assert target["arn"] == "${aws_ecs_cluster.this.arn}"
+    assert target["role_arn"] == "${aws_iam_role.sweeper_scheduler[0].arn}"
+    assert target["retry_policy"]
+    ecs = target["ecs_parameters"][0]
+    assert ecs["task_definition_arn"] == "${module.sweeper.task_definition_arn}"
+    assert unquote(ecs["launch_type"]) == "FARGATE" and ecs["task_count"] == 1
+    net = ecs["network_configuration"][0]
+    assert net["subnets"] == "${module.network.private_subnet_ids}"
+    assert flat_list(net["security_groups"]) == ["${module.sweeper.security_group_id}"]
+    assert net["assign_public_ip"] is False
+    (module,) = blocks("module", first_label="sweeper")
+    m = module.body
+    assert m["create"] == "${var.create_sweeper}" and m["create_service"] is False
+    assert m["log_retention_days"] == "${var.log_retention_days}"
+    assert m["subnet_ids"] == "${module.network.private_subnet_ids}"
+    assert flat_list(m["egress_ports"]) == [443]
+    (variable,) = [v for v in blocks("variable") if v.labels[0] == "sweeper_schedule_expression"]
+    assert unquote(variable.body["default"]) == "rate(5 minutes)" and variable.body["validation"]
+    iam = (TF_ROOT / "iam.tf").read_text(encoding="utf-8")
+    assert "var.create_sweeper ? [local.sweeper_name] : []" in iam, (
+        "the execution role writes the sweeper's logs"
+    )
 
 
 def test_kms_key_rotates_and_has_no_public_principal() -> None:

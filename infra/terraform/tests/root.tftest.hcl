@@ -46,6 +46,25 @@ run "production_defaults" {
     condition     = output.ssm_parameter_names["openai_api_key"] == "/acme-prod-productshot/openai-api-key"
     error_message = "SSM names get the prefix on their first segment."
   }
+
+  assert {
+    condition = (
+      aws_scheduler_schedule.sweeper[0].name == "acme-prod-productshot-sweeper" &&
+      aws_scheduler_schedule.sweeper[0].state == "ENABLED" &&
+      aws_scheduler_schedule.sweeper[0].schedule_expression == "rate(5 minutes)"
+    )
+    error_message = "The sweeper runs every 5 minutes once the services exist."
+  }
+
+  assert {
+    condition     = module.sweeper.task_definition_family == "acme-prod-productshot-sweeper" && module.sweeper.service_name == null
+    error_message = "The sweeper is a task definition of its own, not a service."
+  }
+
+  assert {
+    condition     = aws_iam_policy.redrive_operator[0].name == "acme-prod-productshot-redrive-operator" && output.redrive_operator_policy_arn != null
+    error_message = "The operators' redrive policy exists and its ARN is an output."
+  }
 }
 
 run "first_apply_without_services" {
@@ -64,6 +83,53 @@ run "first_apply_without_services" {
     condition     = length(output.ecr_repository_urls) == 3
     error_message = "The repositories exist for the push."
   }
+
+  assert {
+    condition     = aws_scheduler_schedule.sweeper[0].state == "DISABLED"
+    error_message = "The sweeper's schedule waits for the images (create_services = true)."
+  }
+}
+
+run "without_sweeper_or_operator_policy" {
+  command = apply
+
+  variables {
+    create_sweeper                 = false
+    create_redrive_operator_policy = false
+  }
+
+  assert {
+    condition     = length(aws_scheduler_schedule.sweeper) == 0 && length(aws_iam_role.sweeper_scheduler) == 0 && module.sweeper.task_definition_arn == null
+    error_message = "create_sweeper = false creates no schedule, scheduler role or task definition."
+  }
+
+  assert {
+    condition     = output.redrive_operator_policy_arn == null && length(aws_iam_policy.redrive_operator) == 0
+    error_message = "No operator policy when it is not wanted."
+  }
+}
+
+run "sweeper_on_a_cron_schedule" {
+  command = plan
+
+  variables {
+    sweeper_schedule_expression = "cron(0/10 * * * ? *)"
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.sweeper[0].schedule_expression == "cron(0/10 * * * ? *)"
+    error_message = "A cron expression is passed through."
+  }
+}
+
+run "rejects_a_bad_sweeper_schedule" {
+  command = plan
+
+  variables {
+    sweeper_schedule_expression = "rate(1 minutes)"
+  }
+
+  expect_failures = [var.sweeper_schedule_expression]
 }
 
 run "local_names_with_an_empty_prefix" {

@@ -25,13 +25,6 @@ locals {
       # forwards SIGTERM and reaps zombies.
       linuxParameters = { initProcessEnabled = true }
       mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      healthCheck = {
-        command     = concat(["CMD"], var.health_check.command)
-        interval    = var.health_check.interval
-        timeout     = var.health_check.timeout
-        retries     = var.health_check.retries
-        startPeriod = var.health_check.start_period
-      }
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -44,6 +37,20 @@ locals {
     var.container_port == null ? {} : {
       portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
     },
+    # A one-shot task (no service) may go without: ECS ignores the image's HEALTHCHECK.
+    var.health_check == null ? {} : {
+      healthCheck = {
+        command     = concat(["CMD"], var.health_check.command)
+        interval    = var.health_check.interval
+        timeout     = var.health_check.timeout
+        retries     = var.health_check.retries
+        startPeriod = var.health_check.start_period
+      }
+    },
+    # Another program of the same image (the image's ENTRYPOINT is exec form, so a command
+    # alone would only become its arguments).
+    var.entry_point == null ? {} : { entryPoint = var.entry_point },
+    var.command == null ? {} : { command = var.command },
   )
 }
 
@@ -191,6 +198,11 @@ resource "aws_ecs_service" "this" {
   lifecycle {
     # Autoscaling owns the count after the first apply.
     ignore_changes = [desired_count]
+
+    precondition {
+      condition     = var.health_check != null
+      error_message = "A service needs a container health check (health_check); only a task run without a service may go without."
+    }
   }
 }
 

@@ -8,6 +8,11 @@ output "task_definition_arn" {
   value       = try(aws_ecs_task_definition.this[0].arn, null)
 }
 
+output "task_definition_family" {
+  description = "Family of the task definition (every revision's ARN starts with it)."
+  value       = try(aws_ecs_task_definition.this[0].family, null)
+}
+
 output "task_role_arn" {
   description = "ARN of the task role."
   value       = try(aws_iam_role.task[0].arn, null)

@@ -74,7 +74,7 @@ variable "secrets" {
 }
 
 variable "health_check" {
-  description = "Container health check (command in exec form, without the CMD prefix)."
+  description = "Container health check (command in exec form, without the CMD prefix). Null only for a task that runs without a service (a scheduled one-shot)."
   type = object({
     command      = list(string)
     interval     = optional(number, 30)
@@ -82,6 +82,19 @@ variable "health_check" {
     retries      = optional(number, 3)
     start_period = optional(number, 30)
   })
+  default = null
+}
+
+variable "entry_point" {
+  description = "Overrides the image's ENTRYPOINT (exec form), to run another program of the same image; null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
+variable "command" {
+  description = "Overrides the image's CMD (the entry point's arguments); null keeps the image's."
+  type        = list(string)
+  default     = null
 }
 
 variable "stop_timeout" {
