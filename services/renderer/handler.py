@@ -7,19 +7,17 @@ import io
 import time
 from typing import Any
 
-import structlog
 from PIL import Image
 
 from services.common.consumer import QueueMessage
-from services.common.errors import JobTransitionConflictError, ProductshotError, TransientError
 from services.common.events import DetailType, EventPublisher, build_detail, source_for
 from services.common.job import ImageRecord, Job
-from services.common.job_failures import fail_job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_product_scraped
 from services.common.product import Product
+from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS, encode
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, render_variant
@@ -49,35 +47,24 @@ def _render_and_encode(background: bytes, product: Product, fmt: str, output: st
     return data, variant.overlay_text, variant.image.width, variant.image.height
 
 
-class RenderHandler:
+class RenderHandler(StageHandler):
+    working, done, event = JobStatus.RENDERING, JobStatus.COMPLETED, DetailType.IMAGE_GENERATED
+    too_early = frozenset({JobStatus.PENDING, JobStatus.SCRAPING})
+    stage, service = "render", "renderer"
+
     def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
                  storage: ImageStorage, worker_id: str, lease_seconds: float) -> None:
-        self._store = store
-        self._publisher = publisher
+        super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._generator = generator
         self._storage = storage
-        self._worker_id = worker_id
-        self._lease = lease_seconds
 
-    async def handle(self, message: QueueMessage) -> None:
-        ref = parse_product_scraped(message.json())
-        structlog.contextvars.bind_contextvars(jobId=ref.job_id, attempt=ref.attempt)
-        job = await self._claim(ref)
-        if job is None:
-            return
+    def parse(self, message: QueueMessage) -> JobRef:
+        return parse_product_scraped(message.json())
 
-        async def extend() -> None:
-            await self._store.extend_lease(ref.job_id, owner=self._worker_id, lease_seconds=self._lease)
+    async def publish(self, job: Job) -> None:
+        await publish_image_generated(self._publisher, job)
 
-        message.heartbeat_callbacks.append(extend)
-        try:
-            await self._work(job, ref)
-        except BaseException:
-            # Whatever went wrong, let the retry (on any worker) claim the job at once.
-            await asyncio.shield(self._store.release_lease(ref.job_id, owner=self._worker_id))
-            raise
-
-    async def _work(self, job: Job, ref: JobRef) -> None:
+    async def work(self, job: Job, ref: JobRef) -> Job:
         started = time.perf_counter()
         product = Product.from_dict(job.product or {})
         background, model, caching = await self._background(job, product)
@@ -87,15 +74,11 @@ class RenderHandler:
         finally:
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
-        job = await self._store.advance(
-            ref.job_id, attempt=ref.attempt, to=JobStatus.COMPLETED, owner=self._worker_id,
-            fields={"images": [_record(i) for i in images], "overlayText": overlay_text, "model": model,
-                    # Outbox mark: set with the state, cleared once the event left.
-                    "pendingEvent": DetailType.IMAGE_GENERATED.value},
-        )
+        job = await self.advance(ref, {"images": [_record(i) for i in images], "overlayText": overlay_text,
+                                       "model": model})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
                   total_ms=round((time.perf_counter() - started) * 1000))
-        await self._publish(job)
+        return job
 
     async def _variants(self, job: Job, product: Product, background: bytes) -> tuple[list[ImageRecord], str]:
         options = overlay_options(job.options.overlay)
@@ -113,13 +96,6 @@ class RenderHandler:
             images.append(ImageRecord(format=fmt, key=key, bucket=self._storage.bucket, contentType=spec.content_type,
                                       width=width, height=height, size=len(data), output=output))
         return images, overlay_text
-
-    async def _publish(self, job: Job) -> None:
-        await publish_image_generated(self._publisher, job)
-        try:
-            await self._store.clear_pending_event(job.jobId, DetailType.IMAGE_GENERATED.value)
-        except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
-            _log.warning("pending_event_not_cleared", exc_info=True)
 
     async def _background(self, job: Job, product: Product) -> tuple[bytes, str, asyncio.Future[Any] | None]:
         """The model's scene for this attempt, generated at most once (kept in S3).
@@ -141,37 +117,6 @@ class RenderHandler:
         caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
                                  self._store.set_fields(job.jobId, {"model": generated.model}))
         return generated.data, generated.model, caching
-
-    async def _claim(self, ref: JobRef) -> Job | None:
-        try:
-            return await self._store.claim(ref.job_id, attempt=ref.attempt, to=JobStatus.RENDERING,
-                                           owner=self._worker_id, lease_seconds=self._lease)
-        except JobTransitionConflictError as conflict:
-            job: Job = conflict.job  # type: ignore[attr-defined]
-        if job.attempt != ref.attempt:
-            _log.info("stale_message", current_attempt=job.attempt)
-            return None
-        if job.status == JobStatus.COMPLETED:
-            # If the worker that completed it died before the event left, publish it now (same event id).
-            if await self._store.pending_event(job.jobId) == DetailType.IMAGE_GENERATED.value:
-                await self._publish(job)
-            else:
-                _log.info("duplicate_message", status=job.status.value)
-            return None
-        if job.status == JobStatus.RENDERING:
-            remaining = max(1.0, (job.leaseExpiresAt or 0) - time.time())
-            raise TransientError("another worker is rendering this job", retry_after=remaining)
-        if job.status in (JobStatus.PENDING, JobStatus.SCRAPING):
-            raise TransientError(f"job is still {job.status.value}")
-        _log.info("duplicate_message", status=job.status.value)
-        return None
-
-    async def on_failure(self, message: QueueMessage, error: Exception) -> None:
-        ref = parse_product_scraped(message.json())
-        reason = error.reason if isinstance(error, ProductshotError) else str(error)
-        await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage="render",
-                       reason=reason, service="renderer")
-
 
 async def _none() -> None:
     return None

@@ -56,6 +56,7 @@ class SweepReport:
     redriven: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # a live worker has it
+    errors: list[str] = field(default_factory=list)  # could not be handled this time round
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class SweepReport:
             "redriven": len(self.redriven),
             "failed": len(self.failed),
             "held": len(self.held),
+            "errors": len(self.errors),
         }
 
 
@@ -87,7 +89,11 @@ class Sweeper:
         for job in await self._store.find_unfinished(older_than_epoch=now - self._policy.stuck_after):
             report.examined += 1
             with structlog.contextvars.bound_contextvars(jobId=job.jobId, status=job.status.value):
-                await self._sweep(job, now, report)
+                try:
+                    await self._sweep(job, now, report)
+                except Exception:  # noqa: BLE001 - one bad job must not stop the sweep of the others
+                    _log.exception("sweep_job_failed")
+                    report.errors.append(job.jobId)
         _log.info("sweep_done", **report.as_dict())
         return report
 

@@ -112,7 +112,7 @@ async def test_each_stuck_stage_gets_its_own_redrive() -> None:
     fresh = job(JobStatus.PENDING, idle=5)
     store, publisher, sqs = FakeStore([*jobs.values(), fresh]), FakePublisher(), FakeSqs()
     report = await sweeper(store, publisher, sqs).sweep_once()
-    assert report.as_dict() == {"examined": 5, "redriven": 4, "failed": 0, "held": 1}
+    assert report.as_dict() == {"examined": 5, "redriven": 4, "failed": 0, "held": 1, "errors": 0}
     assert sorted(sqs.sent) == sorted(
         f'{{"schemaVersion": 1, "jobId": "{jobs[n].jobId}", "attempt": 1}}' for n in ("pending", "scraping")
     )

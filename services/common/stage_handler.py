@@ -1,0 +1,120 @@
+"""The shape every pipeline stage's message handler shares (scraper, renderer).
+
+One message = one job at one attempt: claim the job's leased state (a conditional write),
+keep the lease alive with the message's heartbeat, do the stage's work, advance the job
+with an outbox mark, publish the stage's event, clear the mark. Duplicates and late
+messages are answered from the job's current state; a failure fails the job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from abc import ABC, abstractmethod
+
+import structlog
+
+from services.common.errors import JobTransitionConflictError, ProductshotError, TransientError
+from services.common.events import DetailType, EventPublisher
+from services.common.job import Job
+from services.common.job_failures import fail_job
+from services.common.job_states import JobStatus
+from services.common.job_store import JobStore
+from services.common.logging import get_logger
+from services.common.messages import JobRef
+from services.common.queue_message import QueueMessage
+
+__all__ = ["StageHandler"]
+
+_log = get_logger(__name__)
+
+
+class StageHandler(ABC):
+    #: The leased state this stage works in, the state it leaves the job in, and its event.
+    working: JobStatus
+    done: JobStatus
+    event: DetailType
+    #: States a job can still be in when this stage's message arrives early (retry later).
+    too_early: frozenset[JobStatus] = frozenset()
+    stage: str
+    service: str
+
+    def __init__(self, *, store: JobStore, publisher: EventPublisher, worker_id: str,
+                 lease_seconds: float) -> None:
+        self._store = store
+        self._publisher = publisher
+        self._worker_id = worker_id
+        self._lease = lease_seconds
+
+    @abstractmethod
+    def parse(self, message: QueueMessage) -> JobRef:
+        """The job and attempt the message is about (MalformedMessageError otherwise)."""
+
+    @abstractmethod
+    async def work(self, job: Job, ref: JobRef) -> Job:
+        """Do the stage's work and advance the job to ``done`` (see ``advance``)."""
+
+    @abstractmethod
+    async def publish(self, job: Job) -> None:
+        """Publish the stage's event for ``job``."""
+
+    async def handle(self, message: QueueMessage) -> None:
+        ref = self.parse(message)
+        structlog.contextvars.bind_contextvars(jobId=ref.job_id, attempt=ref.attempt)
+        job = await self._claim(ref)
+        if job is None:
+            return
+
+        async def extend() -> None:
+            await self._store.extend_lease(ref.job_id, owner=self._worker_id, lease_seconds=self._lease)
+
+        message.heartbeat_callbacks.append(extend)
+        try:
+            job = await self.work(job, ref)
+        except BaseException:
+            # Whatever went wrong, let the retry (on any worker) claim the job at once.
+            await asyncio.shield(self._store.release_lease(ref.job_id, owner=self._worker_id))
+            raise
+        await self._publish_and_clear(job)
+
+    async def advance(self, ref: JobRef, fields: dict[str, object]) -> Job:
+        """Move the held job to ``done``, with the outbox mark that says its event has not left yet."""
+        return await self._store.advance(ref.job_id, attempt=ref.attempt, to=self.done, owner=self._worker_id,
+                                         fields={**fields, "pendingEvent": self.event.value})
+
+    async def _publish_and_clear(self, job: Job) -> None:
+        await self.publish(job)
+        try:
+            await self._store.clear_pending_event(job.jobId, self.event.value)
+        except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
+            _log.warning("pending_event_not_cleared", exc_info=True)
+
+    async def _claim(self, ref: JobRef) -> Job | None:
+        try:
+            return await self._store.claim(ref.job_id, attempt=ref.attempt, to=self.working,
+                                           owner=self._worker_id, lease_seconds=self._lease)
+        except JobTransitionConflictError as conflict:
+            job: Job = conflict.job  # type: ignore[attr-defined]
+        if job.attempt != ref.attempt:
+            _log.info("stale_message", current_attempt=job.attempt)
+            return None
+        if job.status == self.done:
+            # Done earlier; if that worker died before the event left, publish it now (same event id).
+            if await self._store.pending_event(job.jobId) == self.event.value:
+                await self._publish_and_clear(job)
+            else:
+                _log.info("duplicate_message", status=job.status.value)
+            return None
+        if job.status == self.working:
+            remaining = max(1.0, (job.leaseExpiresAt or 0) - time.time())
+            raise TransientError(f"another worker holds this job ({job.status.value})", retry_after=remaining)
+        if job.status in self.too_early:
+            raise TransientError(f"job is still {job.status.value}")
+        _log.info("duplicate_message", status=job.status.value)
+        return None
+
+    async def on_failure(self, message: QueueMessage, error: Exception) -> None:
+        ref = self.parse(message)
+        reason = error.reason if isinstance(error, ProductshotError) else str(error)
+        await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage=self.stage,
+                       reason=reason, service=self.service)
