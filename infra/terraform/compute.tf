@@ -72,7 +72,8 @@ locals {
     renderer = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-renderer.health"] }
   }
 
-  # A sweeper or redrive worker would be one more entry here (and a policy in iam.tf).
+  # Long-running services only: the sweeper, a scheduled one-shot from the scraper's image,
+  # is in sweeper.tf.
   service_specs = {
     api = {
       name        = "${var.name_prefix}productshot-api"
