@@ -252,16 +252,22 @@ class DynamoJobStore:
             return None
 
     async def reset_for_retry(self, job_id: str, *, tenant: str) -> Job:
-        """failed -> pending with a new attempt number (the only move out of ``failed``)."""
+        """failed -> pending with a new attempt number (the only move out of ``failed``).
+
+        One conditional write on the attempt just read: a late message of the old attempt can
+        never see the job pending under its own attempt number.
+        """
+        current = await self.get(job_id)
+        if current is None:
+            raise JobNotFoundError(f"job {job_id} does not exist (expired or never created)")
         now = utc_now_iso()
-        sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": []}
-        job = await self._update(
+        sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": [],
+                "attempt": current.attempt + 1}
+        return await self._update(
             job_id, JobStatus.PENDING, sets=sets, removes=["error", "leaseOwner", "leaseExpiresAt"],
-            condition="#status = :failed AND tenant = :tenant",
-            values={":failed": JobStatus.FAILED.value, ":tenant": tenant},
+            condition="#status = :failed AND tenant = :tenant AND attempt = :a",
+            values={":failed": JobStatus.FAILED.value, ":tenant": tenant, ":a": current.attempt},
         )
-        return await self._update(job_id, JobStatus.PENDING, sets={"attempt": job.attempt + 1}, removes=[],
-                                  condition="attempt = :a", values={":a": job.attempt})
 
     async def set_fields(self, job_id: str, fields: dict[str, Any]) -> None:
         await self._update(job_id, "fields", sets=dict(fields), removes=[], condition="attribute_exists(jobId)",
