@@ -36,7 +36,7 @@ def _queue_arn(region: str, account: str, name: str) -> str:
 def desired_queues(topology: dict[str, Any], region: str, account: str) -> list[dict[str, Any]]:
     """CreateQueue parameters, DLQs first so redrive policies can point at them."""
     queues: list[dict[str, Any]] = []
-    for name, spec in topology["queues"].items():
+    for spec in topology["queues"].values():
         dlq = spec["dlq"]
         queues.append({"QueueName": dlq["name"], "Attributes": {
             "MessageRetentionPeriod": str(dlq["message_retention_seconds"]), "SqsManagedSseEnabled": "true"}})
@@ -184,7 +184,8 @@ def _events(ev: Any, sqs: Any, topology: dict[str, Any], region: str, account: s
         report.add(f"events:archive/{archive['name']}", "unchanged")
     except ClientError:
         ev.create_archive(ArchiveName=archive["name"], EventSourceArn=bus_arn,
-                          RetentionDays=archive["retention_days"], EventPattern=json.dumps({"source": [{"prefix": ""}]}))
+                          RetentionDays=archive["retention_days"],
+                          EventPattern=json.dumps({"source": [{"prefix": ""}]}))
         report.add(f"events:archive/{archive['name']}", "created")
 
 
@@ -216,7 +217,8 @@ def _table(db: Any, topology: dict[str, Any], report: _Report) -> None:
         db.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
         report.add(f"dynamodb:{name}", "created")
     current = db.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
-    if current.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and current.get("AttributeName") == ttl["AttributeName"]:
+    enabled = current.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
+    if enabled and current.get("AttributeName") == ttl["AttributeName"]:
         report.add(f"dynamodb:{name}/ttl", "unchanged")
     else:
         db.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)

@@ -51,14 +51,15 @@ async def run(api: str, url: str, out: Path, api_key: str, formats: list[str], o
     if job.get("status") != "completed":
         print(f"job did not complete: {job.get('status')} {json.dumps(job.get('error'))}", file=sys.stderr)
         return 1
-    out.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
     # Presigned URLs carry their own signature: no API key goes to S3.
     async with aiohttp.ClientSession() as s3:
         for image in job.get("images", []):
             path = out / f"{job_id}-{image['format']}.{_EXT.get(image['contentType'], 'img')}"
             async with s3.get(image["url"]) as resp:
                 resp.raise_for_status()
-                path.write_bytes(await resp.read())
+                data = await resp.read()
+            await asyncio.to_thread(path.write_bytes, data)
             print(f"image: {path.resolve()} ({image['width']}x{image['height']}, {image['size']} bytes)")
     return 0
 

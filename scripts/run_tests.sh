@@ -2,7 +2,7 @@
 # Every test, with whatever it needs started and stopped around it.
 #   scripts/run_tests.sh [all|unit|integration|faults] [pytest args...]
 # unit: no AWS needed; integration: LocalStack + moto started here (and stopped after,
-# unless they were already running); all also runs scripts/tf_check.sh. pytest's "no tests collected" (exit 5) is a failure.
+# unless they were already running); all also runs ruff, mypy and scripts/tf_check.sh. pytest's "no tests collected" (exit 5) is a failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="${RUN_DIR:-$ROOT/.run}"
@@ -19,6 +19,9 @@ if [[ "$SUITE" != unit ]]; then
 fi
 
 if [[ "$SUITE" == all ]]; then
+  echo "== ruff, mypy"
+  .venv/bin/ruff check services infra localdev tests bench || exit 1
+  .venv/bin/mypy services || exit 1
   # Terraform fmt + checkov + the HCL structure tests; also creates .venv-infra, which the
   # topology drift tests in the main run need.
   bash scripts/tf_check.sh || exit 1

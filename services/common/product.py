@@ -32,7 +32,7 @@ class Product:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Product":
+    def from_dict(cls, data: dict[str, Any]) -> Product:
         known = {f.name for f in fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in known}
         images = kwargs.get("images")

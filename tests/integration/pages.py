@@ -15,7 +15,8 @@ def product_photo(size: int = 800) -> bytes:
     draw = ImageDraw.Draw(img)
     w = size // 4
     left, top = (size - w) // 2, size // 4
-    draw.ellipse([left - 10, top + int(size * 0.55) - 8, left + w + 10, top + int(size * 0.55) + 16], fill=(220, 220, 218))
+    base = top + int(size * 0.55)
+    draw.ellipse([left - 10, base - 8, left + w + 10, base + 16], fill=(220, 220, 218))
     for i in range(w):
         shade = int(60 + 120 * (1 - abs(i - w / 3) / w))
         draw.line([(left + i, top), (left + i, top + int(size * 0.55))], fill=(shade // 3, shade // 2, shade))

@@ -36,7 +36,8 @@ async def test_job_submitted_over_http_completes_with_a_valid_jpeg(pipeline: Ser
     assert len(data) == size == obj["ContentLength"]
     with Image.open(io.BytesIO(data)) as img:
         assert img.format == "JPEG" and img.size == (1080, 1080)
-    downloaded = httpx.get(status["imageUrl"], timeout=10)  # the presigned URL works without credentials
+    async with httpx.AsyncClient(timeout=10) as anonymous:  # the presigned URL works without credentials
+        downloaded = await anonymous.get(status["imageUrl"])
     assert downloaded.status_code == 200 and downloaded.content == data
 
 
@@ -73,6 +74,7 @@ async def test_seed_api_rejects_bad_input_and_unknown_jobs(pipeline: Services) -
 
 def test_bootstrap_twice_changes_nothing(aws_env: dict[str, str]) -> None:
     """Running the bootstrap on an existing topology reports every resource unchanged."""
-    out = subprocess.run([sys.executable, "-m", "infra.bootstrap", "--api-key", "itest:itest-key", "--api-key", "other:other-key"], cwd=ROOT,
+    keys = ["--api-key", "itest:itest-key", "--api-key", "other:other-key"]
+    out = subprocess.run([sys.executable, "-m", "infra.bootstrap", *keys], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1].startswith("bootstrap: 0 changed")

@@ -26,7 +26,8 @@ _BUSY_STDDEV = 14.0  # luma spread along the scene's edges above which they coun
 
 def _edges_busy(tile: Image.Image) -> bool:
     w, h = tile.size
-    strips = [tile.crop((0, 0, w, 2)), tile.crop((0, h - 2, w, h)), tile.crop((0, 0, 2, h)), tile.crop((w - 2, 0, w, h))]
+    strips = [tile.crop((0, 0, w, 2)), tile.crop((0, h - 2, w, h)),
+              tile.crop((0, 0, 2, h)), tile.crop((w - 2, 0, w, h))]
     return max(ImageStat.Stat(s.convert("L")).stddev[0] for s in strips) > _BUSY_STDDEV
 
 

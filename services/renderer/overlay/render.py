@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from services.common.product import Product
 from services.renderer.formats import FORMATS, to_srgb
+from services.renderer.overlay.backdrop import extend_scene
 from services.renderer.overlay.badge import render_badge
 from services.renderer.overlay.contrast import (
     AA_NORMAL,
@@ -27,7 +28,6 @@ from services.renderer.overlay.contrast import (
     ratio_over,
     stronger,
 )
-from services.renderer.overlay.backdrop import extend_scene
 from services.renderer.overlay.crop import cover_box, focus_point, subject_box
 from services.renderer.overlay.layout import Block, Frame, frame_for, stack_blocks
 from services.renderer.overlay.options import OverlayOptions, OverlayText, resolve_text

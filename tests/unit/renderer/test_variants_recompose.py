@@ -100,14 +100,17 @@ def test_scene_scale_is_uniform(fmt: str) -> None:
     green = variant.image.convert("RGB").point(lambda v: v)
     r, g, b = green.split()
     mask = Image.eval(
-        Image.merge("RGB", (r.point(lambda v: 255 if v < 70 else 0), g.point(lambda v: 255 if 70 <= v <= 110 else 0), b.point(lambda v: 255 if v < 90 else 0))).convert("L"),
+        Image.merge("RGB", (r.point(lambda v: 255 if v < 70 else 0),
+                            g.point(lambda v: 255 if 70 <= v <= 110 else 0),
+                            b.point(lambda v: 255 if v < 90 else 0))).convert("L"),
         lambda v: 255 if v > 250 else 0,
     )
     got = mask.getbbox()
     assert got is not None
     want = (body[0] * s + ox, body[1] * s + oy, (body[2] + 1) * s + ox, (body[3] + 1) * s + oy)
     assert got == pytest.approx(want, abs=3)
-    assert (got[2] - got[0]) / (got[3] - got[1]) == pytest.approx((body[2] - body[0] + 1) / (body[3] - body[1] + 1), rel=0.03)
+    ratio = (body[2] - body[0] + 1) / (body[3] - body[1] + 1)
+    assert (got[2] - got[0]) / (got[3] - got[1]) == pytest.approx(ratio, rel=0.03)
 
 
 def test_landscape_puts_product_opposite_the_text() -> None:
