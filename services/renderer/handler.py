@@ -10,32 +10,24 @@ from typing import Any
 from PIL import Image
 
 from services.common.consumer import QueueMessage
-from services.common.events import DetailType, EventPublisher, build_detail, source_for
+from services.common.events import DetailType, EventPublisher
 from services.common.job import ImageRecord, Job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_product_scraped
 from services.common.product import Product
+from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS, encode
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, render_variant
 from services.renderer.storage import ImageStorage, background_key, variant_key
 
-__all__ = ["RenderHandler", "publish_image_generated"]
+__all__ = ["RenderHandler"]
 
 _log = get_logger(__name__)
 _MODEL_SIZE = {"square": "1024x1024", "landscape": "1536x1024", "story": "1024x1536"}
-
-
-async def publish_image_generated(publisher: EventPublisher, job: Job) -> None:
-    payload = {"images": [{"format": i.format, "bucket": i.bucket, "key": i.key, "contentType": i.contentType,
-                           "width": i.width, "height": i.height, "size": i.size, "output": i.output}
-                          for i in job.images],
-               "model": job.model or "unknown", "overlayText": job.overlayText}
-    detail = build_detail(DetailType.IMAGE_GENERATED, job, payload)
-    await publisher.publish(DetailType.IMAGE_GENERATED, detail, source=source_for(DetailType.IMAGE_GENERATED))
 
 
 def _render_and_encode(background: bytes, product: Product, fmt: str, output: str,

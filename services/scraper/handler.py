@@ -11,30 +11,22 @@ from services.common.errors import (
     PermanentError,
     ProductshotError,
 )
-from services.common.events import DetailType, EventPublisher, build_detail, source_for
+from services.common.events import DetailType, EventPublisher
 from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_scrape_request
 from services.common.product import Product
+from services.common.stage_events import publish_product_scraped
 from services.common.stage_handler import StageHandler
 from services.scraper.extraction import extract_product
 from services.scraper.safe_fetch import SafeFetcher
 
-__all__ = ["ScrapeHandler", "publish_product_scraped"]
+__all__ = ["ScrapeHandler"]
 
 _log = get_logger(__name__)
 _IMAGE_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif"}
-
-
-async def publish_product_scraped(publisher: EventPublisher, job: Job, service: str = "scraper") -> None:
-    # Every Product field, whoever stored the facts (the API stores only what the caller gave).
-    product = Product.from_dict(job.product or {}).to_dict()
-    payload = {"product": product, "sourceImageKey": job.sourceImageKey,
-               "options": {"formats": job.options.formats, "output": job.options.output, "style": job.options.style}}
-    detail = build_detail(DetailType.PRODUCT_SCRAPED, job, payload)
-    await publisher.publish(DetailType.PRODUCT_SCRAPED, detail, source=source_for(DetailType.PRODUCT_SCRAPED))
 
 
 class ScrapeHandler(StageHandler):

@@ -29,7 +29,7 @@ from services.common.job_states import LEASED, STAGE, JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
-from services.scraper.handler import publish_product_scraped
+from services.common.stage_events import publish_product_scraped
 
 __all__ = ["Sweeper", "SweepPolicy", "SweepReport"]
 

@@ -9,8 +9,7 @@ from services.common.events import DetailType, EventBridgePublisher, validate_de
 from services.common.job import ImageRecord, Job, JobOptions
 from services.common.job_states import JobStatus
 from services.common.product import Product
-from services.renderer.handler import publish_image_generated
-from services.scraper.handler import publish_product_scraped
+from services.common.stage_events import publish_image_generated, publish_product_scraped
 
 
 class RecordingEventsClient:
