@@ -55,7 +55,9 @@ bench-overlay: setup ## overlay + encode vs the decode/encode floor and vs sharp
 	.venv/bin/python bench/bench_overlay.py --images 50
 
 bench-api: setup ## 100 concurrent clients POST + GET for 30 s against one API process on LocalStack
-	scripts/local_aws.sh start && .venv/bin/python bench/bench_api_load.py --clients 100 --duration 30
+	scripts/local_aws.sh start
+	set -a; . .run/aws.env; set +a; .venv/bin/python -m infra.bootstrap | tail -n 1 && \
+		.venv/bin/python bench/bench_api_load.py --clients 100 --duration 30
 
 bench-e2e: setup ## POST -> completed latency over 200 jobs, per hop
 	.venv/bin/python bench/bench_e2e.py --jobs 200
