@@ -195,10 +195,3 @@ class JobSubmitter:
         except (ProductshotError, TimeoutError) as exc:
             # The job is queued and will run; a lost JobAccepted must not turn that into an error.
             _log.warning("job_accepted_not_published", jobId=job.jobId, reason=str(exc) or "timeout")
-
-    async def get(self, job_id: str) -> Job | None:
-        return await self._store.get(job_id)
-
-    @staticmethod
-    def is_finished(job: Job) -> bool:
-        return job.status in (JobStatus.COMPLETED, JobStatus.FAILED)

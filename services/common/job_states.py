@@ -23,7 +23,6 @@ __all__ = [
     "TERMINAL",
     "SEED_STATUS",
     "STAGE",
-    "can_move",
     "predecessors",
 ]
 
@@ -68,10 +67,6 @@ STAGE: dict[JobStatus, str] = {
     JobStatus.COMPLETED: "done",
     JobStatus.FAILED: "done",
 }
-
-
-def can_move(src: JobStatus, dst: JobStatus) -> bool:
-    return dst in TRANSITIONS[src]
 
 
 def predecessors(dst: JobStatus) -> frozenset[JobStatus]:
