@@ -53,6 +53,10 @@ class ImageRecord:
     size: int
     output: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """The stored (and published) form: bucket and key, never a presigned URL."""
+        return asdict(self)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImageRecord:
         return cls(

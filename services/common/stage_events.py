@@ -23,9 +23,7 @@ async def publish_product_scraped(publisher: EventPublisher, job: Job, service: 
 
 
 async def publish_image_generated(publisher: EventPublisher, job: Job) -> None:
-    payload = {"images": [{"format": i.format, "bucket": i.bucket, "key": i.key, "contentType": i.contentType,
-                           "width": i.width, "height": i.height, "size": i.size, "output": i.output}
-                          for i in job.images],
+    payload = {"images": [i.to_dict() for i in job.images],
                "model": job.model or "unknown", "overlayText": job.overlayText}
     detail = build_detail(DetailType.IMAGE_GENERATED, job, payload)
     await publisher.publish(DetailType.IMAGE_GENERATED, detail, source=source_for(DetailType.IMAGE_GENERATED))

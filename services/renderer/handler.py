@@ -66,7 +66,7 @@ class RenderHandler(StageHandler):
         finally:
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
-        job = await self.advance(ref, {"images": [_record(i) for i in images], "overlayText": overlay_text,
+        job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
                                        "model": model})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
                   total_ms=round((time.perf_counter() - started) * 1000))
@@ -129,8 +129,3 @@ def overlay_options(overlay: dict[str, object]) -> OverlayOptions:
         elif value is False:
             kwargs[f"show_{part}"] = False
     return OverlayOptions(**kwargs)  # type: ignore[arg-type]
-
-
-def _record(image: ImageRecord) -> dict[str, object]:
-    return {"format": image.format, "key": image.key, "bucket": image.bucket, "contentType": image.contentType,
-            "width": image.width, "height": image.height, "size": image.size, "output": image.output}
