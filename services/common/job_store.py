@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -73,6 +74,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | set | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def _status_in(statuses: list[JobStatus], prefix: str) -> tuple[str, dict[str, Any]]:
+    """``#status IN (:p0, :p1 ...)`` and its values, for a condition expression."""
+    values = {f":{prefix}{i}": status.value for i, status in enumerate(statuses)}
+    return f"#status IN ({', '.join(values)})", values
 
 
 def _from_item(item: dict[str, Any]) -> Job:
@@ -159,11 +166,9 @@ class DynamoJobStore:
         if to not in LEASED:
             raise ValueError(f"{to} is not a leased state")
         now = time.time()
-        preds = sorted(predecessors(to) - {JobStatus.FAILED})
-        pred_names = ", ".join(f":p{i}" for i in range(len(preds)))
-        values: dict[str, Any] = {f":p{i}": p.value for i, p in enumerate(preds)}
+        from_preds, values = _status_in(sorted(predecessors(to) - {JobStatus.FAILED}), "p")
         values.update({":attempt": attempt, ":to": to.value, ":now": now})
-        condition = (f"attempt = :attempt AND (#status IN ({pred_names}) OR "
+        condition = (f"attempt = :attempt AND ({from_preds} OR "
                      f"(#status = :to AND leaseExpiresAt < :now))")
         sets = self._entered(to, utc_now_iso()) | {"leaseOwner": owner, "leaseExpiresAt": now + lease_seconds}
         return await self._update(job_id, to, sets=sets, removes=[], condition=condition, values=values)
@@ -224,11 +229,9 @@ class DynamoJobStore:
     async def advance(self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None,
                       fields: dict[str, Any] | None = None) -> Job:
         """Move forward out of the state this worker holds (``owner``) or from a predecessor."""
-        preds = sorted(predecessors(to) - {JobStatus.FAILED})
-        pred_names = ", ".join(f":p{i}" for i in range(len(preds)))
-        values: dict[str, Any] = {f":p{i}": p.value for i, p in enumerate(preds)}
+        from_preds, values = _status_in(sorted(predecessors(to) - {JobStatus.FAILED}), "p")
         values[":attempt"] = attempt
-        condition = f"attempt = :attempt AND #status IN ({pred_names})"
+        condition = f"attempt = :attempt AND {from_preds}"
         if owner is not None:
             condition += " AND leaseOwner = :owner"
             values[":owner"] = owner
@@ -238,9 +241,7 @@ class DynamoJobStore:
 
     async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
         """Fail a job that is not finished yet; None when it already was (or is another attempt's)."""
-        names = ", ".join(f":s{i}" for i in range(len(_NON_TERMINAL)))
-        values: dict[str, Any] = {f":s{i}": s.value for i, s in enumerate(_NON_TERMINAL)}
-        condition = f"#status IN ({names})"
+        condition, values = _status_in(_NON_TERMINAL, "s")
         if attempt is not None:
             condition += " AND attempt = :attempt"
             values[":attempt"] = attempt
@@ -295,8 +296,6 @@ class DynamoJobStore:
 
     async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]:
         """Jobs in any non-terminal status last updated before ``older_than_epoch``."""
-        from datetime import UTC, datetime
-
         cutoff = datetime.fromtimestamp(older_than_epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         found: list[Job] = []
         for status in _NON_TERMINAL:
