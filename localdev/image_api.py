@@ -15,6 +15,7 @@ requests stay in flight at once.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import time
 from typing import Any
@@ -27,6 +28,9 @@ from localdev.image_requests import RequestError, validate
 from localdev.image_scenes import compose_on_scene, palette_for, scene_b64
 
 __all__ = ["ImageAPIServer", "Faults", "FaultSpec"]
+
+
+_UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})  # what OpenAI's edits take
 
 
 def _json_error(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
@@ -132,7 +136,10 @@ class ImageAPIServer:
         try:
             params, photos = await self._read(endpoint, request)
             record.update({k: v for k, v in params.items() if k != "image"})
-            record["images"] = [{"format": p.format, "width": p.width, "height": p.height} for p in photos]
+            record["images"] = [
+                {"format": p.format, "width": p.width, "height": p.height, "content_type": p.info["content_type"]}
+                for p in photos
+            ]
             checked = validate(params, edit=endpoint == "edits")
             if endpoint == "edits" and not photos:
                 raise RequestError(
@@ -172,9 +179,19 @@ class ImageAPIServer:
         for index, field in enumerate(form.getall("image[]", []) + form.getall("image", [])):
             if not isinstance(field, web.FileField):
                 raise RequestError("'image' must be a file.", "image")
+            if field.content_type not in _UPLOAD_TYPES:
+                raise RequestError(
+                    f"Invalid file 'image': unsupported mimetype ('{field.content_type}'). "
+                    "Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.",
+                    "image",
+                    "invalid_image_format",
+                )
             data = field.file.read()
             try:
-                photos.append(await asyncio.to_thread(_decode, data))
+                photo = await asyncio.to_thread(_decode, data)
+                photo.info["sha256"] = hashlib.sha256(data).hexdigest()
+                photo.info["content_type"] = field.content_type
+                photos.append(photo)
             except Exception as exc:
                 message = f"Invalid image file or mode for image {index + 1}, please check your image file."
                 raise RequestError(message, "image", "invalid_image_file") from exc
@@ -184,7 +201,10 @@ class ImageAPIServer:
         w, h, fmt, prompt = checked["width"], checked["height"], checked["output_format"], checked["prompt"]
         palette = palette_for(prompt)
         if photos:
-            b64 = await asyncio.to_thread(compose_on_scene, photos[0], w, h, palette, fmt)
+            photo = photos[0]
+            b64 = await asyncio.to_thread(
+                compose_on_scene, photo, w, h, palette, fmt, digest=photo.info.get("sha256")
+            )
         else:
             b64 = await asyncio.to_thread(scene_b64, w, h, palette, fmt)
         item: dict[str, Any] = {"b64_json": b64}

@@ -1,7 +1,9 @@
 """Plausible images for the fake image API: soft gradient scenes, and a photo placed on one.
 
-Blocking (Pillow): the server calls these through ``asyncio.to_thread``. Backdrops are
-cached by size, palette and format, so a run of identical requests costs one encode.
+Blocking (Pillow): the server calls these through ``asyncio.to_thread``. Both are
+deterministic, so their encoded results are cached (backdrops by size, palette and
+format; composites also by the photo's bytes): a run of identical requests costs one
+render, and a "zero-latency" server answers in milliseconds, as a test double should.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -59,13 +63,40 @@ def _encode(img: Image.Image, fmt: str) -> bytes:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def scene_b64(width: int, height: int, palette: int, fmt: str = "png") -> str:
     """A backdrop scene of exactly ``width`` x ``height``, encoded and base64'd."""
     return base64.b64encode(_encode(_scene(width, height, palette), fmt)).decode("ascii")
 
 
-def compose_on_scene(photo: Image.Image, width: int, height: int, palette: int, fmt: str = "png") -> str:
-    """The photo standing on a generated backdrop with a soft shadow, base64'd."""
+_COMPOSED: OrderedDict[tuple[str, int, int, int, str], str] = OrderedDict()
+_COMPOSED_MAX = 32
+_COMPOSED_LOCK = threading.Lock()
+
+
+def compose_on_scene(
+    photo: Image.Image, width: int, height: int, palette: int, fmt: str = "png", *, digest: str | None = None
+) -> str:
+    """The photo standing on a generated backdrop with a soft shadow, base64'd.
+
+    ``digest`` identifies the photo's bytes; when given, the result is cached under it.
+    """
+    if digest is None:
+        return _compose(photo, width, height, palette, fmt)
+    key = (digest, width, height, palette, fmt)
+    with _COMPOSED_LOCK:
+        if key in _COMPOSED:
+            _COMPOSED.move_to_end(key)
+            return _COMPOSED[key]
+    b64 = _compose(photo, width, height, palette, fmt)
+    with _COMPOSED_LOCK:
+        _COMPOSED[key] = b64
+        while len(_COMPOSED) > _COMPOSED_MAX:
+            _COMPOSED.popitem(last=False)
+    return b64
+
+
+def _compose(photo: Image.Image, width: int, height: int, palette: int, fmt: str) -> str:
     canvas = _scene(width, height, palette).copy()
     product = photo.convert("RGBA")
     # Scaled up or down to about 60% of the frame, as a model would stage it.

@@ -17,6 +17,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -33,7 +34,7 @@ from services.renderer.generation.base import GeneratedImage, GenerationRequest
 from services.renderer.generation.prompts import build_prompt, resolve_preset
 from services.renderer.generation.settings import GenerationSettings
 
-__all__ = ["OpenAIGenerator", "ContentPolicyError", "SUPPORTED_SIZES", "nearest_size", "prepare_photo"]
+__all__ = ["OpenAIGenerator", "ContentPolicyError", "EditPhoto", "SUPPORTED_SIZES", "nearest_size", "prepare_photo"]
 
 SUPPORTED_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
     "gpt-image-1": ((1024, 1024), (1536, 1024), (1024, 1536)),
@@ -42,6 +43,7 @@ SUPPORTED_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
 _CONTENT_POLICY_CODES = frozenset({"content_policy_violation", "moderation_blocked"})
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _PHOTO_MAX_SIDE = 2048  # larger than any output size: more pixels only slow the upload
+_PHOTO_MAX_BYTES = 25 * 1024 * 1024  # well under the endpoint's 50 MB per image
 _REASON_LIMIT = 500
 
 
@@ -63,23 +65,59 @@ def nearest_size(model: str, requested: str | None) -> str:
     return f"{w}x{h}"
 
 
-def prepare_photo(data: bytes) -> bytes | None:
-    """The photo as a PNG the edit endpoint accepts, or None when it is not an image.
+@dataclass(frozen=True, slots=True)
+class EditPhoto:
+    """The input image as uploaded to the edit endpoint."""
 
-    Blocking (Pillow): call it through ``asyncio.to_thread``.
+    data: bytes
+    content_type: str
+    filename: str
+
+
+# What the edit endpoint takes as it is (gpt-image models: PNG, JPEG or WebP under 50 MB),
+# with the pixel modes each format may carry without a conversion.
+_PASSTHROUGH = {
+    "PNG": ("image/png", "product.png", frozenset({"RGB", "RGBA", "L", "LA", "P"})),
+    "JPEG": ("image/jpeg", "product.jpg", frozenset({"RGB", "L"})),
+    "WEBP": ("image/webp", "product.webp", frozenset({"RGB", "RGBA"})),
+}
+_EXIF_ORIENTATION = 0x0112
+
+
+def prepare_photo(data: bytes) -> EditPhoto | None:
+    """The photo as the edit endpoint accepts it, or None when it is not an image.
+
+    A PNG, JPEG or WebP that needs no rotation and is within the size limit is sent as it
+    is (re-encoding a photo costs more than the upload it would save). Anything else is
+    decoded, turned upright (EXIF), scaled to the limit and re-encoded: PNG when it has
+    transparency, else JPEG at high quality. Blocking (Pillow): call it through
+    ``asyncio.to_thread``.
     """
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            if opened.format == "PNG" and max(opened.size) <= _PHOTO_MAX_SIDE:
-                opened.load()  # proves it decodes before we pay for an upload
-                return data
+            passthrough = _PASSTHROUGH.get(opened.format or "")
+            upright = opened.getexif().get(_EXIF_ORIENTATION, 1) == 1
+            if (
+                passthrough is not None
+                and upright
+                and opened.mode in passthrough[2]
+                and max(opened.size) <= _PHOTO_MAX_SIDE
+                and len(data) <= _PHOTO_MAX_BYTES
+            ):
+                # Proves it decodes before we pay for an upload; a JPEG only at 1/8 scale.
+                opened.draft("RGB", (max(1, opened.width // 8), max(1, opened.height // 8)))
+                opened.load()
+                return EditPhoto(data, passthrough[0], passthrough[1])
             img: Image.Image = ImageOps.exif_transpose(opened)  # phone photos are often stored sideways
             img.thumbnail((_PHOTO_MAX_SIDE, _PHOTO_MAX_SIDE))
-            if img.mode not in ("RGB", "RGBA"):
-                img = img.convert("RGBA" if "A" in img.getbands() or "transparency" in img.info else "RGB")
+            alpha = "A" in img.getbands() or "transparency" in img.info
+            img = img.convert("RGBA" if alpha else "RGB")
             out = io.BytesIO()
-            img.save(out, format="PNG")
-            return out.getvalue()
+            if alpha:
+                img.save(out, format="PNG", compress_level=3)
+                return EditPhoto(out.getvalue(), "image/png", "product.png")
+            img.save(out, format="JPEG", quality=95)
+            return EditPhoto(out.getvalue(), "image/jpeg", "product.jpg")
     except Exception:  # any undecodable or hostile file: the prompt-only path still works
         return None
 
@@ -190,7 +228,7 @@ class OpenAIGenerator:
 
             def call() -> Awaitable[Any]:
                 return images.edit(
-                    image=("product.png", edit_photo, "image/png"),
+                    image=(edit_photo.filename, edit_photo.data, edit_photo.content_type),
                     prompt=prompt,
                     size=size,
                     input_fidelity=fidelity,

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from PIL import Image
 
+from localdev import image_scenes
 from localdev.image_api import ImageAPIServer
 
 AUTH = {"Authorization": "Bearer sk-local"}
@@ -81,7 +82,36 @@ async def test_edits_place_the_input_photo_on_a_backdrop(server, http, field):
     assert img.size == (1024, 1536)
     assert img.getpixel((512, 1000)) == (10, 120, 200)  # the photo, scaled up, stands here
     assert img.getpixel((20, 20)) != (10, 120, 200)  # and a backdrop surrounds it
-    assert server.stats.recent[-1]["images"] == [{"format": "PNG", "width": 200, "height": 300}]
+    assert server.stats.recent[-1]["images"] == [
+        {"format": "PNG", "width": 200, "height": 300, "content_type": "image/png"}
+    ]
+
+
+async def test_edits_refuse_uploads_that_are_not_png_jpeg_or_webp(server, http):
+    """As OpenAI does: the upload's mimetype must be image/png, image/jpeg or image/webp."""
+    form = aiohttp.FormData()
+    form.add_field("image", png(20, 20, (1, 2, 3)), filename="p.gif", content_type="image/gif")
+    form.add_field("prompt", "kettle")
+    async with http.post(f"{server.base_url}/images/edits", data=form, headers=AUTH) as resp:
+        assert resp.status == 400
+        error = (await resp.json())["error"]
+    assert error["param"] == "image" and "image/gif" in error["message"]
+
+
+async def test_identical_edits_are_rendered_once(server, http, monkeypatch):
+    """The fake is deterministic, so a repeated request is answered from its cache, identically."""
+    renders = []
+    real = image_scenes._compose
+    monkeypatch.setattr(image_scenes, "_compose", lambda *a: renders.append(a) or real(*a))
+    bodies = []
+    for _ in range(2):
+        form = aiohttp.FormData()
+        form.add_field("image", png(64, 64, (9, 8, 7)), filename="p.png", content_type="image/png")
+        form.add_field("prompt", "identical kettle")
+        async with http.post(f"{server.base_url}/images/edits", data=form, headers=AUTH) as resp:
+            bodies.append((await resp.json())["data"][0]["b64_json"])
+    assert bodies[0] == bodies[1] and len(bodies[0]) > 1000
+    assert len(renders) == 1
 
 
 async def test_missing_or_wrong_bearer_is_401_without_echoing_the_key(http):

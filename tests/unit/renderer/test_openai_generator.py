@@ -89,11 +89,11 @@ async def test_prompt_path_returns_a_png_in_the_nearest_supported_size(server, m
 
 
 async def test_edit_path_sends_the_product_photo(server, make_generator):
-    """With a photo, the edit endpoint receives it (as a PNG of the same dimensions)."""
+    """With a photo, the edit endpoint receives it (an upright JPEG goes as it is)."""
     image = await make_generator().generate(request(photo=jpeg(300, 200)))
     seen = server.stats.recent[-1]
     assert seen["endpoint"] == "edits"
-    assert seen["images"] == [{"format": "PNG", "width": 300, "height": 200}]
+    assert seen["images"] == [{"format": "JPEG", "width": 300, "height": 200, "content_type": "image/jpeg"}]
     assert seen["input_fidelity"] == "high"
     with Image.open(io.BytesIO(image.data)) as img:
         assert img.size == (1024, 1024)
