@@ -109,19 +109,16 @@ async def burst(bench: Bench, api: str, urls: list[str]) -> tuple[float, list[di
 
 
 def renderer_split(log: str) -> dict[str, Any]:
-    """From the renderer's log: the model call (generate_ms) vs the rest of the render hop."""
-    gen, total = [], []
+    """From the renderer's log: the render hop's steps (model call, overlay + encode + S3
+    writes of the variants, waiting for the scene's cache write, the state write), p50 each."""
+    steps: dict[str, list[float]] = {}
     for line in log.splitlines():
         if '"event": "image_generated"' in line:
             entry = json.loads(line)
-            gen.append(entry["generate_ms"])
-            total.append(entry["total_ms"])
-    if not gen:
-        return {}
-    return {
-        "renderer_generate_ms_p50": statistics.median(gen),
-        "renderer_work_ms_p50": statistics.median(total),
-    }
+            for key in ("generate_ms", "variants_ms", "cache_wait_ms", "advance_ms", "total_ms"):
+                if key in entry:
+                    steps.setdefault(key, []).append(entry[key])
+    return {f"renderer_{key}_p50": statistics.median(values) for key, values in steps.items()}
 
 
 def summarise(jobs: list[dict[str, Any]]) -> dict[str, Any]:

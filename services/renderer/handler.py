@@ -57,19 +57,22 @@ class RenderHandler(StageHandler):
         await publish_image_generated(self._publisher, job)
 
     async def work(self, job: Job, ref: JobRef) -> Job:
-        started = time.perf_counter()
+        clock = _Clock()
         product = Product.from_dict(job.product or {})
         background, model, caching = await self._background(job, product)
-        generated_ms = round((time.perf_counter() - started) * 1000)
+        generate_ms = clock.lap()
         try:
             images, overlay_text = await self._variants(job, product, background)
+            variants_ms = clock.lap()
         finally:
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
+        cache_wait_ms = clock.lap()
         job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
                                        "model": model})
-        _log.info("image_generated", model=model, variants=len(images), generate_ms=generated_ms,
-                  total_ms=round((time.perf_counter() - started) * 1000))
+        _log.info("image_generated", model=model, variants=len(images), generate_ms=generate_ms,
+                  variants_ms=variants_ms, cache_wait_ms=cache_wait_ms, advance_ms=clock.lap(),
+                  total_ms=clock.total())
         return job
 
     async def _variants(self, job: Job, product: Product, background: bytes) -> tuple[list[ImageRecord], str]:
@@ -109,6 +112,21 @@ class RenderHandler(StageHandler):
         caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
                                  self._store.set_fields(job.jobId, {"model": generated.model}))
         return generated.data, generated.model, caching
+
+class _Clock:
+    """Milliseconds per step of a render, for the log line that closes it."""
+
+    def __init__(self) -> None:
+        self._start = self._last = time.perf_counter()
+
+    def lap(self) -> int:
+        now = time.perf_counter()
+        ms, self._last = round((now - self._last) * 1000), now
+        return ms
+
+    def total(self) -> int:
+        return round((time.perf_counter() - self._start) * 1000)
+
 
 async def _none() -> None:
     return None

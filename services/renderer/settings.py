@@ -15,6 +15,8 @@ __all__ = ["RendererSettings"]
 class RendererSettings(WorkerSettings):
     model_config = SettingsConfigDict(env_prefix="RENDERER_", extra="ignore", frozen=True)
 
-    max_in_flight: int = Field(default=32, ge=1, le=1000)  # most of a job is waiting on the model
+    # Most of a job is waiting on the model: one small task keeps ~100 such waits open
+    # (about 250 MB at peak, see bench/bench_renderer_capacity.py).
+    max_in_flight: int = Field(default=100, ge=1, le=1000)
     health_file: Path = Path("/tmp/productshot-renderer.health")
     cache_control: str = "private, max-age=86400, immutable"

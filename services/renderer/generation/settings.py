@@ -47,7 +47,7 @@ class GenerationSettings(BaseSettings):
     # A Retry-After longer than this is not slept through in-process: the job is handed
     # back to the queue as transient with the hint, instead of pinning a slot.
     max_retry_after_seconds: float = Field(default=60.0, ge=0)
-    max_concurrency: int = Field(default=16, ge=1, le=1000)
+    max_concurrency: int = Field(default=100, ge=1, le=1000)
     default_style: str = "studio"
 
     @field_validator("openai_api_key", mode="before")
