@@ -72,10 +72,18 @@ class BackgroundServers:
         self._thread.join(timeout=5)
 
     def image_control(self, **switches: Any) -> None:
-        self.loop.call_soon_threadsafe(self.image_api.faults.update, switches)
+        # Resolve `faults` on the loop, after any reset queued before: binding the method
+        # here would update the object a pending reset is about to replace.
+        self.run(self._update_faults(switches))
+
+    async def _update_faults(self, switches: dict[str, Any]) -> None:
+        self.image_api.faults.update(switches)
 
     def reset_image_api(self) -> None:
-        self.loop.call_soon_threadsafe(self.image_api.reset)
+        self.run(self._reset())
+
+    async def _reset(self) -> None:
+        self.image_api.reset()
 
     def generations(self) -> int:
         """Image-model calls that returned an image (what would be paid for)."""

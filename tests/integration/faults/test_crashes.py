@@ -62,7 +62,7 @@ async def test_sigterm_during_a_burst_loses_nothing(
     took = await asyncio.gather(*(
         asyncio.to_thread(services.stop, name, signal.SIGTERM) for name in ("renderer", "scraper")
     ))
-    for name, seconds in zip(("renderer", "scraper"), took):
+    for name, seconds in zip(("renderer", "scraper"), took, strict=True):
         assert services.procs[name].returncode == 0, services.log(name)
         assert seconds < deadline + 6, f"{name} took {seconds:.1f}s to exit"
     assert '"releasing_unfinished"' in services.log("renderer")

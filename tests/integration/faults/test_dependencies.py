@@ -21,6 +21,10 @@ from tests.integration.faults.harness import (
 )
 from tests.integration.faults.tcp_proxy import TcpProxy
 
+_OUTAGE_EVENTS = frozenset(
+    {"poll_failed", "message_settle_failed", "visibility_change_failed", "transient_failure"}
+)
+
 
 async def test_image_api_429_then_500_then_recovery(
     stack: StartStack, servers: BackgroundServers, boto: Any
@@ -77,7 +81,11 @@ async def test_aws_unreachable_for_20_seconds(
         assert_completed_with_image(boto, jobs)
         await wait_drained(boto.sqs, ("scrape-requests", "render-requests"), within=60)
         assert outage >= 20
-        assert "poll_failed" in services.log("scraper") and "poll_failed" in services.log("renderer")
+        # Each worker met the outage (which call it hit depends on what it was doing at the cut:
+        # a poll, a delete, a visibility change or a state write) and lived through it.
+        for name in ("scraper", "renderer"):
+            met = {event for event in _OUTAGE_EVENTS if f'"event": "{event}"' in services.log(name)}
+            assert met, f"{name} logged none of {sorted(_OUTAGE_EVENTS)} during the outage"
         async with httpx.AsyncClient(base_url=services.api, timeout=5) as client:
             assert (await client.get("/healthz")).status_code == 200
     finally:
