@@ -1,14 +1,19 @@
 """Load the API: POST /v1/jobs and GET /v1/jobs/{id} from N concurrent clients for T seconds.
 
     LOCALSTACK_PORT=... RUN_DIR=... .venv/bin/python bench/bench_api_load.py [--clients 100] [--duration 30]
+    ... bench/bench_api_load.py --think 1 --polls 3     # integrators: POST, then read it every 1 s
+    ... bench/bench_api_load.py --api-env API_HANDOFF_BATCH_SIZE=1     # a setting for the started API
     .venv/bin/python bench/bench_api_load.py --api http://127.0.0.1:8000 --key KEY   # a running API
 
 Without --api it starts one API process (``python -m services.api``) on the local AWS
 described by $RUN_DIR/aws.env (scripts/local_aws.sh start), with one API key per client
 passed as API_KEYS (SSM is left alone) and the default rate limit, so every client has its
 own bucket, as distinct integrators would. Each client loops: create a job, read it back.
-Prints throughput, p50/p99/max per operation and every error; exits 1 if any request
-failed or p99 is over --p99-ms. The scrape queue keeps the created jobs' messages (no
+That closed loop (no pause between requests) is the saturation figure. With ``--think S``
+each client instead polls its job (``--polls`` reads, S seconds apart) and S seconds later
+creates the next one: the load of N real integrators rather than the most the API
+can take. Prints throughput, p50/p99/max per operation and every error; exits 1 if any
+request failed or p99 is over --p99-ms. The scrape queue keeps the created jobs' messages (no
 scraper runs); they expire with the queue's retention or a purge.
 """
 
@@ -47,7 +52,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_api(keys: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_api(keys: list[str], log: Path, extra: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("API_")}
     env.update(_aws_env())
@@ -58,6 +63,7 @@ def start_api(keys: list[str], log: Path) -> tuple[subprocess.Popen[bytes], str]
             "API_KEYS": ",".join(
                 f"bench{i}:{hashlib.sha256(k.encode()).hexdigest()}" for i, k in enumerate(keys)
             ),
+            **extra,
         }
     )
     proc = subprocess.Popen(
@@ -84,12 +90,24 @@ class Recorder:
         self.latency: dict[str, list[float]] = {"POST /v1/jobs": [], "GET /v1/jobs/{id}": []}
         self.errors: Counter[str] = Counter()
 
+    def count(self) -> int:
+        return sum(len(v) for v in self.latency.values()) + sum(self.errors.values())
+
 
 async def client(
-    http: aiohttp.ClientSession, base: str, key: str, until: float, rec: Recorder, n: int
+    http: aiohttp.ClientSession,
+    base: str,
+    key: str,
+    until: float,
+    rec: Recorder,
+    n: int,
+    think: float = 0.0,
+    polls: int = 1,
 ) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     i = 0
+    if think:  # integrators do not start in lock step
+        await asyncio.sleep(think * n / 100 % think)
     while time.monotonic() < until:
         i += 1
         started = time.perf_counter()
@@ -106,17 +124,25 @@ async def client(
         if status != 202:
             rec.errors[f"POST {status}"] += 1
             continue
-        started = time.perf_counter()
-        try:
-            async with http.get(f"{base}/v1/jobs/{body['jobId']}", headers=headers) as resp:
-                await resp.read()
-                status = resp.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            rec.errors[f"GET {type(exc).__name__}"] += 1
-            continue
-        rec.latency["GET /v1/jobs/{id}"].append(time.perf_counter() - started)
-        if status != 200:
-            rec.errors[f"GET {status}"] += 1
+        for _ in range(polls):
+            if think:
+                await asyncio.sleep(think)
+                if time.monotonic() >= until:
+                    return
+            started = time.perf_counter()
+            try:
+                async with http.get(f"{base}/v1/jobs/{body['jobId']}", headers=headers) as resp:
+                    await resp.read()
+                    status = resp.status
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                rec.errors[f"GET {type(exc).__name__}"] += 1
+                break
+            rec.latency["GET /v1/jobs/{id}"].append(time.perf_counter() - started)
+            if status != 200:
+                rec.errors[f"GET {status}"] += 1
+                break
+        if think:
+            await asyncio.sleep(think)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -131,23 +157,22 @@ def pct(values: list[float], p: float) -> float:
     )
 
 
-async def run(base: str, keys: list[str], clients: int, duration: float) -> tuple[Recorder, float]:
-    rec = Recorder()
+async def run(
+    base: str, keys: list[str], clients: int, duration: float, think: float, polls: int
+) -> tuple[Recorder, Recorder, float]:
+    rec, warm = Recorder(), Recorder()
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients), timeout=timeout) as http:
         # Warm-up: the first requests open AWS connection pools; not measured.
         await asyncio.gather(
-            *(
-                client(http, base, keys[i % len(keys)], time.monotonic() + 2, Recorder(), i)
-                for i in range(clients)
-            )
+            *(client(http, base, keys[i % len(keys)], time.monotonic() + 2, warm, i) for i in range(clients))
         )
         started = time.monotonic()
         until = started + duration
         await asyncio.gather(
-            *(client(http, base, keys[i % len(keys)], until, rec, i) for i in range(clients))
+            *(client(http, base, keys[i % len(keys)], until, rec, i, think, polls) for i in range(clients))
         )
-        return rec, time.monotonic() - started
+        return rec, warm, time.monotonic() - started
 
 
 def main() -> int:
@@ -157,7 +182,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--p99-ms", type=float, default=250.0, help="target; exit 1 when any p99 is above it")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds between a client's requests (default 0: closed loop)"
+    )
+    parser.add_argument("--polls", type=int, default=1, help="reads of each created job (default 1)")
+    parser.add_argument(
+        "--api-env", action="append", default=[], metavar="NAME=VALUE", help="a setting for the started API"
+    )
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.api_env)
     proc = None
     if args.api:
         if not args.key:
@@ -166,11 +199,13 @@ def main() -> int:
     else:
         keys = [f"bench-key-{i}" for i in range(args.clients)]
         log = Path(os.environ.get("RUN_DIR", ROOT / ".run")) / "bench-api.log"
-        proc, base = start_api(keys, log)
+        proc, base = start_api(keys, log, extra)
         print(f"API {base} (pid {proc.pid}), log {log}")
     cpu_before = cpu_seconds(proc.pid) if proc is not None else 0.0
     try:
-        rec, elapsed = asyncio.run(run(base, keys, args.clients, args.duration))
+        rec, warm, elapsed = asyncio.run(
+            run(base, keys, args.clients, args.duration, args.think, max(1, args.polls))
+        )
         cpu = cpu_seconds(proc.pid) - cpu_before if proc is not None else None
     finally:
         if proc is not None:
@@ -178,12 +213,14 @@ def main() -> int:
             proc.wait(timeout=30)
     total = sum(len(v) for v in rec.latency.values())
     if cpu is not None and total:
+        served = rec.count() + warm.count()
         print(
-            f"API process CPU: {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of one core, "
-            f"{cpu / total * 1000:.1f} ms per request incl. warm-up)"
+            f"API process CPU: {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of one core), "
+            f"{cpu / served * 1000:.1f} ms per request (all {served}, warm-up included)"
         )
+    mode = f"think {args.think:g} s, {max(1, args.polls)} read(s) per job" if args.think else "closed loop"
     print(
-        f"{args.clients} clients, {elapsed:.1f} s: {total} requests, {total / elapsed:.0f} req/s, "
+        f"{args.clients} clients ({mode}), {elapsed:.1f} s: {total} requests, {total / elapsed:.0f} req/s, "
         f"errors {sum(rec.errors.values())} {dict(rec.errors) or ''}"
     )
     worst = 0.0
