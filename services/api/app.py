@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from services.api.auth import load_key_ring
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
+from services.api.handoff import BatchingEvents, BatchingSqs
 from services.api.idempotency import DynamoIdempotencyStore, IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
@@ -59,7 +60,14 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     )
     fetcher = await stack.enter_async_context(SafeFetcher(fetch))
     store = DynamoJobStore(aws.dynamodb, common.jobs_table)
-    publisher = EventBridgePublisher(aws.events, common.event_bus)
+    # Concurrent requests' queue sends and events go out together (each awaits its own entry).
+    size, linger = settings.handoff_batch_size, settings.handoff_linger_ms / 1000
+    sqs = BatchingSqs(aws.sqs, max_size=size, linger=linger)
+    events = BatchingEvents(aws.events, max_size=size, linger=linger)
+    # Registered after the clients: on shutdown, what is waiting is sent before they close.
+    stack.push_async_callback(events.aclose)
+    stack.push_async_callback(sqs.aclose)
+    publisher = EventBridgePublisher(events, common.event_bus)
     keys = await load_key_ring(
         disabled=settings.auth_disabled,
         configured=settings.keys.get_secret_value(),
@@ -75,7 +83,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         submitter=JobSubmitter(
             store=store,
             publisher=publisher,
-            sqs=aws.sqs,
+            sqs=sqs,
             scrape_queue=common.scrape_queue,
             ttl_hours=common.job_ttl_hours,
             handoff_timeout=settings.handoff_timeout,

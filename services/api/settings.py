@@ -43,6 +43,11 @@ class ApiSettings(BaseSettings):
     image_fetch_timeout: float = Field(default=10.0, gt=0, le=60)
     #: Bound on each SQS send / EventBridge publish made while the client waits.
     handoff_timeout: float = Field(default=5.0, gt=0, le=30)
+    #: Hand-offs of concurrent requests share one SendMessageBatch / PutEvents call of up to
+    #: this many entries (1: one call per hand-off) ...
+    handoff_batch_size: int = Field(default=10, ge=1, le=10)
+    #: ... waiting at most this long for batch-mates.
+    handoff_linger_ms: float = Field(default=3.0, ge=0, le=50)
     readiness_timeout: float = Field(default=2.0, gt=0, le=30)
 
     @field_validator("cors_origins", mode="before")
