@@ -5,10 +5,11 @@
 For each of N distinct 1024x1024 model-like PNGs, in one run and interleaved (so machine
 load hits both alike):
   floor    decode the PNG, encode JPEG; nothing else
-  overlay  decode the PNG, render_variant(square) (resize to 1080, scrim, text, badge),
-           encode JPEG
-  resize   the scene's 1024 -> 1080 resample alone (already decoded), to show how much of
-           the gap to the floor is the one step no text work can avoid
+  overlay  decode the PNG, render_variant(square) (find the product, scene to 1080 with
+           OpenCV, measure, scrim, text, badge), encode JPEG
+  resize   the scene's 1024 -> 1080 resample alone (already decoded), copies to and from
+           numpy included, to show how much of the gap to the floor is the one step no text
+           work can avoid
 Medians are reported; text layout caches are cleared before every overlay ("cold") and
 kept ("warm", as for the 2nd and 3rd format of a job), both shown. sharp runs the same
 overlay (SVG text composited by libvips) via `node bench/sharp_overlay.mjs`; install it
@@ -132,7 +133,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--images", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=3, help="passes over the images (medians over all)")
-    ap.add_argument("--parallel", action="store_true", help="resize in two threaded strips")
+    ap.add_argument("--parallel", action="store_true", help="let OpenCV use two threads")
     ap.add_argument("--no-sharp", action="store_true")
     args = ap.parse_args()
     scene.PARALLEL = args.parallel
@@ -149,7 +150,7 @@ def main() -> int:
     f, c, w = (statistics.median(x) for x in (floors, cold, warm))
     print(
         f"images: {args.images} x {args.rounds} rounds, 1024x1024 PNG -> 1080x1080 JPEG q88"
-        f"{' (parallel resize)' if args.parallel else ''}"
+        f"{' (OpenCV on two threads)' if args.parallel else ''}"
     )
     print(f"floor  (decode PNG + encode JPEG)     median {f:7.1f} ms")
     print(f"overlay, text caches cold             median {c:7.1f} ms   {c / f:4.2f}x floor")

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import math
 
+import cv2
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageStat
 
 from services.renderer.overlay.placement import Placement
+from services.renderer.overlay.scene import Pixels, resize_array
 
 __all__ = ["extend_scene"]
 
@@ -51,7 +54,7 @@ def _clamp_extend(tile: Image.Image, at: tuple[int, int], size: tuple[int, int])
     return out
 
 
-def _feather_mask(size: tuple[int, int], inner: tuple[bool, bool, bool, bool]) -> Image.Image:
+def _feather_mask(size: tuple[int, int], inner: tuple[bool, bool, bool, bool]) -> Pixels:
     """Opaque, fading out over _FEATHER px along the edges that lie inside the canvas
     (`inner` = left, top, right, bottom); edges on the canvas border stay hard."""
     w, h = size
@@ -66,11 +69,52 @@ def _feather_mask(size: tuple[int, int], inner: tuple[bool, bool, bool, bool]) -
     )
     ImageDraw.Draw(small).rectangle(box, fill=255)
     small = small.filter(ImageFilter.GaussianBlur(f / 2)).crop((f, f, f + sw, f + sh))
-    return small.resize(size, Image.Resampling.BILINEAR)
+    return cv2.resize(np.asarray(small), size, interpolation=cv2.INTER_LINEAR)  # type: ignore[return-value]
 
 
-def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int]) -> Image.Image:
-    """The canvas for a placement that does not cover it (see the module docstring)."""
+def _opaque_rect(mask: Pixels) -> tuple[int, int, int, int] | None:
+    """A rectangle where `mask` is fully opaque (the feathered mask is opaque in its
+    middle): from the middle row and column, shrunk until it holds only 255s."""
+    h, w = mask.shape
+    cols = np.flatnonzero(mask[h // 2] == 255)
+    rows = np.flatnonzero(mask[:, w // 2] == 255)
+    if not cols.size or not rows.size:
+        return None
+    x0, x1, y0, y1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
+    # The blurred corners fall short of 255 a little inside where the edges do.
+    for _ in range(16):
+        if x1 <= x0 or y1 <= y0:
+            return None
+        if cv2.minMaxLoc(mask[y0:y1, x0:x1])[0] == 255:
+            return x0, y0, x1, y1
+        x0, y0 = x0 + (x0 > 0) * 4, y0 + (y0 > 0) * 4
+        x1, y1 = x1 - (x1 < w) * 4, y1 - (y1 < h) * 4
+    return None
+
+
+def _blend(under: Pixels, over: Pixels, mask: Pixels) -> None:
+    """`over` composited onto `under` in place through `mask` (as Pillow's masked paste,
+    to within a level). Only the feathered edges are blended: where the mask is opaque
+    (a rectangle inside them) the scene is copied."""
+    h, w = mask.shape
+    inner = _opaque_rect(mask)
+    if inner is None:
+        parts = [(0, 0, w, h)]
+    else:
+        x0, y0, x1, y1 = inner
+        under[y0:y1, x0:x1] = over[y0:y1, x0:x1]
+        parts = [(0, 0, w, y0), (0, y1, w, h), (0, y0, x0, y1), (x1, y0, w, y1)]
+    for px0, py0, px1, py1 in parts:
+        if px1 <= px0 or py1 <= py0:
+            continue
+        weight = mask[py0:py1, px0:px1].astype(np.float32) * np.float32(1 / 255)
+        part = under[py0:py1, px0:px1]
+        part[...] = cv2.blendLinear(over[py0:py1, px0:px1], part, weight, 1 - weight)
+
+
+def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int]) -> Pixels:
+    """The canvas (a new array) for a placement that does not cover it (see the module
+    docstring)."""
     w, h = size
     s, (ox, oy) = placement.scale, placement.offset
     x0, y0 = max(0, round(ox)), max(0, round(oy))
@@ -82,11 +126,14 @@ def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int
         min(float(source.width), (x1 - ox) / s),
         min(float(source.height), (y1 - oy) / s),
     )
-    resample = Image.Resampling.BICUBIC if s > 1.2 else Image.Resampling.BILINEAR
-    sharp = source.resize((x1 - x0, y1 - y0), resample, box=box)
+    sharp = resize_array(source, (x1 - x0, y1 - y0), box)
 
     small_size = (math.ceil(w / _K), math.ceil(h / _K))
-    tile = sharp.resize((max(1, (x1 - x0) // _K), max(1, (y1 - y0) // _K)), Image.Resampling.BOX)
+    tw, th = max(1, (x1 - x0) // _K), max(1, (y1 - y0) // _K)
+    # _K x _K box averages (the scene's last < _K rows/columns left out): OpenCV's fast
+    # path for whole-number area reductions.
+    cells = sharp[: th * _K, : tw * _K] if sharp.shape[0] >= _K and sharp.shape[1] >= _K else sharp
+    tile = Image.fromarray(cv2.resize(cells, (tw, th), interpolation=cv2.INTER_AREA))
     at = (x0 // _K, y0 // _K)
     back = _clamp_extend(tile, at, small_size)
     busy = _edges_busy(tile)
@@ -97,7 +144,7 @@ def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int
         hole.paste(0, (at[0], at[1], at[0] + tile.width, at[1] + tile.height))
         shade = hole.filter(ImageFilter.GaussianBlur(max(small_size) / 6)).point(lambda v: v * 80 // 255)
         back.paste((0, 0, 0), (0, 0), shade)
-    canvas = back.resize(size, Image.Resampling.BILINEAR)
+    canvas: Pixels = cv2.resize(np.asarray(back), size, interpolation=cv2.INTER_LINEAR)  # type: ignore[assignment]
     inner = (x0 > 0, y0 > 0, x1 < w, y1 < h)
-    canvas.paste(sharp, (x0, y0), _feather_mask(sharp.size, inner))
+    _blend(canvas[y0:y1, x0:x1], sharp, _feather_mask((x1 - x0, y1 - y0), inner))
     return canvas

@@ -1,11 +1,13 @@
 """One variant: the scene re-composed for the format, scrim, text and badge on top.
 
 Everything here is synchronous CPU work; callers on an event loop run it in a thread.
-Text is rasterised into small masks the size of each block and composited with masked
-pastes, so no full-frame RGBA layer or colour conversion is ever made. Pillow pastes a
-colour through a mask about twice as slowly as it pastes an image through one, so
-solid colours are pasted as cached solid patches; and the scrim's flat part (where all
-the text sits) is a per-channel lookup table, the cheapest per-pixel operation Pillow has.
+The scene is resampled, measured and scrimmed as a numpy array with OpenCV (SIMD; Pillow's
+resampler is scalar): the scrim's flat part (where all the text sits) and its ramp are
+one multiply-and-round each, exactly what Pillow's masked paste computes. Then the array
+becomes the Pillow image the text goes on: text is rasterised into small masks the size
+of each block and composited with masked pastes of cached solid patches (Pillow pastes a
+colour through a mask about twice as slowly as an image), so no full-frame RGBA layer is
+ever made.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
+import numpy as np
 from PIL import Image, ImageDraw
 
 from services.common.product import Product
@@ -25,6 +29,7 @@ from services.renderer.overlay.contrast import (
     Ink,
     luminance_ranges,
     plan_ink,
+    range_after,
     ratio_over,
     stronger,
 )
@@ -32,7 +37,7 @@ from services.renderer.overlay.crop import cover_box, focus_point, subject_box
 from services.renderer.overlay.layout import Block, Frame, frame_for, stack_blocks
 from services.renderer.overlay.options import OverlayOptions, OverlayText, resolve_text
 from services.renderer.overlay.placement import Placement, free_regions, place_subject
-from services.renderer.overlay.scene import resize_box
+from services.renderer.overlay.scene import Pixels, resize_array, to_image
 from services.renderer.overlay.shaping import is_rtl
 
 __all__ = ["PlacedText", "RenderedVariant", "render_variant"]
@@ -87,27 +92,62 @@ def _scrim_level(alpha: float) -> int:
     return round(math.ceil(alpha * 64) / 64 * 255)
 
 
-@lru_cache(maxsize=64)
-def _ramp_mask(width: int, height: int, level: int) -> Image.Image:
+def _ramp_column(height: int, level: int) -> list[int]:
     # Clear at the top, `level` at the bottom row's end. Smoothstep has no kink at either
     # end, so the eye sees no band edge (linear ramps show Mach bands).
     def at(y: int) -> int:
         t = y / height
         return round(level * t * t * (3 - 2 * t))
 
-    column = bytes(at(y) for y in range(height))
-    return Image.frombytes("L", (1, height), column).resize((width, height), Image.Resampling.NEAREST)
+    return [at(y) for y in range(height)]
 
 
 @lru_cache(maxsize=64)
-def _scrim_lut(scrim: tuple[int, int, int], level: int) -> list[int]:
+def _ramp_mask(width: int, height: int, level: int) -> Image.Image:
+    column = bytes(_ramp_column(height, level))
+    return Image.frombytes("L", (1, height), column).resize((width, height), Image.Resampling.NEAREST)
+
+
+@lru_cache(maxsize=8)
+def _ramp_keep(width: int, height: int, level: int) -> Pixels:
+    """255 minus the ramp's opacity, per row, as an RGB image for cv2.multiply."""
+    keep = 255 - np.asarray(_ramp_column(height, level), dtype=np.uint8)
+    return np.ascontiguousarray(np.broadcast_to(keep[:, None, None], (height, width, 3)))
+
+
+def _lay_ramp(canvas: Pixels, scrim: tuple[int, int, int], top: int, height: int, level: int) -> None:
+    """The scrim's ramp laid in place: Pillow's masked paste of `scrim` through
+    `_ramp_mask`, to the level, as one multiply (round(v * keep / 255) for black; white
+    is the same on the inverted pixels). Other colours take the masked paste."""
+    part = canvas[top : top + height]
+    keep = _ramp_keep(part.shape[1], height, level)
+    if scrim == (0, 0, 0):
+        cv2.multiply(part, keep, dst=part, scale=1 / 255)
+    elif scrim == (255, 255, 255):
+        cv2.bitwise_not(part, dst=part)
+        cv2.multiply(part, keep, dst=part, scale=1 / 255)
+        cv2.bitwise_not(part, dst=part)
+    else:
+        image = Image.fromarray(part)
+        image.paste(_solid(scrim, image.size), (0, 0), _ramp_mask(*image.size, level))
+        part[...] = np.asarray(image)
+
+
+@lru_cache(maxsize=256)
+def _scrim_lut(scrim: tuple[int, int, int], level: int) -> tuple[int, ...]:
     # Exactly what pasting `scrim` through a mask of `level` computes (Pillow's rounded
     # divide by 255), as one table per channel.
     def blend(v: int, s: int) -> int:
         tmp = v * (255 - level) + s * level + 128
         return ((tmp >> 8) + tmp) >> 8
 
-    return [blend(v, s) for s in scrim for v in range(256)]
+    return tuple(blend(v, s) for s in scrim for v in range(256))
+
+
+@lru_cache(maxsize=64)
+def _lut_array(lut: tuple[int, ...]) -> Pixels:
+    """A 768-entry per-channel table in cv2.LUT's layout (1x256x3)."""
+    return np.asarray(lut, dtype=np.uint8).reshape(3, 256).T.reshape(1, 256, 3).copy()
 
 
 @lru_cache(maxsize=64)
@@ -141,10 +181,9 @@ def _layout(text: OverlayText, frame: Frame, badge_box: tuple[int, int, int, int
     return blocks
 
 
-def _boxes(blocks: list[Block], frame: Frame) -> list[tuple[int, int, int, int]]:
+def _boxes(blocks: list[Block], masks: list[tuple[Image.Image, int]], frame: Frame) -> list[tuple[int, int, int, int]]:
     out = []
-    for b in blocks:
-        mask, pad = _block_mask(b, frame.rtl)
+    for b, (mask, pad) in zip(blocks, masks, strict=True):
         x0, y0 = b.x - pad, b.top - pad
         out.append(
             (max(0, x0), max(0, y0), min(frame.width, x0 + mask.width), min(frame.height, y0 + mask.height))
@@ -153,10 +192,10 @@ def _boxes(blocks: list[Block], frame: Frame) -> list[tuple[int, int, int, int]]
 
 
 def _apply_scrim(
-    canvas: Image.Image, boxes: list[tuple[int, int, int, int]], frame: Frame
+    canvas: Pixels, boxes: list[tuple[int, int, int, int]], frame: Frame
 ) -> tuple[Ink, list[float]]:
-    """Picks the ink for all blocks and lays the scrim it needs; returns the contrast
-    measured under each block after compositing."""
+    """Picks the ink for all blocks and lays the scrim it needs (in place); returns the
+    contrast measured under each block after compositing."""
     ranges = luminance_ranges(canvas, boxes)
     lum = (min(r[0] for r in ranges), max(r[1] for r in ranges))
     ink = plan_ink(lum)
@@ -164,25 +203,33 @@ def _apply_scrim(
     if ink.alpha <= 0 and min(ratios) >= AA_NORMAL + 0.1:
         return ink, ratios
     # The scrim is a smoothstep ramp down to the top of the text, then flat to the bottom
-    # edge. Every box is in the flat part, so it is composited (a lookup table) and
-    # measured first; the ramp above it is pasted once the opacity is settled.
+    # edge. Every box is in the flat part, a per-channel lookup table: the pixels under
+    # the text are measured through it (without mapping them) until the opacity suffices,
+    # then it is applied once. The ramp above it is pasted once the opacity is settled.
     text_top = min(box[1] for box in boxes)
     ramp = max(frame.px(160), round((frame.height - text_top) * 0.6))
     top = max(0, text_top - ramp)
-    under = canvas.crop((0, text_top, frame.width, frame.height))
-    local = [(b[0], b[1] - text_top, b[2], b[3] - text_top) for b in boxes]
     for _ in range(8):
         level = _scrim_level(ink.alpha)
-        body = under.point(_scrim_lut(ink.scrim, level))
-        # Measure again on the composited pixels: colours scale less evenly than greys.
-        ratios = [ratio_over(ink, r) for r in luminance_ranges(body, local)]
+        lut = _scrim_lut(ink.scrim, level)
+        # A bound from the first measurement usually shows enough contrast already; if
+        # not, measure again on the composited pixels: colours scale less evenly than greys.
+        after = [range_after(lut, r) for r in ranges]
+        ratios = [0.0 if r is None else ratio_over(ink, r) for r in after]
+        if min(ratios) < AA_NORMAL + 0.1:
+            ratios = [ratio_over(ink, r) for r in luminance_ranges(canvas, boxes, lut=lut)]
         if min(ratios) >= AA_NORMAL + 0.1 or ink.alpha >= 1.0:
             break
         ink = stronger(ink)
-    canvas.paste(body, (0, text_top))
+    body = canvas[text_top:]
+    if ink.scrim in ((0, 0, 0), (255, 255, 255)):
+        # The same table as arithmetic, ~4x faster: round(v * (255 - level) / 255 + s * level / 255)
+        # (no ties: the numerator is an integer over 255). The tests check every level.
+        cv2.convertScaleAbs(body, dst=body, alpha=(255 - level) / 255, beta=ink.scrim[0] * level / 255)
+    else:
+        cv2.LUT(body, _lut_array(lut), dst=body)
     if text_top > top:
-        size = (frame.width, text_top - top)
-        canvas.paste(_solid(ink.scrim, size), (0, top), _ramp_mask(*size, level))
+        _lay_ramp(canvas, ink.scrim, top, text_top - top, level)
     return ink, ratios
 
 
@@ -191,8 +238,8 @@ def _compose_scene(
     frame: Frame,
     boxes: list[tuple[int, int, int, int]],
     badge_box: tuple[int, int, int, int] | None,
-) -> tuple[Image.Image, Placement, tuple[float, float, float, float] | None]:
-    """The scene on the canvas: scaled and placed so the product's box lies clear of the
+) -> tuple[Pixels, Placement, tuple[float, float, float, float] | None]:
+    """The scene on the canvas (a new array): scaled and placed so the product's box lies clear of the
     text and badge, extended where it no longer covers the canvas; a plain cover crop
     around the focus when the scene has no distinct product."""
     size = (frame.width, frame.height)
@@ -212,7 +259,7 @@ def _compose_scene(
         if placement is not None:
             if placement.covers:
                 s, (ox, oy) = placement.scale, placement.offset
-                canvas = resize_box(source, size, (-ox / s, -oy / s, (frame.width - ox) / s, (frame.height - oy) / s))
+                canvas = resize_array(source, size, (-ox / s, -oy / s, (frame.width - ox) / s, (frame.height - oy) / s))
             else:
                 canvas = extend_scene(source, placement, size)
             return canvas, placement, placement.map(subject)
@@ -220,7 +267,7 @@ def _compose_scene(
     focus = (0.5, 0.5) if same_aspect else focus_point(source)
     box = cover_box(source.size, size, focus)
     scale = frame.height / (box[3] - box[1])
-    return resize_box(source, size, box), Placement(scale, (-box[0] * scale, -box[1] * scale), True), None
+    return resize_array(source, size, box), Placement(scale, (-box[0] * scale, -box[1] * scale), True), None
 
 
 def render_variant(
@@ -240,18 +287,21 @@ def render_variant(
     # then placed so the product stays clear of them.
     badge = _place_badge(text, frame)
     blocks = _layout(text, frame, badge[2] if badge else None)
-    boxes = _boxes(blocks, frame) if blocks else []
-    canvas, placement, product_box = _compose_scene(source, frame, boxes, badge[2] if badge else None)
+    masks = [_block_mask(block, frame.rtl) for block in blocks]
+    boxes = _boxes(blocks, masks, frame)
+    pixels, placement, product_box = _compose_scene(source, frame, boxes, badge[2] if badge else None)
     placed: list[PlacedText] = []
     alpha = 0.0
     if blocks:
-        ink, ratios = _apply_scrim(canvas, boxes, frame)
+        ink, ratios = _apply_scrim(pixels, boxes, frame)
         alpha = ink.alpha
-        for block, box, ratio in zip(blocks, boxes, ratios, strict=True):
-            mask, pad = _block_mask(block, frame.rtl)
+        canvas = to_image(pixels)
+        for block, (mask, pad), box, ratio in zip(blocks, masks, boxes, ratios, strict=True):
             origin = (block.x - pad, block.top - pad)
             canvas.paste(_solid(ink.text, mask.size), origin, mask)
             placed.append(PlacedText(block.kind, block.text.text, box, origin, mask, ink.text, ratio))
+    else:
+        canvas = to_image(pixels)
     if badge:
         canvas.paste(badge[0], badge[2][:2], badge[1])
 
