@@ -74,20 +74,22 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         ssm=aws.ssm,
         parameter=common.api_keys_parameter,
     )
+    submitter = JobSubmitter(
+        store=store,
+        publisher=publisher,
+        sqs=sqs,
+        scrape_queue=common.scrape_queue,
+        ttl_hours=common.job_ttl_hours,
+        handoff_timeout=settings.handoff_timeout,
+    )
+    stack.push_async_callback(submitter.aclose)  # runs first: its events join the final flush
     return ApiState(
         common=common,
         settings=settings,
         store=store,
         aws=aws,
         keys=keys,
-        submitter=JobSubmitter(
-            store=store,
-            publisher=publisher,
-            sqs=sqs,
-            scrape_queue=common.scrape_queue,
-            ttl_hours=common.job_ttl_hours,
-            handoff_timeout=settings.handoff_timeout,
-        ),
+        submitter=submitter,
         presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         idempotency=IdempotencyGuard(

@@ -56,6 +56,15 @@ class JobSubmitter:
         self._scrape_queue = scrape_queue
         self._ttl_hours = ttl_hours
         self._queue_url: str | None = None
+        # JobAccepted is best effort (a lost one is only logged), so the client does not wait
+        # for it: it is published after the 202, and aclose() lets what is pending finish.
+        self._announcing: set[asyncio.Task[None]] = set()
+
+    async def aclose(self, timeout: float | None = None) -> None:
+        """Waits (at most ``timeout``, default the hand-off timeout) for pending JobAccepted events."""
+        pending = set(self._announcing)
+        if pending:
+            await asyncio.wait(pending, timeout=self._timeout if timeout is None else timeout)
 
     async def _url(self) -> str:
         if self._queue_url is None:
@@ -81,7 +90,7 @@ class JobSubmitter:
         )
         await self._store.create(job)
         await self._enqueue(job)
-        await self._announce(job, mode="scrape")
+        self._announce_later(job, mode="scrape")
         return job
 
     async def submit_product(
@@ -106,8 +115,8 @@ class JobSubmitter:
             sourceImageKey=source_image_key,
         )
         await self._store.create(job)
-        await self._announce(job, mode="product")
         await self._hand_to_renderer(job)
+        self._announce_later(job, mode="product")
         return job
 
     async def retry(self, job_id: str, *, tenant: str) -> Job:
@@ -122,11 +131,11 @@ class JobSubmitter:
         _log.info("job_retried", jobId=job.jobId, attempt=job.attempt)
         if job.product is not None and not job.productUrl:
             job = await self._store.advance(job.jobId, attempt=job.attempt, to=JobStatus.SCRAPED, owner=None)
-            await self._announce(job, mode="product")
             await self._hand_to_renderer(job)
+            self._announce_later(job, mode="product")
         else:
             await self._enqueue(job)
-            await self._announce(job, mode="scrape")
+            self._announce_later(job, mode="scrape")
         return job
 
     async def _enqueue(self, job: Job) -> None:
@@ -170,6 +179,11 @@ class JobSubmitter:
         except Exception:  # noqa: BLE001 - the sweeper fails it later if this did not land
             _log.exception("fail_after_handoff_failed", jobId=job.jobId)
         raise QueueUnavailableError("the job queue is unavailable; try again shortly") from exc
+
+    def _announce_later(self, job: Job, *, mode: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._announce(job, mode=mode))
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
 
     async def _announce(self, job: Job, *, mode: str) -> None:
         detail = build_detail(

@@ -30,11 +30,15 @@ def app_parts() -> Iterator[tuple[TestClient, FakeStore, FakeSqs, FakePublisher]
         yield c, store, sqs, publisher
 
 
-def test_post_url_job_writes_queues_and_announces(app_parts: Any) -> None:
-    """A URL job is stored for the caller's tenant, one scrape request is sent and JobAccepted published."""
-    client, store, sqs, publisher = app_parts
-    resp = client.post("/v1/jobs", json={"productUrl": "https://shop.example.com/p/1"}, headers=ACME)
-    assert resp.status_code == 202
+def test_post_url_job_writes_queues_and_announces() -> None:
+    """A URL job is stored for the caller's tenant, one scrape request is sent and JobAccepted
+    published (after the 202: the submitter's close waits for it)."""
+    state, store, sqs, publisher = fake_state()
+    with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
+        resp = client.post("/v1/jobs", json={"productUrl": "https://shop.example.com/p/1"}, headers=ACME)
+        assert resp.status_code == 202
+        assert client.portal is not None
+        client.portal.call(state.submitter.aclose)
     job = store.jobs[resp.json()["jobId"]]
     assert job.tenant == "acme" and json.loads(sqs.sent[0]) == {
         "schemaVersion": 1,

@@ -14,7 +14,7 @@ from services.api.jobs import JobSubmitter, QueueUnavailableError
 from services.common.events import DetailType, EventBridgePublisher, build_detail
 from services.common.job import Job
 from services.common.job_states import JobStatus
-from tests.unit.api.fakes import FakePublisher, FakeStore
+from tests.unit.api.fakes import FakePublisher, FakeSqs, FakeStore
 
 URL = "https://sqs.local/scrape-requests"
 
@@ -260,6 +260,26 @@ async def test_submitter_the_job_whose_queue_entry_was_refused_is_failed_and_503
         "stage": "queued",
         "reason": "the job could not be queued; please submit it again",
     }
+    await submitter.aclose()  # JobAccepted leaves after the 202
     accepted = [d["jobId"] for t, d, _ in publisher.events if t == DetailType.JOB_ACCEPTED]
     failed = [d["jobId"] for t, d, _ in publisher.events if t == DetailType.JOB_FAILED]
     assert sorted(accepted) == [ids[0], ids[2]] and failed == [ids[1]]
+
+
+async def test_submitter_answers_before_job_accepted_is_published_and_close_waits_for_it() -> None:
+    """A slow JobAccepted does not hold the client; aclose() lets the pending one finish."""
+    store, sqs = FakeStore(), FakeSqs()
+    gate = asyncio.Event()
+
+    class SlowPublisher(FakePublisher):
+        async def publish(self, detail_type: Any, detail: Any, *, source: str) -> None:
+            await gate.wait()
+            await super().publish(detail_type, detail, source=source)
+
+    publisher = SlowPublisher()
+    submitter = JobSubmitter(store=store, publisher=publisher, sqs=sqs, scrape_queue="scrape-requests", ttl_hours=1)
+    job = await asyncio.wait_for(submitter.submit_url("https://shop.example.com/p/1", tenant="acme"), 1)
+    assert store.jobs[job.jobId].status == JobStatus.PENDING and publisher.events == []
+    gate.set()
+    await submitter.aclose()
+    assert [(t, d["jobId"]) for t, d, _ in publisher.events] == [(DetailType.JOB_ACCEPTED, job.jobId)]
