@@ -13,7 +13,10 @@ scripts/setup.sh || exit 1
 
 started_aws=0
 if [[ "$SUITE" != unit ]]; then
-  if ! scripts/local_aws.sh status | grep -q 'localstack: running'; then started_aws=1; fi
+  # Captured first: `status | grep -q` fails under pipefail when grep exits early (SIGPIPE),
+  # which would take a running local AWS for a stopped one and stop it afterwards.
+  aws_status="$(scripts/local_aws.sh status)"
+  if [[ "$aws_status" != *"localstack: running"* ]]; then started_aws=1; fi
   scripts/local_aws.sh start || exit 1
   trap '[[ $started_aws == 1 ]] && scripts/local_aws.sh stop' EXIT
 fi
