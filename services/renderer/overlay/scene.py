@@ -33,8 +33,16 @@ Pixels = npt.NDArray[np.uint8]  # HxWx3 RGB (or HxW for a mask)
 PARALLEL = False
 
 
+_threads_set: bool | None = None
+
+
 def _threads() -> None:
-    cv2.setNumThreads(2 if PARALLEL else 1)
+    # Reconfigures OpenCV's (process-wide) pool only when PARALLEL changed: the worker
+    # renders from several threads at once.
+    global _threads_set
+    if _threads_set is not PARALLEL:
+        cv2.setNumThreads(2 if PARALLEL else 1)
+        _threads_set = PARALLEL
 
 
 _threads()
