@@ -127,3 +127,15 @@ def test_resize_stays_close_to_pillows(size: tuple[int, int], box: tuple[float, 
     diff = np.abs(out.astype(int) - expected)
     assert diff.mean() < 1.5 and np.percentile(diff, 99.9) <= 12
     assert to_image(out).size == size and to_image(out).mode == "RGB"
+
+
+@pytest.mark.parametrize("color", [(255, 255, 255), (17, 17, 17), (0, 0, 0), (40, 80, 120)])
+@pytest.mark.parametrize("origin", [(10, 20), (-30, 250), (200, -50)])
+def test_text_equals_pillows_masked_paste(color: tuple[int, int, int], origin: tuple[int, int]) -> None:
+    rng = np.random.default_rng(2)
+    pixels = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    mask = Image.fromarray(rng.integers(0, 256, (120, 500), dtype=np.uint8))
+    expected = Image.fromarray(pixels)
+    expected.paste(render._solid(color, mask.size), origin, mask)
+    render._lay_text(pixels, color, origin, mask)
+    assert np.array_equal(pixels, np.asarray(expected))
