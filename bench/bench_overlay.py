@@ -7,9 +7,9 @@ load hits both alike):
   floor    decode the PNG, encode JPEG; nothing else
   overlay  decode the PNG, render_variant(square) (find the product, scene to 1080 with
            OpenCV, measure, scrim, text, badge), encode JPEG
-  resize   the scene's 1024 -> 1080 resample alone (already decoded), copies to and from
-           numpy included, to show how much of the gap to the floor is the one step no text
-           work can avoid
+  resize   the scene's 1024 -> 1080 resample alone (already decoded), the copy into numpy
+           and the wrap back (no copy: the canvas is RGBX) included, to show how much of
+           the gap to the floor is the one step no text work can avoid
 Medians are reported; text layout caches are cleared before every overlay ("cold") and
 kept ("warm", as for the 2nd and 3rd format of a job), both shown. sharp runs the same
 overlay (SVG text composited by libvips) via `node bench/sharp_overlay.mjs`; install it

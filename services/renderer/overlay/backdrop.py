@@ -133,7 +133,8 @@ def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int
     # _K x _K box averages (the scene's last < _K rows/columns left out): OpenCV's fast
     # path for whole-number area reductions.
     cells = sharp[: th * _K, : tw * _K] if sharp.shape[0] >= _K and sharp.shape[1] >= _K else sharp
-    tile = Image.fromarray(cv2.resize(cells, (tw, th), interpolation=cv2.INTER_AREA))
+    small = cv2.resize(cells, (tw, th), interpolation=cv2.INTER_AREA)
+    tile = Image.fromarray(cv2.cvtColor(small, cv2.COLOR_RGBA2RGB) if small.shape[2] == 4 else small)
     at = (x0 // _K, y0 // _K)
     back = _clamp_extend(tile, at, small_size)
     busy = _edges_busy(tile)
@@ -144,7 +145,10 @@ def extend_scene(source: Image.Image, placement: Placement, size: tuple[int, int
         hole.paste(0, (at[0], at[1], at[0] + tile.width, at[1] + tile.height))
         shade = hole.filter(ImageFilter.GaussianBlur(max(small_size) / 6)).point(lambda v: v * 80 // 255)
         back.paste((0, 0, 0), (0, 0), shade)
-    canvas: Pixels = cv2.resize(np.asarray(back), size, interpolation=cv2.INTER_LINEAR)  # type: ignore[assignment]
+    back_pixels = np.asarray(back)
+    if sharp.shape[2] == 4:
+        back_pixels = cv2.cvtColor(back_pixels, cv2.COLOR_RGB2RGBA)  # type: ignore[assignment]
+    canvas: Pixels = cv2.resize(back_pixels, size, interpolation=cv2.INTER_LINEAR)  # type: ignore[assignment]
     inner = (x0 > 0, y0 > 0, x1 < w, y1 < h)
     _blend(canvas[y0:y1, x0:x1], sharp, _feather_mask((x1 - x0, y1 - y0), inner))
     return canvas

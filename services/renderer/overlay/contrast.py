@@ -73,14 +73,19 @@ Pixels = npt.NDArray[np.uint8]
 
 
 @lru_cache(maxsize=64)
-def _table_after(lut: tuple[int, ...] | None) -> npt.NDArray[np.uint8]:
+def _table_after(lut: tuple[int, ...] | None, channels: int = 3) -> npt.NDArray[np.uint8]:
     """The measuring table for pixels that will go through `lut` (768 entries, one 256
     run per channel, as for `Image.point`) first: measuring the original pixels through
-    it gives the luminance of the mapped ones, without mapping them."""
+    it gives the luminance of the mapped ones, without mapping them. For RGBX pixels
+    (`channels` 4) the padding byte maps to 0 (the grey conversion ignores it anyway)."""
     if lut is None:
-        return _TABLE
-    index = np.asarray(lut, dtype=np.intp).reshape(3, 256)
-    return np.stack([_TABLE[0, index[c], c] for c in range(3)], axis=-1).reshape(1, 256, 3)
+        table = _TABLE
+    else:
+        index = np.asarray(lut, dtype=np.intp).reshape(3, 256)
+        table = np.stack([_TABLE[0, index[c], c] for c in range(3)], axis=-1).reshape(1, 256, 3)
+    if channels == 4:
+        table = np.concatenate([table, np.zeros((1, 256, 1), dtype=np.uint8)], axis=-1)
+    return np.ascontiguousarray(table)
 
 
 def _pixels(image: Image.Image | Pixels) -> Pixels:
@@ -113,7 +118,9 @@ def luminance_ranges(
         max(b[3] for b in boxes),
     )
     x0, y0 = union[:2]
-    grey = cv2.cvtColor(cv2.LUT(pixels[y0 : union[3], x0 : union[2]], _table_after(lut)), cv2.COLOR_RGB2GRAY)
+    channels = pixels.shape[2]
+    code = cv2.COLOR_RGBA2GRAY if channels == 4 else cv2.COLOR_RGB2GRAY  # the same weights and rounding
+    grey = cv2.cvtColor(cv2.LUT(pixels[y0 : union[3], x0 : union[2]], _table_after(lut, channels)), code)
     out = []
     for b in boxes:
         lo, hi, _, _ = cv2.minMaxLoc(grey[b[1] - y0 : b[3] - y0, b[0] - x0 : b[2] - x0])

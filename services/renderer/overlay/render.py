@@ -108,10 +108,21 @@ def _ramp_mask(width: int, height: int, level: int) -> Image.Image:
 
 
 @lru_cache(maxsize=8)
-def _ramp_keep(width: int, height: int, level: int) -> Pixels:
-    """255 minus the ramp's opacity, per row, as an RGB image for cv2.multiply."""
+def _ramp_keep(width: int, height: int, level: int, channels: int = 3) -> Pixels:
+    """255 minus the ramp's opacity, per row, as an image for cv2.multiply."""
     keep = 255 - np.asarray(_ramp_column(height, level), dtype=np.uint8)
-    return np.ascontiguousarray(np.broadcast_to(keep[:, None, None], (height, width, 3)))
+    return np.ascontiguousarray(np.broadcast_to(keep[:, None, None], (height, width, channels)))
+
+
+def _paste_rgb(
+    part: Pixels, color: tuple[int, int, int], mask: Image.Image | Pixels
+) -> None:
+    """Pillow's masked paste of `color` onto the array region in place (RGB or RGBX),
+    for the colours the arithmetic paths below do not cover."""
+    rgb = np.ascontiguousarray(part[..., :3])
+    image = Image.fromarray(rgb)
+    image.paste(_solid(color, image.size), (0, 0), mask if isinstance(mask, Image.Image) else Image.fromarray(mask))
+    part[..., :3] = np.asarray(image)
 
 
 def _lay_ramp(canvas: Pixels, scrim: tuple[int, int, int], top: int, height: int, level: int) -> None:
@@ -119,7 +130,7 @@ def _lay_ramp(canvas: Pixels, scrim: tuple[int, int, int], top: int, height: int
     `_ramp_mask`, to the level, as one multiply (round(v * keep / 255) for black; white
     is the same on the inverted pixels). Other colours take the masked paste."""
     part = canvas[top : top + height]
-    keep = _ramp_keep(part.shape[1], height, level)
+    keep = _ramp_keep(part.shape[1], height, level, part.shape[2])
     if scrim == (0, 0, 0):
         cv2.multiply(part, keep, dst=part, scale=1 / 255)
     elif scrim == (255, 255, 255):
@@ -127,9 +138,7 @@ def _lay_ramp(canvas: Pixels, scrim: tuple[int, int, int], top: int, height: int
         cv2.multiply(part, keep, dst=part, scale=1 / 255)
         cv2.bitwise_not(part, dst=part)
     else:
-        image = Image.fromarray(part)
-        image.paste(_solid(scrim, image.size), (0, 0), _ramp_mask(*image.size, level))
-        part[...] = np.asarray(image)
+        _paste_rgb(part, scrim, _ramp_mask(part.shape[1], height, level))
 
 
 @lru_cache(maxsize=256)
@@ -144,9 +153,13 @@ def _scrim_lut(scrim: tuple[int, int, int], level: int) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=64)
-def _lut_array(lut: tuple[int, ...]) -> Pixels:
-    """A 768-entry per-channel table in cv2.LUT's layout (1x256x3)."""
-    return np.asarray(lut, dtype=np.uint8).reshape(3, 256).T.reshape(1, 256, 3).copy()
+def _lut_array(lut: tuple[int, ...], channels: int = 3) -> Pixels:
+    """A 768-entry per-channel table in cv2.LUT's layout (1x256x3; 1x256x4 for RGBX,
+    the padding byte kept)."""
+    table = np.asarray(lut, dtype=np.uint8).reshape(3, 256).T
+    if channels == 4:
+        table = np.concatenate([table, np.arange(256, dtype=np.uint8)[:, None]], axis=1)
+    return table.reshape(1, 256, channels).copy()
 
 
 @lru_cache(maxsize=64)
@@ -226,7 +239,7 @@ def _apply_scrim(
         # (no ties: the numerator is an integer over 255). The tests check every level.
         cv2.convertScaleAbs(body, dst=body, alpha=(255 - level) / 255, beta=ink.scrim[0] * level / 255)
     else:
-        cv2.LUT(body, _lut_array(lut), dst=body)
+        cv2.LUT(body, _lut_array(lut, body.shape[2]), dst=body)
     if text_top > top:
         _lay_ramp(canvas, ink.scrim, top, text_top - top, level)
     return ink, ratios
@@ -245,11 +258,9 @@ def _lay_text(canvas: Pixels, color: tuple[int, int, int], origin: tuple[int, in
     part = canvas[y0:y1, x0:x1]
     m = np.asarray(mask)[y0 - origin[1] : y1 - origin[1], x0 - origin[0] : x1 - origin[0]]
     if color[0] != color[1] or color[1] != color[2]:
-        image = Image.fromarray(part)
-        image.paste(_solid(color, image.size), (0, 0), Image.fromarray(m))
-        part[...] = np.asarray(image)
+        _paste_rgb(part, color, m)
         return
-    keep = cv2.cvtColor(cv2.bitwise_not(m), cv2.COLOR_GRAY2RGB)
+    keep = cv2.cvtColor(cv2.bitwise_not(m), cv2.COLOR_GRAY2RGBA if part.shape[2] == 4 else cv2.COLOR_GRAY2RGB)
     c = color[0]
     if c == 255:
         cv2.bitwise_not(part, dst=part)

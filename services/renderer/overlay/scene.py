@@ -2,8 +2,10 @@
 
 Pillow's resampler is scalar: a 1024 -> 1080 bilinear upscale costs ~2/3 of decoding the
 PNG it comes from. OpenCV's `cv2.resize` is SIMD and ~5x faster including the copies to
-and from Pillow, so the scene is resampled as a numpy array (HxWx3 uint8, RGB) and the
-compositing that follows works on that array until the text goes on.
+and from Pillow, so the scene is resampled as a numpy array and the compositing that
+follows works on that array until the text and scrim are on. The array is HxWx4 uint8,
+RGBX: Pillow stores RGB pixels in 4 bytes, so the copy in is a row copy and the copy out
+is none (the finished image wraps the array).
 
 `cv2.resize` maps a whole-pixel rectangle of the source exactly (same pixel-centre
 convention as Pillow's `resize(box=...)`); a fractional box is rounded to whole source
@@ -25,7 +27,7 @@ from PIL import Image
 
 __all__ = ["PARALLEL", "Pixels", "resize_array", "resize_box", "to_array", "to_image"]
 
-Pixels = npt.NDArray[np.uint8]  # HxWx3 RGB (or HxW for a mask)
+Pixels = npt.NDArray[np.uint8]  # HxWx4 RGBX (the canvas), HxWx3 RGB, or HxW for a mask
 
 # Off by default: a worker already renders several jobs at once on its two cores, where
 # OpenCV's own thread pool only adds contention. On an idle machine two threads cut a
@@ -49,17 +51,40 @@ _threads()
 
 
 def to_array(image: Image.Image) -> Pixels:
-    """The image's pixels as an array (one copy; RGB stays HxWx3)."""
-    return np.asarray(image)
+    """An RGB image's pixels as an HxWx4 array (RGBX: Pillow's own layout for RGB, the
+    fourth byte is padding), in one memory copy: the image's storage is pasted into a
+    Pillow image that wraps the new array. Other modes are converted to RGB first."""
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    image.load()
+    w, h = image.size
+    pixels: Pixels = np.empty((h, w, 4), dtype=np.uint8)
+    try:
+        # Image.frombuffer wraps RGBX memory without copying; the core paste copies
+        # whole rows (RGB and RGBX are both 4 bytes per pixel). ~0.4 ms for 1024x1024,
+        # against ~1.3 ms for np.asarray (tobytes, packing to 3 bytes, then a join).
+        Image.frombuffer("RGBX", (w, h), pixels, "raw", "RGBX", 0, 1).im.paste(image.im, (0, 0, w, h))
+    except (AttributeError, TypeError, ValueError):  # a Pillow without these internals
+        pixels[...] = np.frombuffer(image.tobytes("raw", "RGBX"), dtype=np.uint8).reshape(h, w, 4)
+    return pixels
 
 
 def to_image(pixels: Pixels) -> Image.Image:
-    """A Pillow image of the array's pixels (one copy)."""
-    if pixels.ndim != 3 or not pixels.flags.c_contiguous:
-        return Image.fromarray(pixels)
-    image = Image.new("RGB", (pixels.shape[1], pixels.shape[0]), None)  # not cleared first
-    image.frombytes(pixels)
-    return image
+    """A Pillow RGB image of the array's pixels. An HxWx4 (RGBX) array is wrapped without
+    copying: the image then shares the array's memory (~1.3 ms saved at 1080x1080)."""
+    if pixels.ndim == 3 and pixels.shape[2] == 4 and pixels.flags.c_contiguous:
+        size = (pixels.shape[1], pixels.shape[0])
+        try:
+            return Image.new("RGB", (0, 0))._new(Image.core.map_buffer(pixels, size, "raw", 0, ("RGB", 0, 1)))
+        except (AttributeError, TypeError, ValueError):  # a Pillow without these internals
+            image = Image.new("RGB", size, None)
+            image.frombytes(pixels, "raw", "RGBX")
+            return image
+    if pixels.ndim == 3 and pixels.shape[2] == 3 and pixels.flags.c_contiguous:
+        image = Image.new("RGB", (pixels.shape[1], pixels.shape[0]), None)  # not cleared first
+        image.frombytes(pixels)
+        return image
+    return Image.fromarray(pixels)
 
 
 def _snap(box: tuple[float, float, float, float], width: int, height: int) -> tuple[int, int, int, int]:
@@ -72,13 +97,14 @@ def resize_array(
     source: Image.Image | Pixels, size: tuple[int, int], box: tuple[float, float, float, float]
 ) -> Pixels:
     """`box` of `source` scaled to exactly `size` (the caller keeps the aspect ratio), as
-    a new, writable array."""
+    a new, writable array (HxWx4 RGBX from a Pillow image; an array keeps its channels).
+    OpenCV resamples four channels a little faster than three."""
     _threads()
     if isinstance(source, Image.Image):
         sw, sh = source.size
         x0, y0, x1, y1 = _snap(box, sw, sh)
         if (x1 - x0) * (y1 - y0) < 0.6 * sw * sh:
-            source = source.crop((x0, y0, x1, y1))  # convert only what is used
+            source = source.crop((x0, y0, x1, y1))  # copy only what is used
             x1, y1, x0, y0 = x1 - x0, y1 - y0, 0, 0
         pixels = to_array(source)
     else:

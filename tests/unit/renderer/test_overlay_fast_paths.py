@@ -9,7 +9,7 @@ from PIL import Image
 
 from services.renderer.overlay import contrast, render
 from services.renderer.overlay.backdrop import _blend
-from services.renderer.overlay.scene import resize_array, to_image
+from services.renderer.overlay.scene import resize_array, to_array, to_image
 
 WEIGHTS = np.array(contrast._WEIGHTS)
 
@@ -79,14 +79,48 @@ def test_scrim_arithmetic_equals_the_table_at_every_level(scrim: tuple[int, int,
         assert (out.ravel() == table).all(), level
 
 
+def _rgbx(pixels: np.ndarray) -> np.ndarray:
+    """The canvas layout: RGB plus a padding byte (set to 255, as Pillow does)."""
+    return cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA)
+
+
+@pytest.mark.parametrize("channels", [3, 4])
 @pytest.mark.parametrize("scrim", [(0, 0, 0), (255, 255, 255), (30, 60, 90)])
-def test_ramp_equals_pillows_masked_paste(scrim: tuple[int, int, int]) -> None:
+def test_ramp_equals_pillows_masked_paste(scrim: tuple[int, int, int], channels: int) -> None:
     rng = np.random.default_rng(5)
     pixels = rng.integers(0, 256, (300, 257, 3), dtype=np.uint8)
     expected = Image.fromarray(pixels)
     expected.paste(render._solid(scrim, (257, 180)), (0, 100), render._ramp_mask(257, 180, 201))
-    render._lay_ramp(pixels, scrim, 100, 180, 201)
-    assert np.array_equal(pixels, np.asarray(expected))
+    canvas = _rgbx(pixels) if channels == 4 else pixels
+    render._lay_ramp(canvas, scrim, 100, 180, 201)
+    assert np.array_equal(canvas[..., :3], np.asarray(expected))
+
+
+def test_rgbx_measurement_equals_rgb_for_every_colour() -> None:
+    # The canvas is RGBX: cv2's RGBA -> grey must weigh and round exactly as RGB -> grey.
+    colours = _all_colours()
+    rows = [(0, y, 4096, y + 256) for y in range(0, 4096, 256)]
+    rgbx = _rgbx(colours)
+    assert contrast.luminance_ranges(rgbx, rows) == contrast.luminance_ranges(colours, rows)
+    lut = render._scrim_lut((0, 0, 0), 141)
+    assert contrast.luminance_ranges(rgbx, rows, lut=lut) == contrast.luminance_ranges(colours, rows, lut=lut)
+    mapped = cv2.LUT(rgbx, render._lut_array(lut, 4))
+    assert np.array_equal(mapped[..., :3], cv2.LUT(colours, render._lut_array(lut)))
+
+
+def test_array_round_trip_copies_once_in_and_not_at_all_out() -> None:
+    rng = np.random.default_rng(4)
+    rgb = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    source = Image.fromarray(rgb)
+    pixels = to_array(source)
+    assert pixels.shape == (37, 53, 4) and np.array_equal(pixels[..., :3], rgb)
+    image = to_image(pixels)
+    assert image.mode == "RGB" and np.array_equal(np.asarray(image), rgb)
+    # On the pinned Pillow the image wraps the array (no copy): writes show through.
+    pixels[0, 0, :3] = (1, 2, 3)
+    assert image.getpixel((0, 0)) == (1, 2, 3)
+    image.paste((9, 8, 7), (1, 0, 2, 1))
+    assert tuple(pixels[0, 1, :3]) == (9, 8, 7)
 
 
 def test_feathered_blend_matches_pillows_masked_paste_within_a_level() -> None:
@@ -123,19 +157,23 @@ def test_resize_stays_close_to_pillows(size: tuple[int, int], box: tuple[float, 
     pillow = Image.Resampling.BICUBIC if size[1] / (box[3] - box[1]) > 1.2 else Image.Resampling.BILINEAR
     expected = np.asarray(source.resize(size, pillow, box=snapped)).astype(int)  # type: ignore[arg-type]
     out = resize_array(source, size, box)
-    assert out.shape == (size[1], size[0], 3)
-    diff = np.abs(out.astype(int) - expected)
+    assert out.shape == (size[1], size[0], 4)  # RGBX
+    diff = np.abs(out[..., :3].astype(int) - expected)
     assert diff.mean() < 1.5 and np.percentile(diff, 99.9) <= 12
-    assert to_image(out).size == size and to_image(out).mode == "RGB"
+    image = to_image(out)
+    assert image.size == size and image.mode == "RGB"
+    assert np.array_equal(np.asarray(image), out[..., :3])
 
 
+@pytest.mark.parametrize("channels", [3, 4])
 @pytest.mark.parametrize("color", [(255, 255, 255), (17, 17, 17), (0, 0, 0), (40, 80, 120)])
 @pytest.mark.parametrize("origin", [(10, 20), (-30, 250), (200, -50)])
-def test_text_equals_pillows_masked_paste(color: tuple[int, int, int], origin: tuple[int, int]) -> None:
+def test_text_equals_pillows_masked_paste(color: tuple[int, int, int], origin: tuple[int, int], channels: int) -> None:
     rng = np.random.default_rng(2)
     pixels = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
     mask = Image.fromarray(rng.integers(0, 256, (120, 500), dtype=np.uint8))
     expected = Image.fromarray(pixels)
     expected.paste(render._solid(color, mask.size), origin, mask)
-    render._lay_text(pixels, color, origin, mask)
-    assert np.array_equal(pixels, np.asarray(expected))
+    canvas = _rgbx(pixels) if channels == 4 else pixels
+    render._lay_text(canvas, color, origin, mask)
+    assert np.array_equal(canvas[..., :3], np.asarray(expected))
