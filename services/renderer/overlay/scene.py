@@ -29,10 +29,12 @@ __all__ = ["PARALLEL", "Pixels", "resize_array", "resize_box", "to_array", "to_i
 
 Pixels = npt.NDArray[np.uint8]  # HxWx4 RGBX (the canvas), HxWx3 RGB, or HxW for a mask
 
-# Off by default: a worker already renders several jobs at once on its two cores, where
-# OpenCV's own thread pool only adds contention. On an idle machine two threads cut a
-# single render's latency.
-PARALLEL = False
+# OpenCV may use two threads for a resample. An idle worker (the usual case: most of a
+# job is waiting on the model) then renders one picture ~2 ms sooner; a busy one loses
+# nothing: 2 and 4 threads resizing at once got as many resizes a second through as with
+# one OpenCV thread each, and bench_renderer_capacity.py took 13.3-14.0 s for its 100
+# jobs with two threads against 14.3-15.0 s with one.
+PARALLEL = True
 
 
 _threads_set: bool | None = None
