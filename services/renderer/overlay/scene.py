@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-__all__ = ["PARALLEL", "Pixels", "resize_array", "resize_box", "to_array", "to_image"]
+__all__ = ["PARALLEL", "Pixels", "resize_array", "to_array", "to_image"]
 
 Pixels = npt.NDArray[np.uint8]  # HxWx4 RGBX (the canvas), HxWx3 RGB, or HxW for a mask
 
@@ -130,10 +130,3 @@ def resize_array(
     else:
         interpolation = cv2.INTER_AREA  # exact area averages; slower, and rarely needed
     return cv2.resize(roi, size, interpolation=interpolation)  # type: ignore[return-value]
-
-
-def resize_box(
-    source: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]
-) -> Image.Image:
-    """`resize_array` as a Pillow image."""
-    return to_image(resize_array(source, size, box))
