@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import io
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -31,6 +32,15 @@ __all__ = ["ImageAPIServer", "Faults", "FaultSpec"]
 
 
 _UPLOAD_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})  # what OpenAI's edits take
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """An image of an edit request: decoded, with its bytes' digest and declared type."""
+
+    image: Image.Image
+    digest: str
+    content_type: str
 
 
 def _json_error(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
@@ -137,7 +147,8 @@ class ImageAPIServer:
             params, photos = await self._read(endpoint, request)
             record.update({k: v for k, v in params.items() if k != "image"})
             record["images"] = [
-                {"format": p.format, "width": p.width, "height": p.height, "content_type": p.info["content_type"]}
+                {"format": p.image.format, "width": p.image.width, "height": p.image.height,
+                 "content_type": p.content_type}
                 for p in photos
             ]
             checked = validate(params, edit=endpoint == "edits")
@@ -162,7 +173,7 @@ class ImageAPIServer:
             return _json_error(400, self._refusal(checked["family"])), "content_policy"
         return web.json_response(await self._render(checked, photos)), "200"
 
-    async def _read(self, endpoint: str, request: web.Request) -> tuple[dict[str, Any], list[Image.Image]]:
+    async def _read(self, endpoint: str, request: web.Request) -> tuple[dict[str, Any], list[_Upload]]:
         if endpoint == "generations":
             try:
                 params = await request.json()
@@ -175,7 +186,7 @@ class ImageAPIServer:
             raise RequestError("Image edits take multipart/form-data.", None, None)
         form = await request.post()
         params = {k: v for k, v in form.items() if isinstance(v, str)}
-        photos = []
+        photos: list[_Upload] = []
         for index, field in enumerate(form.getall("image[]", []) + form.getall("image", [])):
             if not isinstance(field, web.FileField):
                 raise RequestError("'image' must be a file.", "image")
@@ -188,22 +199,20 @@ class ImageAPIServer:
                 )
             data = field.file.read()
             try:
-                photo = await asyncio.to_thread(_decode, data)
-                photo.info["sha256"] = hashlib.sha256(data).hexdigest()
-                photo.info["content_type"] = field.content_type
-                photos.append(photo)
+                image = await asyncio.to_thread(_decode, data)
+                photos.append(_Upload(image, hashlib.sha256(data).hexdigest(), field.content_type))
             except Exception as exc:
                 message = f"Invalid image file or mode for image {index + 1}, please check your image file."
                 raise RequestError(message, "image", "invalid_image_file") from exc
         return params, photos
 
-    async def _render(self, checked: dict[str, Any], photos: list[Image.Image]) -> dict[str, Any]:
+    async def _render(self, checked: dict[str, Any], photos: list[_Upload]) -> dict[str, Any]:
         w, h, fmt, prompt = checked["width"], checked["height"], checked["output_format"], checked["prompt"]
         palette = palette_for(prompt)
         if photos:
             photo = photos[0]
             b64 = await asyncio.to_thread(
-                compose_on_scene, photo, w, h, palette, fmt, digest=photo.info.get("sha256")
+                compose_on_scene, photo.image, w, h, palette, fmt, digest=photo.digest
             )
         else:
             b64 = await asyncio.to_thread(scene_b64, w, h, palette, fmt)
