@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
 import os
 import socket
 import statistics
@@ -30,6 +31,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -93,6 +95,24 @@ class Recorder:
     def count(self) -> int:
         return sum(len(v) for v in self.latency.values()) + sum(self.errors.values())
 
+    async def timed(self, operation: str, expect: int, request: Any) -> bytes | None:
+        """Runs one request (an aiohttp request context), records its latency under
+        `operation` ("POST /v1/jobs") or its failure; the body when the status is `expect`."""
+        method = operation.split()[0]
+        started = time.perf_counter()
+        try:
+            async with request as resp:
+                body: bytes = await resp.read()
+                status = resp.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            self.errors[f"{method} {type(exc).__name__}"] += 1
+            return None
+        self.latency[operation].append(time.perf_counter() - started)
+        if status != expect:
+            self.errors[f"{method} {status}"] += 1
+            return None
+        return body
+
 
 async def client(
     http: aiohttp.ClientSession,
@@ -110,36 +130,18 @@ async def client(
         await asyncio.sleep(think * n / 100 % think)
     while time.monotonic() < until:
         i += 1
-        started = time.perf_counter()
-        try:
-            async with http.post(
-                f"{base}/v1/jobs", headers=headers, json={"productUrl": f"https://shop.example.com/p/{n}-{i}"}
-            ) as resp:
-                body = await resp.json(content_type=None)
-                status = resp.status
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            rec.errors[f"POST {type(exc).__name__}"] += 1
+        created = await rec.timed("POST /v1/jobs", 202, http.post(
+            f"{base}/v1/jobs", headers=headers, json={"productUrl": f"https://shop.example.com/p/{n}-{i}"}
+        ))
+        if created is None:
             continue
-        rec.latency["POST /v1/jobs"].append(time.perf_counter() - started)
-        if status != 202:
-            rec.errors[f"POST {status}"] += 1
-            continue
+        job_id = json.loads(created)["jobId"]
         for _ in range(polls):
             if think:
                 await asyncio.sleep(think)
                 if time.monotonic() >= until:
                     return
-            started = time.perf_counter()
-            try:
-                async with http.get(f"{base}/v1/jobs/{body['jobId']}", headers=headers) as resp:
-                    await resp.read()
-                    status = resp.status
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                rec.errors[f"GET {type(exc).__name__}"] += 1
-                break
-            rec.latency["GET /v1/jobs/{id}"].append(time.perf_counter() - started)
-            if status != 200:
-                rec.errors[f"GET {status}"] += 1
+            if await rec.timed("GET /v1/jobs/{id}", 200, http.get(f"{base}/v1/jobs/{job_id}", headers=headers)) is None:
                 break
         if think:
             await asyncio.sleep(think)
