@@ -64,16 +64,25 @@ class BatchEvents:
         return {"FailedEntryCount": sum("ErrorCode" in a for a in answers), "Entries": answers}
 
 
+class Sender:
+    """A batch `send` for MicroBatcher: records each batch and answers item by item with
+    `answer(item)`; a batch equal to `hold` waits for `release` (a call still in flight)."""
+
+    def __init__(self, hold: list[Any] | None = None, answer: Any = lambda item: item) -> None:
+        self.sent: list[list[Any]] = []
+        self.release = asyncio.Event()
+        self._hold, self._answer = hold, answer
+
+    async def __call__(self, items: list[Any]) -> list[Any]:
+        self.sent.append(items)
+        if items == self._hold:
+            await self.release.wait()
+        return [self._answer(item) for item in items]
+
+
 async def test_a_full_batch_leaves_at_once_without_waiting_for_the_linger() -> None:
-    sent: list[list[int]] = []
-    release = asyncio.Event()
-
-    async def send(items: list[int]) -> list[int | BaseException]:
-        sent.append(items)
-        if items == [-1]:
-            await release.wait()
-        return [i * 10 for i in items]
-
+    send = Sender(hold=[-1], answer=lambda i: i * 10)
+    sent, release = send.sent, send.release
     batcher: MicroBatcher[int, int] = MicroBatcher(send, max_size=10, linger=30.0)
     busy = asyncio.create_task(batcher.submit(-1))  # a call in flight: the others must linger
     await asyncio.sleep(0.005)
@@ -92,12 +101,8 @@ async def test_a_full_batch_leaves_at_once_without_waiting_for_the_linger() -> N
 
 
 async def test_an_idle_batcher_sends_a_lone_item_at_once_without_lingering() -> None:
-    sent: list[list[str]] = []
-
-    async def send(items: list[str]) -> list[str | BaseException]:
-        sent.append(items)
-        return items
-
+    send = Sender()
+    sent = send.sent
     batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=30.0)
     assert await asyncio.wait_for(batcher.submit("alone"), 1) == "alone"
     # those that arrive in the same loop turn still go together
@@ -106,15 +111,8 @@ async def test_an_idle_batcher_sends_a_lone_item_at_once_without_lingering() -> 
 
 
 async def test_while_a_call_is_in_flight_a_partial_batch_waits_the_linger_for_batch_mates() -> None:
-    sent: list[list[str]] = []
-    release = asyncio.Event()
-
-    async def send(items: list[str]) -> list[str | BaseException]:
-        sent.append(items)
-        if items == ["slow"]:
-            await release.wait()
-        return items
-
+    send = Sender(hold=["slow"])
+    sent, release = send.sent, send.release
     batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=0.05)
     slow = asyncio.create_task(batcher.submit("slow"))
     await asyncio.sleep(0.005)
@@ -130,27 +128,16 @@ async def test_while_a_call_is_in_flight_a_partial_batch_waits_the_linger_for_ba
 
 
 async def test_a_batch_stays_under_the_byte_cap() -> None:
-    sent: list[list[str]] = []
-
-    async def send(items: list[str]) -> list[str | BaseException]:
-        sent.append(items)
-        return items
-
+    send = Sender()
+    sent = send.sent
     batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=0.01, max_bytes=10, size_of=len)
     await asyncio.gather(*(batcher.submit(s) for s in ["aaaa", "bbbb", "cccc", "dd"]))
     assert sent == [["aaaa", "bbbb"], ["cccc", "dd"]]
 
 
 async def test_a_caller_that_gave_up_before_its_batch_left_is_not_sent() -> None:
-    sent: list[list[str]] = []
-    release = asyncio.Event()
-
-    async def send(items: list[str]) -> list[str | BaseException]:
-        sent.append(items)
-        if items == ["busy"]:
-            await release.wait()
-        return items
-
+    send = Sender(hold=["busy"])
+    sent, release = send.sent, send.release
     batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=0.05)
     busy = asyncio.create_task(batcher.submit("busy"))
     await asyncio.sleep(0.005)
