@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
 from services.common.product import Product
 from services.renderer.overlay import render_variant
-from services.renderer.overlay.fonts import chain_for, coverage, face_for, get_font
+from services.renderer.overlay.fonts import FONT_DIR, chain_for, coverage, face_for, get_font
 from services.renderer.overlay.shaping import shape_line
 
 SAMPLES = {
@@ -98,3 +101,15 @@ def test_cjk_face_follows_the_page_language() -> None:
     ja, zh = chain_for("bold", "ja")[0], chain_for("bold", "zh-CN")[0]
     assert ja.file == zh.file and ja.index != zh.index
     assert ord("索") in coverage(zh)
+
+
+@pytest.mark.parametrize("path", sorted(FONT_DIR.glob("*.ttf")), ids=lambda p: p.name)
+def test_truetype_faces_ship_without_hinting(path: Path) -> None:
+    """Hinting bytecode was ~40% of rasterising a line and changes nothing visible at the
+    overlay's sizes (fonts/README.md); an upstream font copied in again would bring it
+    back silently. Everything else the layout needs is still there."""
+    with TTFont(str(path), lazy=True) as font:
+        assert not {"fpgm", "prep", "cvt "} & set(font.keys())
+        assert {"GSUB", "GPOS", "cmap", "hmtx"} <= set(font.keys())
+        glyf = font["glyf"]
+        assert all(not getattr(glyf[name], "program", None) for name in font.getGlyphOrder()[:200])
