@@ -57,7 +57,17 @@ def is_rtl(text: str, language: str | None = None) -> bool:
     return (language or "").lower().replace("_", "-").split("-")[0] in _RTL_LANGUAGES
 
 
+@lru_cache(maxsize=16)
+def _visible(face: Face) -> frozenset[int]:
+    """The face's code points that are not format controls."""
+    return frozenset(code for code in coverage(face) if not is_invisible(chr(code)))
+
+
 def _split(text: str, chain: tuple[Face, ...]) -> list[tuple[Face, str]]:
+    if text and _visible(chain[0]).issuperset(map(ord, text)):
+        # The common case (a Latin name in the Latin face): every character is the first
+        # face's, so the loop below would make the one run.
+        return [(chain[0], text)]
     runs: list[tuple[Face, str]] = []
     for char in text:
         current = runs[-1][0] if runs else None
