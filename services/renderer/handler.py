@@ -21,7 +21,7 @@ from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS, encode
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
-from services.renderer.overlay import OverlayOptions, render_variant
+from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text, render_variant
 from services.renderer.storage import ImageStorage, background_key, variant_key
 
 __all__ = ["RenderHandler"]
@@ -30,11 +30,15 @@ _log = get_logger(__name__)
 _MODEL_SIZE = {"square": "1024x1024", "landscape": "1536x1024", "story": "1024x1536"}
 
 
-def _render_and_encode(background: bytes, product: Product, fmt: str, output: str,
-                       options: OverlayOptions) -> tuple[bytes, str, int, int]:
+def _lay_out(product: Product, formats: list[str], options: OverlayOptions) -> dict[str, TextLayer]:
+    return {fmt: lay_out_text(product, format=fmt, options=options) for fmt in formats}
+
+
+def _render_and_encode(background: bytes, product: Product, layer: TextLayer,
+                       output: str) -> tuple[bytes, str, int, int]:
     with Image.open(io.BytesIO(background)) as img:
         img.load()
-        variant = render_variant(img, product, format=fmt, options=options)
+        variant = render_variant(img, product, format=layer.format, layer=layer)
     data = encode(variant.image, output)
     return data, variant.overlay_text, variant.image.width, variant.image.height
 
@@ -59,10 +63,19 @@ class RenderHandler(StageHandler):
     async def work(self, job: Job, ref: JobRef) -> Job:
         clock = _Clock()
         product = Product.from_dict(job.product or {})
-        background, model, caching = await self._background(job, product)
+        formats = [fmt for fmt in job.options.formats or ["square"] if fmt in FORMATS]
+        # The text depends on the product and the formats only: it is laid out on a thread
+        # while the model paints the scene, and only the pixel work is left for after.
+        layers = asyncio.ensure_future(
+            asyncio.to_thread(_lay_out, product, formats, overlay_options(job.options.overlay)))
+        try:
+            background, model, caching = await self._background(job, product)
+        except BaseException:
+            await asyncio.gather(layers, return_exceptions=True)  # never leave the thread's result unobserved
+            raise
         generate_ms = clock.lap()
         try:
-            images, overlay_text = await self._variants(job, product, background)
+            images, overlay_text = await self._variants(job, product, background, await layers)
             variants_ms = clock.lap()
         finally:
             if caching is not None:
@@ -75,16 +88,14 @@ class RenderHandler(StageHandler):
                   total_ms=clock.total())
         return job
 
-    async def _variants(self, job: Job, product: Product, background: bytes) -> tuple[list[ImageRecord], str]:
-        options = overlay_options(job.options.overlay)
+    async def _variants(self, job: Job, product: Product, background: bytes,
+                        layers: dict[str, TextLayer]) -> tuple[list[ImageRecord], str]:
         output = job.options.output if job.options.output in OUTPUTS else "jpeg"
         images: list[ImageRecord] = []
         overlay_text = ""
-        for fmt in job.options.formats or ["square"]:
-            if fmt not in FORMATS:
-                continue
+        for fmt, layer in layers.items():
             data, overlay_text, width, height = await asyncio.to_thread(
-                _render_and_encode, background, product, fmt, output, options)
+                _render_and_encode, background, product, layer, output)
             spec = OUTPUTS[output]
             key = variant_key(job.jobId, fmt, spec.extension)
             await self._storage.put(key, data, spec.content_type)

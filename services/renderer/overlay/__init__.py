@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from services.renderer.overlay.options import OverlayOptions
-from services.renderer.overlay.render import PlacedText, RenderedVariant, render_variant
+from services.renderer.overlay.render import PlacedText, RenderedVariant, TextLayer, lay_out_text, render_variant
 
-__all__ = ["OverlayOptions", "PlacedText", "RenderedVariant", "render_variant"]
+__all__ = ["OverlayOptions", "PlacedText", "RenderedVariant", "TextLayer", "lay_out_text", "render_variant"]
