@@ -54,9 +54,10 @@ bench-overlay: setup ## overlay + encode vs the decode/encode floor and vs sharp
 	npm install --prefix bench --no-audit --no-fund >/dev/null
 	.venv/bin/python bench/bench_overlay.py --images 50
 
-bench-api: setup ## 100 concurrent clients POST + GET for 30 s against one API process on LocalStack
+bench-api: setup ## the job store's own ceiling here, then 100 clients POST + GET for 30 s against one API process
 	scripts/local_aws.sh start
 	set -a; . .run/aws.env; set +a; .venv/bin/python -m infra.bootstrap | tail -n 1 && \
+		.venv/bin/python bench/bench_store_ceiling.py --clients 64 --duration 30 && \
 		.venv/bin/python bench/bench_api_load.py --clients 100 --duration 30
 
 bench-e2e: setup ## POST -> completed latency over 200 jobs, per hop
