@@ -80,12 +80,21 @@ class Sender:
         return [self._answer(item) for item in items]
 
 
-async def test_a_full_batch_leaves_at_once_without_waiting_for_the_linger() -> None:
-    send = Sender(hold=[-1], answer=lambda i: i * 10)
-    sent, release = send.sent, send.release
-    batcher: MicroBatcher[int, int] = MicroBatcher(send, max_size=10, linger=30.0)
-    busy = asyncio.create_task(batcher.submit(-1))  # a call in flight: the others must linger
+async def in_flight(
+    item: Any, linger: float, answer: Any = lambda item: item
+) -> tuple[Sender, MicroBatcher[Any, Any], asyncio.Task[Any]]:
+    """A batcher (batches of 10) whose call carrying `item` alone is still out, until
+    `send.release` is set; the task awaiting it."""
+    send = Sender(hold=[item], answer=answer)
+    batcher: MicroBatcher[Any, Any] = MicroBatcher(send, max_size=10, linger=linger)
+    busy = asyncio.create_task(batcher.submit(item))
     await asyncio.sleep(0.005)
+    return send, batcher, busy
+
+
+async def test_a_full_batch_leaves_at_once_without_waiting_for_the_linger() -> None:
+    send, batcher, busy = await in_flight(-1, 30.0, answer=lambda i: i * 10)  # the others must linger
+    sent, release = send.sent, send.release
     started = time.monotonic()
     results = await asyncio.wait_for(asyncio.gather(*(batcher.submit(i) for i in range(20))), 1)
     assert time.monotonic() - started < 1
@@ -111,11 +120,8 @@ async def test_an_idle_batcher_sends_a_lone_item_at_once_without_lingering() -> 
 
 
 async def test_while_a_call_is_in_flight_a_partial_batch_waits_the_linger_for_batch_mates() -> None:
-    send = Sender(hold=["slow"])
+    send, batcher, slow = await in_flight("slow", 0.05)
     sent, release = send.sent, send.release
-    batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=0.05)
-    slow = asyncio.create_task(batcher.submit("slow"))
-    await asyncio.sleep(0.005)
     assert sent == [["slow"]]  # in flight now
     first = asyncio.create_task(batcher.submit("a"))
     await asyncio.sleep(0.01)
@@ -136,11 +142,8 @@ async def test_a_batch_stays_under_the_byte_cap() -> None:
 
 
 async def test_a_caller_that_gave_up_before_its_batch_left_is_not_sent() -> None:
-    send = Sender(hold=["busy"])
+    send, batcher, busy = await in_flight("busy", 0.05)
     sent, release = send.sent, send.release
-    batcher: MicroBatcher[str, str] = MicroBatcher(send, max_size=10, linger=0.05)
-    busy = asyncio.create_task(batcher.submit("busy"))
-    await asyncio.sleep(0.005)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(batcher.submit("late"), 0.01)
     assert await batcher.submit("kept") == "kept"
