@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["SeedGenerate", "SeedAccepted", "SeedStatus", "SeedMessage"]
 
@@ -21,16 +21,21 @@ class SeedAccepted(BaseModel):
 
 
 class SeedStatus(BaseModel):
+    """The seed's status body. Timestamps are Unix epoch seconds, as the seed sent them."""
+
     model_config = ConfigDict(extra="forbid")
     jobId: str
     status: Literal["pending", "processing", "completed", "failed"]
-    message: str | None = None
-    imageUrl: str | None = None
-    urlExpiresAt: str | None = None
-    fileName: str | None = None
-    contentType: str | None = None
-    overlayText: str | None = None
-    error: str | None = None
+    createdAt: int = Field(description="When the job was accepted (Unix epoch seconds). Every status.")
+    message: str | None = Field(None, description='processing: "Image generation in progress".')
+    completedAt: int | None = Field(None, description="completed: when the image was stored (epoch seconds).")
+    imageUrl: str | None = Field(None, description="completed: presigned GET URL of the image.")
+    urlExpiresAt: int | None = Field(None, description="completed: when imageUrl stops working (epoch seconds).")
+    fileName: str | None = Field(None, description="completed: `<jobId>.jpg` (the stored image's extension).")
+    contentType: str | None = Field(None, description='completed: e.g. "image/jpeg".')
+    overlayText: str | None = Field(None, description="completed: the text laid over the image.")
+    failedAt: int | None = Field(None, description="failed: when the job failed (epoch seconds).")
+    error: str | None = Field(None, description="failed: why, in words a person can act on.")
 
 
 class SeedMessage(BaseModel):

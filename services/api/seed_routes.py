@@ -3,6 +3,10 @@
     POST /generative-ai-images/generate        {"productUrl": "..."} -> 202 {jobId, message, statusUrl}
     GET  /generative-ai-images/status/{jobId}  pending | processing | completed | failed, or 404
 
+Field for field and type for type what the seed's README documents: ``createdAt``,
+``completedAt``, ``failedAt`` and ``urlExpiresAt`` are Unix epoch seconds (numbers), and
+``fileName`` is ``<jobId>.<extension>``. The versioned API (/v1) keeps ISO 8601 timestamps.
+
 The API key is optional here (the seed's clients never sent one) unless API_SEED_REQUIRE_KEY
 is set: a job submitted with a key belongs to that key's tenant, one without to "default",
 and the status of a job is shown only to the tenant that owns it (404 otherwise).
@@ -22,13 +26,13 @@ from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
+from services.common.job import Job, epoch_seconds
 from services.common.job_states import SEED_STATUS, JobStatus
 
 __all__ = ["seed_routes"]
 
 _MAX_BODY = 64 * 1024
 _MESSAGES = {
-    "pending": "Job is queued",
     "processing": "Image generation in progress",
     "completed": "Image generation completed",  # only reached for a completed job without images
 }
@@ -45,7 +49,7 @@ async def generate(request: Request) -> JSONResponse:
         return _message(413, "Request body is larger than 64 KB")
     try:
         body = json.loads(raw or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # nesting too deep is a bad body too
         return _message(400, 'Request body must be JSON like {"productUrl": "https://..."}')
     if not isinstance(body, dict):
         return _message(400, "Request body must be a JSON object with a productUrl")
@@ -79,25 +83,38 @@ async def status(request: Request) -> JSONResponse:
     caller: Caller = request.state.caller
     if job is None or job.tenant != caller.tenant:
         return _message(404, "Job not found")
+    return JSONResponse(await _seed_status(job, state))
+
+
+async def _seed_status(job: Job, state: ApiState) -> dict[str, Any]:
+    """The seed's body for ``job``: its fields, with its types (timestamps are epoch seconds)."""
     seed_status = SEED_STATUS[job.status]
-    body: dict[str, Any] = {"jobId": job.jobId, "status": seed_status}
+    body: dict[str, Any] = {"jobId": job.jobId, "status": seed_status, "createdAt": epoch_seconds(job.createdAt)}
     if job.status == JobStatus.COMPLETED and job.images:
         image = job.images[0]
         url, expires = await state.presigner.url(image.bucket, image.key)
         body.update(
             {
+                "completedAt": _entered(job, JobStatus.COMPLETED),
                 "imageUrl": url,
-                "urlExpiresAt": expires,
-                "fileName": image.key.rsplit("/", 1)[-1],
+                "urlExpiresAt": epoch_seconds(expires),
+                # The seed named the file after the job; the extension is the stored image's.
+                "fileName": f"{job.jobId}.{image.key.rsplit('.', 1)[-1]}",
                 "contentType": image.contentType,
                 "overlayText": job.overlayText or "",
             }
         )
     elif job.status == JobStatus.FAILED:
+        body["failedAt"] = _entered(job, JobStatus.FAILED)
         body["error"] = (job.error or {}).get("reason", "Image generation failed")
-    else:
+    elif seed_status != "pending":
         body["message"] = _MESSAGES[seed_status]
-    return JSONResponse(body)
+    return body
+
+
+def _entered(job: Job, status: JobStatus) -> int:
+    """When the job entered ``status``, in epoch seconds (its last update for older records)."""
+    return epoch_seconds(job.timestamps.get(status.value) or job.updatedAt or job.createdAt)
 
 
 def seed_routes() -> list[Route]:

@@ -9,11 +9,19 @@ from typing import Any
 
 from services.common.job_states import JobStatus
 
-__all__ = ["Job", "ImageRecord", "JobOptions", "utc_now_iso", "new_job_id"]
+__all__ = ["Job", "ImageRecord", "JobOptions", "utc_now_iso", "epoch_seconds", "new_job_id"]
 
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def epoch_seconds(iso: str) -> int:
+    """Whole Unix epoch seconds of an ISO 8601 timestamp (a naive one is taken as UTC)."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
 
 
 def new_job_id() -> str:

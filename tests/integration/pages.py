@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 
@@ -44,6 +45,8 @@ class PageServer:
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.hits: dict[str, int] = {}
+        # A slug held here is answered only once its event is set (a slow shop, on demand).
+        self.held: dict[str, asyncio.Event] = {}
         self._photo = product_photo()
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -57,6 +60,8 @@ class PageServer:
         self.hits[slug] = self.hits.get(slug, 0) + 1
         if slug not in self.pages:
             raise web.HTTPNotFound()
+        if slug in self.held:
+            await self.held[slug].wait()
         return web.Response(text=self.pages[slug], content_type="text/html", charset="utf-8")
 
     async def _image(self, request: web.Request) -> web.StreamResponse:
