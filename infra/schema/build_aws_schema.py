@@ -119,6 +119,14 @@ def _block(types: Types, struct_fqn: str, class_fqn: str | None, depth: int = 0)
     return out
 
 
+def _config_fqn(cls: dict[str, Any]) -> str:
+    """The constructor's config struct (usually ``<Class>Config``; renamed on a name clash)."""
+    for param in cls.get("initializer", {}).get("parameters", []):
+        if param["name"] == "config":
+            return str(param["type"].get("fqn", ""))
+    return ""
+
+
 def build_schema(types: Types, package_version: str) -> dict[str, Any]:
     """The compact schema of every resource, data source and the provider block."""
     resources: dict[str, Any] = {}
@@ -129,7 +137,7 @@ def build_schema(types: Types, package_version: str) -> dict[str, Any]:
         if cls.get("kind") != "class" or not fqn.startswith(_ASSEMBLY):
             continue
         match = _REPRESENTS.search(cls.get("docs", {}).get("summary", ""))
-        config_fqn = fqn + "Config"
+        config_fqn = _config_fqn(cls)
         if not match or config_fqn not in types:
             continue
         provider_version, kind, tf_type = match.groups()
