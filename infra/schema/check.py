@@ -72,7 +72,11 @@ def _check_test_mocks(config: Configuration, schema: dict) -> list[Finding]:  # 
             for mock in block.body.blocks if block.type == "mock_provider" else [block]:
                 table = {"mock_resource": schema["resources"], "mock_data": schema["data_sources"]}.get(mock.type)
                 if table is not None and mock.labels and mock.labels[0] not in table:
-                    findings.append(Finding(test_file, mock.line, f"{mock.type}.{mock.labels[0]}", "unknown type in the provider schema"))
+                    findings.append(
+                        Finding(
+                            test_file, mock.line, f"{mock.type}.{mock.labels[0]}", "unknown type in the provider schema"
+                        )
+                    )
     return findings
 
 

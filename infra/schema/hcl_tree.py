@@ -102,7 +102,9 @@ def _body(source: str, tree: Tree, line_starts: list[int]) -> Body:
             parts = [c for c in child.children if isinstance(c, Tree)]
             inner = next((c for c in parts if c.data == "body"), Tree("body", []))
             labels = [_label(c) for c in parts[1:] if c.data != "body"]
-            body.blocks.append(Block(_text_of(parts[0]).strip(), labels, child.meta.line, _body(source, inner, line_starts)))
+            body.blocks.append(
+                Block(_text_of(parts[0]).strip(), labels, child.meta.line, _body(source, inner, line_starts))
+            )
     return body
 
 

@@ -68,14 +68,18 @@ def check_module_calls(config: Configuration) -> list[Finding]:
             findings.append(Finding(path, call.line, where, f"local module '{source}' has no .tf files"))
             called[name] = None
             continue
-        module = load_configuration(target)
-        called[name] = module
-        declared = module.variables()
+        callee = load_configuration(target)
+        called[name] = callee
+        declared = callee.variables()
         for arg, attr in call.body.attributes.items():
             if arg not in MODULE_META_ARGUMENTS and arg not in declared:
-                findings.append(Finding(path, attr.line, f"{where}.{arg}", f"module '{source}' declares no variable '{arg}'"))
+                findings.append(
+                    Finding(path, attr.line, f"{where}.{arg}", f"module '{source}' declares no variable '{arg}'")
+                )
         for block in call.body.blocks:
-            findings.append(Finding(path, block.line, f"{where}.{block.type}", "a module call takes arguments, not blocks"))
+            findings.append(
+                Finding(path, block.line, f"{where}.{block.type}", "a module call takes arguments, not blocks")
+            )
         for var, required in sorted(declared.items()):
             if required and var not in call.body.attributes:
                 findings.append(Finding(path, call.line, where, f"required variable '{var}' of '{source}' not passed"))
@@ -83,9 +87,13 @@ def check_module_calls(config: Configuration) -> list[Finding]:
     for path, body in config.files.items():
         for ref_line, module, output, where in _module_refs(body):
             if module not in called:
-                findings.append(Finding(path, ref_line, where, f"module.{module}.{output}: no module \"{module}\" here"))
+                findings.append(Finding(path, ref_line, where, f'module.{module}.{output}: no module "{module}" here'))
             elif (target_config := called[module]) is not None and output not in target_config.outputs():
-                findings.append(Finding(path, ref_line, where, f"module.{module}.{output}: module \"{module}\" has no output '{output}'"))
+                findings.append(
+                    Finding(
+                        path, ref_line, where, f"module.{module}.{output}: module \"{module}\" has no output '{output}'"
+                    )
+                )
     return findings
 
 

@@ -26,7 +26,9 @@ RESOURCE_META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider"}
 RESOURCE_META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 # Resource types Terraform itself provides (no provider schema needed).
 BUILTIN_RESOURCES: dict[str, dict[str, Any]] = {
-    "terraform_data": {"attributes": {"input": "optional", "triggers_replace": "optional", "id": "computed", "output": "computed"}},
+    "terraform_data": {
+        "attributes": {"input": "optional", "triggers_replace": "optional", "id": "computed", "output": "computed"}
+    },
 }
 DYNAMIC_ATTRIBUTES = {"for_each", "iterator", "labels"}
 
@@ -72,7 +74,11 @@ class _Walk:
             if top and name in RESOURCE_META_ATTRIBUTES:
                 continue
             if name in blocks:
-                self.add(attr.line, at, f"'{name}' is a block: write {name} {{ ... }} (or dynamic \"{name}\"), not {name} = ...")
+                self.add(
+                    attr.line,
+                    at,
+                    f"'{name}' is a block: write {name} {{ ... }} (or dynamic \"{name}\"), not {name} = ...",
+                )
             elif name not in attributes:
                 self.add(attr.line, at, "unknown argument")
             elif attributes[name] == "computed":
@@ -85,7 +91,11 @@ class _Walk:
             if name == "dynamic":
                 name = block.labels[0] if block.labels else ""
                 for extra in sorted(set(block.body.attributes) - DYNAMIC_ATTRIBUTES):
-                    self.add(block.body.attributes[extra].line, f"{trail}.dynamic.{name}".lstrip("."), f"unknown argument '{extra}' in a dynamic block")
+                    self.add(
+                        block.body.attributes[extra].line,
+                        f"{trail}.dynamic.{name}".lstrip("."),
+                        f"unknown argument '{extra}' in a dynamic block",
+                    )
                 inner = block.body.blocks_of("content")
                 content = inner[0].body if inner else Body()
                 if not inner:
@@ -132,7 +142,9 @@ def check_schema_block(path: Path, block: Block, schema: dict[str, Any]) -> list
     entry = table.get(rtype) or (BUILTIN_RESOURCES.get(rtype) if kind == "resource" else None)
     if entry is None:
         noun = "resource type" if kind == "resource" else "data source"
-        return [Finding(path, block.line, where, f"unknown {noun} '{rtype}' in hashicorp/aws {schema['provider_version']}")]
+        return [
+            Finding(path, block.line, where, f"unknown {noun} '{rtype}' in hashicorp/aws {schema['provider_version']}")
+        ]
     walk = _Walk(path, where)
     walk.body(block.body, entry, "", block.line, top=True, sdkv2=bool(entry.get("sdkv2")))
     return walk.findings

@@ -53,8 +53,12 @@ def constraint_admits(text: str, version: Version) -> bool:
             ok = bound <= version < upper
         else:
             ok = {
-                "=": version == bound, "!=": version != bound, ">": version > bound,
-                ">=": version >= bound, "<": version < bound, "<=": version <= bound,
+                "=": version == bound,
+                "!=": version != bound,
+                ">": version > bound,
+                ">=": version >= bound,
+                "<": version < bound,
+                "<=": version <= bound,
             }[op]
         if not ok:
             return False
@@ -92,7 +96,7 @@ def _needs(config: Configuration) -> list[tuple[Version, str]]:
         if literal and literal.startswith(("./", "../")):
             floor = _declared_floor((config.directory / literal).resolve())
             if floor:
-                needs.append((floor, f"module \"{call.labels[0]}\" ({literal}, which requires >= {_show(floor)})"))
+                needs.append((floor, f'module "{call.labels[0]}" ({literal}, which requires >= {_show(floor)})'))
     for test_file in sorted((config.directory / "tests").glob("*.tftest.hcl")):
         for block in parse_file(test_file).blocks:
             if block.type in _FEATURES_IN_TESTS:
@@ -129,15 +133,27 @@ def check_versions(config: Configuration, provider_version: str) -> list[Finding
     terraform_blocks = config.blocks("terraform")
     needs = _needs(config)
     floor = max(needs, default=None)
-    declared = [(p, b, b.body.attributes["required_version"]) for p, b in terraform_blocks if "required_version" in b.body.attributes]
+    declared = [
+        (p, b, b.body.attributes["required_version"])
+        for p, b in terraform_blocks
+        if "required_version" in b.body.attributes
+    ]
     if floor and not declared:
         path = terraform_blocks[0][0] if terraform_blocks else config.directory / "versions.tf"
-        findings.append(Finding(path, 1, "terraform", f"no required_version, but {floor[1]} needs Terraform >= {_show(floor[0])}"))
+        findings.append(
+            Finding(path, 1, "terraform", f"no required_version, but {floor[1]} needs Terraform >= {_show(floor[0])}")
+        )
     for path, _block, attr in declared:
         low = minimum_version(attr.literal or "")
         if floor and (low is None or low < floor[0]):
-            findings.append(Finding(path, attr.line, "terraform.required_version",
-                                    f"{attr.literal!r} admits versions without {floor[1]} (needs >= {_show(floor[0])})"))
+            findings.append(
+                Finding(
+                    path,
+                    attr.line,
+                    "terraform.required_version",
+                    f"{attr.literal!r} admits versions without {floor[1]} (needs >= {_show(floor[0])})",
+                )
+            )
     for path, block in terraform_blocks:
         for required in block.body.blocks_of("required_providers"):
             aws = required.body.attributes.get("aws")
@@ -149,10 +165,24 @@ def check_versions(config: Configuration, provider_version: str) -> list[Finding
                 continue
             constraint = match.group(1)
             if not constraint_admits(constraint, schema_version):  # type: ignore[arg-type]
-                findings.append(Finding(path, aws.line, "required_providers.aws", f"{constraint!r} excludes {provider_version}, the release the schema describes"))
+                findings.append(
+                    Finding(
+                        path,
+                        aws.line,
+                        "required_providers.aws",
+                        f"{constraint!r} excludes {provider_version}, the release the schema describes",
+                    )
+                )
             low = minimum_version(constraint)
             older = low is None or low < (schema_version[0], schema_version[1], 0)
             if older or constraint_admits(constraint, (schema_version[0] + 1, 0, 0)):
-                findings.append(Finding(path, aws.line, "required_providers.aws",
-                                        f"{constraint!r} admits releases the schema ({provider_version}) does not describe: pin '~> {schema_version[0]}.{schema_version[1]}'"))
+                findings.append(
+                    Finding(
+                        path,
+                        aws.line,
+                        "required_providers.aws",
+                        f"{constraint!r} admits releases the schema ({provider_version}) does not describe: "
+                        f"pin '~> {schema_version[0]}.{schema_version[1]}'",
+                    )
+                )
     return findings
