@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(schema, separators=(",", ":"), sort_keys=True)
     if args.output.suffix == ".gz":
         # mtime=0: the same input gives the same bytes, so a rebuild shows no spurious diff
-        with gzip.GzipFile(args.output, "wb", mtime=0, compresslevel=9) as handle:
+        # and no file name in the header either
+        with args.output.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
             handle.write(text.encode("utf-8"))
     else:
         args.output.write_text(text, encoding="utf-8")
