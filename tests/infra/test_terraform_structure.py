@@ -64,7 +64,7 @@ def test_versions_pinned(directory: Path) -> None:
     """A Terraform floor of at least 1.6 and hashicorp/aws pinned to one 6.x line (~> 6.N).
 
     Which floor each directory needs, and that the pin matches the schema the offline
-    check validates against, is proven in test_schema_check.py.
+    check validates against, is proven in test_schema_modules_versions.py.
     """
     (terraform,) = load(directory / "versions.tf")["terraform"]
     assert re.fullmatch(r">= 1\.([6-9]|[1-9][0-9])", unquote(terraform["required_version"]))
