@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from localdev.image_api.server import FaultSpec, Faults, ImageAPIServer
+from localdev.image_api.server import Faults, FaultSpec, ImageAPIServer
 
 __all__ = ["FaultSpec", "Faults", "ImageAPIServer"]
