@@ -14,7 +14,17 @@ from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.api.urls import InvalidProductUrl, validate_product_url
-from services.common.image_options import FORMAT_NAMES, OUTPUT_NAMES, STYLE_NAMES, FormatName, OutputName, StyleName
+from services.common.image_options import (
+    DEFAULT_FORMAT,
+    DEFAULT_OUTPUT,
+    DEFAULT_STYLE,
+    FORMAT_NAMES,
+    OUTPUT_NAMES,
+    STYLE_NAMES,
+    FormatName,
+    OutputName,
+    StyleName,
+)
 
 __all__ = [
     "JobCreate",
@@ -114,13 +124,13 @@ class JobCreate(_Strict):
     productUrl: HttpUrl | None = Field(default=None, examples=["https://shop.example.com/p/kettle"])
     product: ProductIn | None = None
     formats: list[Format] = Field(
-        default_factory=lambda: list[Format](["square"]),
+        default_factory=lambda: list[Format]([DEFAULT_FORMAT]),
         min_length=1,
         max_length=3,
         json_schema_extra={"uniqueItems": True},
     )
-    output: Output = "jpeg"
-    style: Style = Field(default="studio", description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
+    output: Output = DEFAULT_OUTPUT
+    style: Style = Field(default=DEFAULT_STYLE, description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
     overlay: Overlay | None = None
     metadata: dict[str, Any] = Field(
         default_factory=dict,
