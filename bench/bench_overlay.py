@@ -46,10 +46,10 @@ from services.renderer.overlay import (  # noqa: E402
     fit,
     lay_out_text,
     price,
-    render,
     render_variant,
     scene,
     shaping,
+    text_layer,
 )
 
 PRODUCT = Product(
@@ -95,7 +95,7 @@ def clear_text_caches() -> None:
     # the scrim tables depend only on the format and stay, as they do in a worker.
     fit.fit_text.cache_clear()
     shaping.shape_line.cache_clear()
-    render._block_mask.cache_clear()
+    text_layer._block_mask.cache_clear()
     badge.render_badge.cache_clear()
     price.format_price.cache_clear()
 

@@ -19,7 +19,7 @@ case "${1:-}" in
       echo "API_PORT=$API_PORT"
       echo "PRODUCTSHOT_LOG_FORMAT=${PRODUCTSHOT_LOG_FORMAT:-json}"
       # The local run's own sample shop and image server live on loopback.
-      echo "SCRAPER_ALLOW_NETWORKS=${SCRAPER_ALLOW_NETWORKS:-127.0.0.0/8}"
+      echo "FETCH_ALLOW_NETWORKS=${FETCH_ALLOW_NETWORKS:-${SCRAPER_ALLOW_NETWORKS:-127.0.0.0/8}}"
       [[ -n "${OPENAI_API_KEY:-}" ]] && echo "RENDERER_OPENAI_API_KEY=$OPENAI_API_KEY"
       [[ -n "${RENDERER_OPENAI_BASE_URL:-}" ]] && echo "RENDERER_OPENAI_BASE_URL=$RENDERER_OPENAI_BASE_URL"
       [[ -n "${API_KEYS_DISABLED:-}" ]] && echo "API_AUTH_DISABLED=$API_KEYS_DISABLED"

@@ -39,10 +39,10 @@ from services.api.v1.routes import v1_routes
 from services.common.aws import aws_clients
 from services.common.errors import TransientError
 from services.common.events import EventBridgePublisher
+from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 from services.common.job_store import DynamoJobStore
 from services.common.logging import get_logger
 from services.common.settings import CommonSettings
-from services.scraper.safe_fetch import FetchSettings, SafeFetcher
 
 __all__ = ["create_app", "build_state"]
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms
 
+from services.common.image_options import FORMAT_SIZES
+
 __all__ = ["FORMATS", "OUTPUTS", "OutputType", "encode", "to_srgb"]
 
-FORMATS: dict[str, tuple[int, int]] = {
-    "square": (1080, 1080),  # feed posts
-    "landscape": (1200, 628),  # link previews, display ads
-    "story": (1080, 1920),  # stories / reels
-}
+#: The sizes of the shared contract (services/common/image_options.py).
+FORMATS: dict[str, tuple[int, int]] = FORMAT_SIZES
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import socket
 import uuid
 
 from services.common.events import EventBridgePublisher
+from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 from services.common.job_store import DynamoJobStore
 from services.common.logging import configure_logging
 from services.common.settings import CommonSettings
@@ -19,7 +20,6 @@ from services.common.worker_main import (
     worker_aws_clients,
 )
 from services.scraper.handler import ScrapeHandler
-from services.scraper.safe_fetch import FetchSettings, SafeFetcher
 from services.scraper.settings import ScraperSettings
 
 

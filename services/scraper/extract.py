@@ -39,7 +39,7 @@ def _is_url(source: str) -> bool:
 async def _extract_urls(urls: list[str]) -> dict[str, dict[str, Any]]:
     # Imported here so saved pages can be debugged without the fetcher's dependencies.
     try:
-        from services.scraper.safe_fetch import FetchSettings, SafeFetcher
+        from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
     except ImportError as exc:
         return {url: {"source": url, "error": f"the fetcher is not available: {exc}"} for url in urls}
 

@@ -12,6 +12,7 @@ from services.common.errors import (
     ProductshotError,
 )
 from services.common.events import DetailType, EventPublisher
+from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
@@ -21,7 +22,6 @@ from services.common.product import Product
 from services.common.stage_events import publish_product_scraped
 from services.common.stage_handler import StageHandler
 from services.scraper.extraction import extract_product
-from services.scraper.safe_fetch import SafeFetcher
 
 __all__ = ["ScrapeHandler"]
 

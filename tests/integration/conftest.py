@@ -118,10 +118,10 @@ class Services:
 
 
 def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCRAPER_", "RENDERER_", "API_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FETCH_", "SCRAPER_", "RENDERER_", "API_"))}
     env.update(aws_env)
     env.update({
-        "SCRAPER_ALLOW_NETWORKS": "127.0.0.0/8",
+        "FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
         "SCRAPER_BACKOFF_BASE": "0.5", "RENDERER_BACKOFF_BASE": "0.5",
         "SCRAPER_WAIT_TIME_SECONDS": "1", "RENDERER_WAIT_TIME_SECONDS": "1",
         "SCRAPER_HEALTH_FILE": str(tmp / "scraper.health"), "RENDERER_HEALTH_FILE": str(tmp / "renderer.health"),

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, DecimalException
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.api.urls import InvalidProductUrl, validate_product_url
-from services.renderer.generation.prompts import PRESETS
+from services.common.image_options import (
+    DEFAULT_FORMAT,
+    DEFAULT_OUTPUT,
+    DEFAULT_STYLE,
+    FORMAT_NAMES,
+    OUTPUT_NAMES,
+    STYLE_NAMES,
+    FormatName,
+    OutputName,
+    StyleName,
+)
 
 __all__ = [
     "JobCreate",
@@ -27,18 +37,14 @@ __all__ = [
     "METADATA_MAX_BYTES",
 ]
 
-# The renderer's variants and encodings (services/renderer/formats.py); importing that module
-# would pull Pillow into the API, and the JobAccepted schema pins the same three names.
-FORMAT_NAMES = ("square", "landscape", "story")
-OUTPUT_NAMES = ("jpeg", "png", "webp")
-STYLE_NAMES = tuple(PRESETS)
 METADATA_MAX_BYTES = 1024
 METADATA_MAX_DEPTH = 16
 URL_MAX = 2048
 
-Format = Literal["square", "landscape", "story"]
-Output = Literal["jpeg", "png", "webp"]
-Style = Literal[STYLE_NAMES]  # type: ignore[valid-type]
+# The names are the shared contract of services/common/image_options.py.
+Format = FormatName
+Output = OutputName
+Style = StyleName
 
 
 def _checked_url(value: str) -> str:
@@ -118,13 +124,13 @@ class JobCreate(_Strict):
     productUrl: HttpUrl | None = Field(default=None, examples=["https://shop.example.com/p/kettle"])
     product: ProductIn | None = None
     formats: list[Format] = Field(
-        default_factory=lambda: list[Format](["square"]),
+        default_factory=lambda: list[Format]([DEFAULT_FORMAT]),
         min_length=1,
         max_length=3,
         json_schema_extra={"uniqueItems": True},
     )
-    output: Output = "jpeg"
-    style: Style = Field(default="studio", description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
+    output: Output = DEFAULT_OUTPUT
+    style: Style = Field(default=DEFAULT_STYLE, description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
     overlay: Overlay | None = None
     metadata: dict[str, Any] = Field(
         default_factory=dict,

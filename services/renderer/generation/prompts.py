@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from services.common.image_options import DEFAULT_STYLE
 from services.common.product import Product
 
 __all__ = ["StylePreset", "PRESETS", "resolve_preset", "clean_fact", "build_prompt"]
@@ -94,7 +95,7 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
-def resolve_preset(style: str | None, default: str = "studio") -> StylePreset:
+def resolve_preset(style: str | None, default: str = DEFAULT_STYLE) -> StylePreset:
     """The named preset, or the default one when the name is unknown or missing."""
     key = (style or "").strip().lower()
     return PRESETS.get(key) or PRESETS[default]

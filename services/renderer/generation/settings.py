@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.renderer.generation.prompts import PRESETS
+from services.common.image_options import check_style
 
 __all__ = ["GenerationSettings", "ImageModelName", "GenerationMode", "Quality"]
 
@@ -68,9 +68,7 @@ class GenerationSettings(BaseSettings):
     @field_validator("default_style")
     @classmethod
     def _known_style(cls, value: str) -> str:
-        if value not in PRESETS:
-            raise ValueError(f"unknown style {value!r}; choose one of {', '.join(sorted(PRESETS))}")
-        return value
+        return check_style(value)
 
     @model_validator(mode="after")
     def _edit_needs_an_edit_model(self) -> GenerationSettings:

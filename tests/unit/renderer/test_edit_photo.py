@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from services.renderer.generation.openai_generator import prepare_photo
+from services.renderer.generation.edit_photo import prepare_photo
 
 
 def encoded(img: Image.Image, fmt: str, **params: object) -> bytes:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.renderer.overlay import contrast, render
+from services.renderer.overlay import compositing, contrast
 from services.renderer.overlay.backdrop import _blend
 from services.renderer.overlay.scene import resize_array, to_array, to_image
 
@@ -44,8 +44,8 @@ def test_measuring_through_a_table_is_measuring_the_mapped_pixels(scrim: tuple[i
     rng = np.random.default_rng(7)
     pixels = rng.integers(0, 256, (120, 300, 3), dtype=np.uint8)
     boxes = [(0, 0, 300, 40), (20, 50, 200, 120)]
-    lut = render._scrim_lut(scrim, 141)
-    mapped = cv2.LUT(pixels, render._lut_array(lut))
+    lut = compositing._scrim_lut(scrim, 141)
+    mapped = cv2.LUT(pixels, compositing._lut_array(lut))
     assert contrast.luminance_ranges(pixels, boxes, lut=lut) == contrast.luminance_ranges(mapped, boxes)
 
 
@@ -55,26 +55,26 @@ def test_range_after_bounds_every_colour_and_is_tight_for_greys(scrim: tuple[int
     colours = rng.integers(0, 256, (20000, 3))
     before = (contrast._LINEAR[colours] * WEIGHTS).sum(-1)
     for level in (16, 80, 143, 240):
-        table = np.array(render._scrim_lut(scrim, level)[:256])
+        table = np.array(compositing._scrim_lut(scrim, level)[:256])
         after = (contrast._LINEAR[table[colours]] * WEIGHTS).sum(-1)
         for y, y_after in zip(before[:3000], after[:3000], strict=True):
-            lo, hi = contrast.range_after(render._scrim_lut(scrim, level), (y, y))  # type: ignore[misc]
+            lo, hi = contrast.range_after(compositing._scrim_lut(scrim, level), (y, y))  # type: ignore[misc]
             assert lo <= y_after <= hi
         if scrim == (0, 0, 0):
             # Tight where it decides, the brightest pixel under a dark scrim, so the
             # exact pass is seldom needed. (A light scrim lifts dark greys along a concave
             # curve, whose convex envelope is a loose chord: dark text measures again.)
             for v in range(0, 256, 5):
-                _, hi = contrast.range_after(render._scrim_lut(scrim, level), (contrast._LINEAR[v],) * 2)  # type: ignore[misc]
+                _, hi = contrast.range_after(compositing._scrim_lut(scrim, level), (contrast._LINEAR[v],) * 2)  # type: ignore[misc]
                 assert hi - contrast._LINEAR[table[v]] < 0.01
-    assert contrast.range_after(render._scrim_lut((200, 10, 10), 100), (0.2, 0.3)) is None
+    assert contrast.range_after(compositing._scrim_lut((200, 10, 10), 100), (0.2, 0.3)) is None
 
 
 @pytest.mark.parametrize("scrim", [(0, 0, 0), (255, 255, 255)])
 def test_scrim_arithmetic_equals_the_table_at_every_level(scrim: tuple[int, int, int]) -> None:
     v = np.arange(256, dtype=np.uint8).reshape(16, 16)
     for level in range(256):
-        table = np.array(render._scrim_lut(scrim, level)[:256], dtype=np.uint8)
+        table = np.array(compositing._scrim_lut(scrim, level)[:256], dtype=np.uint8)
         out = cv2.convertScaleAbs(v, alpha=(255 - level) / 255, beta=scrim[0] * level / 255)
         assert (out.ravel() == table).all(), level
 
@@ -90,9 +90,9 @@ def test_ramp_equals_pillows_masked_paste(scrim: tuple[int, int, int], channels:
     rng = np.random.default_rng(5)
     pixels = rng.integers(0, 256, (300, 257, 3), dtype=np.uint8)
     expected = Image.fromarray(pixels)
-    expected.paste(render._solid(scrim, (257, 180)), (0, 100), render._ramp_mask(257, 180, 201))
+    expected.paste(compositing._solid(scrim, (257, 180)), (0, 100), compositing._ramp_mask(257, 180, 201))
     canvas = _rgbx(pixels) if channels == 4 else pixels
-    render._lay_ramp(canvas, scrim, 100, 180, 201)
+    compositing._lay_ramp(canvas, scrim, 100, 180, 201)
     assert np.array_equal(canvas[..., :3], np.asarray(expected))
 
 
@@ -102,10 +102,10 @@ def test_rgbx_measurement_equals_rgb_for_every_colour() -> None:
     rows = [(0, y, 4096, y + 256) for y in range(0, 4096, 256)]
     rgbx = _rgbx(colours)
     assert contrast.luminance_ranges(rgbx, rows) == contrast.luminance_ranges(colours, rows)
-    lut = render._scrim_lut((0, 0, 0), 141)
+    lut = compositing._scrim_lut((0, 0, 0), 141)
     assert contrast.luminance_ranges(rgbx, rows, lut=lut) == contrast.luminance_ranges(colours, rows, lut=lut)
-    mapped = cv2.LUT(rgbx, render._lut_array(lut, 4))
-    assert np.array_equal(mapped[..., :3], cv2.LUT(colours, render._lut_array(lut)))
+    mapped = cv2.LUT(rgbx, compositing._lut_array(lut, 4))
+    assert np.array_equal(mapped[..., :3], cv2.LUT(colours, compositing._lut_array(lut)))
 
 
 def test_array_round_trip_copies_once_in_and_not_at_all_out() -> None:
@@ -173,7 +173,7 @@ def test_text_equals_pillows_masked_paste(color: tuple[int, int, int], origin: t
     pixels = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
     mask = Image.fromarray(rng.integers(0, 256, (120, 500), dtype=np.uint8))
     expected = Image.fromarray(pixels)
-    expected.paste(render._solid(color, mask.size), origin, mask)
+    expected.paste(compositing._solid(color, mask.size), origin, mask)
     canvas = _rgbx(pixels) if channels == 4 else pixels
-    render._lay_text(canvas, color, origin, mask)
+    compositing.lay_text(canvas, color, origin, mask)
     assert np.array_equal(canvas[..., :3], np.asarray(expected))

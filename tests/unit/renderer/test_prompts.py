@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.image_options import OUTPUT_NAMES, STYLE_NAMES
 from services.common.product import Product
+from services.renderer.formats import OUTPUTS
 from services.renderer.generation.prompts import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
@@ -98,3 +100,13 @@ def test_product_without_a_name_still_gets_a_prompt():
     """Missing facts degrade to a generic subject rather than failing."""
     prompt = build_prompt(Product(), PRESETS["seasonal"], edit=False)
     assert prompt.startswith("A marketing photograph of the product.")
+
+
+def test_presets_are_exactly_the_shared_style_names():
+    """The renderer has a prompt text for every style the API accepts, and no other."""
+    assert tuple(PRESETS) == STYLE_NAMES
+
+
+def test_encoders_are_exactly_the_shared_output_names():
+    """The renderer encodes every output name the API accepts, and no other."""
+    assert tuple(OUTPUTS) == OUTPUT_NAMES

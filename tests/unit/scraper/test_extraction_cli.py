@@ -77,10 +77,10 @@ def test_urls_go_through_the_service_fetcher(
             fetched.append(url)
             return Page()
 
-    module = types.ModuleType("services.scraper.safe_fetch")
+    module = types.ModuleType("services.common.fetching.safe_fetch")
     module.SafeFetcher = FakeFetcher  # type: ignore[attr-defined]
     module.FetchSettings = lambda: "settings"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "services.scraper.safe_fetch", module)
+    monkeypatch.setitem(sys.modules, "services.common.fetching.safe_fetch", module)
     code = extract.main(["https://shop.example.com/p/mug"])
     (line,) = _lines(capsys)
     assert code == 0 and fetched == ["https://shop.example.com/p/mug"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterator
 
-from services.scraper.fetch_errors import TooLargeError, UndecodableContentError
+from services.common.fetching.fetch_errors import TooLargeError, UndecodableContentError
 
 __all__ = ["ACCEPT_ENCODING", "describe_size", "read_bounded"]
 

@@ -1,8 +1,8 @@
-"""Which URLs and addresses the scraper may contact: public web servers, nothing else.
+"""Which URLs and addresses the fetcher may contact: public web servers, nothing else.
 
 Strangers choose the URLs, so every one of them (and every redirect, and every address
 DNS gives for a name) is checked here. An address passes when it is inside an explicitly
-allowed network (``SCRAPER_ALLOW_NETWORKS``, any port), or when it is globally routable,
+allowed network (``FETCH_ALLOW_NETWORKS``, any port), or when it is globally routable,
 in none of the special ranges below, and the port is an allowed web port.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from yarl import URL
 
-from services.scraper.fetch_errors import BlockedAddressError, BlockedPortError, UnsupportedUrlError
-from services.scraper.fetch_settings import FetchSettings, IPNetwork
-from services.scraper.host_names import IPAddress, parse_host
+from services.common.fetching.fetch_errors import BlockedAddressError, BlockedPortError, UnsupportedUrlError
+from services.common.fetching.fetch_settings import FetchSettings, IPNetwork
+from services.common.fetching.host_names import IPAddress, parse_host
 
 __all__ = ["AddressPolicy", "BLOCKED_NETWORKS", "is_public_address"]
 

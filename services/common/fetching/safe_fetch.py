@@ -1,4 +1,4 @@
-"""The only way the scraper reaches the internet: strangers' URLs, fetched safely.
+"""The only way the services reach strangers' URLs (product pages, product photos), safely.
 
 Every URL and redirect goes through ``AddressPolicy``; every DNS answer through
 ``GuardedResolver`` inside the connector, so the socket uses exactly the checked address.
@@ -25,10 +25,10 @@ from tenacity import (
 )
 from yarl import URL
 
-from services.scraper.address_policy import AddressPolicy
-from services.scraper.bounded_body import ACCEPT_ENCODING, read_bounded
-from services.scraper.charset import charset_from_content_type, decode_html
-from services.scraper.fetch_errors import (
+from services.common.fetching.address_policy import AddressPolicy
+from services.common.fetching.bounded_body import ACCEPT_ENCODING, read_bounded
+from services.common.fetching.charset import charset_from_content_type, decode_html
+from services.common.fetching.fetch_errors import (
     FetchConnectionError,
     FetchError,
     FetchTimeoutError,
@@ -39,11 +39,11 @@ from services.scraper.fetch_errors import (
     TooManyRedirectsError,
     UnsupportedUrlError,
 )
-from services.scraper.fetch_settings import FetchSettings
-from services.scraper.fetched_content import FetchedImage, FetchedPage
-from services.scraper.guarded_resolver import GuardedResolver
-from services.scraper.image_probe import IMAGE_TYPES, probe_image
-from services.scraper.response_checks import (
+from services.common.fetching.fetch_settings import FetchSettings
+from services.common.fetching.fetched_content import FetchedImage, FetchedPage
+from services.common.fetching.guarded_resolver import GuardedResolver
+from services.common.fetching.image_probe import IMAGE_TYPES, probe_image
+from services.common.fetching.response_checks import (
     HTML_TYPES,
     REDIRECT_STATUSES,
     UNTYPED,

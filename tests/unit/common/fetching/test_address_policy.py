@@ -10,17 +10,17 @@ import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from services.common.errors import PermanentError
-from services.scraper.address_policy import AddressPolicy, is_public_address
-from services.scraper.fetch_errors import (
+from services.common.fetching.address_policy import AddressPolicy, is_public_address
+from services.common.fetching.fetch_errors import (
     BlockedAddressError,
     BlockedPortError,
     HostNotFoundError,
     UnsupportedUrlError,
 )
-from services.scraper.fetch_settings import FetchSettings
-from services.scraper.guarded_resolver import GuardedResolver
-from services.scraper.host_names import parse_host
-from tests.unit.scraper.attack_urls import ATTACK_URLS, DNS_ATTACKS, PUBLIC_URLS
+from services.common.fetching.fetch_settings import FetchSettings
+from services.common.fetching.guarded_resolver import GuardedResolver
+from services.common.fetching.host_names import parse_host
+from tests.unit.common.fetching.attack_urls import ATTACK_URLS, DNS_ATTACKS, PUBLIC_URLS
 
 
 class FakeDns(AbstractResolver):
@@ -54,9 +54,9 @@ class FakeDns(AbstractResolver):
 
 @pytest.fixture(autouse=True)
 def _closed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests prove the defaults: an operator's SCRAPER_* variables must not leak in."""
+    """These tests prove the defaults: an operator's FETCH_* (or legacy SCRAPER_*) variables must not leak in."""
     for name in list(os.environ):
-        if name.startswith("SCRAPER_"):
+        if name.startswith(("FETCH_", "SCRAPER_")):
             monkeypatch.delenv(name)
 
 
@@ -122,7 +122,7 @@ def test_public_addresses_are_public(address: str) -> None:
 
 
 def test_allow_list_adds_exactly_its_networks() -> None:
-    """SCRAPER_ALLOW_NETWORKS=127.0.0.1/32 opens 127.0.0.1 on any port and nothing next to it."""
+    """FETCH_ALLOW_NETWORKS=127.0.0.1/32 opens 127.0.0.1 on any port and nothing next to it."""
     policy = AddressPolicy(FetchSettings(allow_networks=(ipaddress.ip_network("127.0.0.1/32"),)))
     assert str(policy.check_url("http://127.0.0.1:54321/p")) == "http://127.0.0.1:54321/p"
     for url in ("http://127.0.0.2/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/"):
@@ -132,8 +132,26 @@ def test_allow_list_adds_exactly_its_networks() -> None:
         policy.check_address(ipaddress.ip_address("8.8.8.8"), 8080)
 
 
+def test_allow_list_is_read_from_fetch_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Comma-separated CIDRs and ports come from FETCH_* variables; defaults are closed."""
+    assert FetchSettings().allow_networks == ()
+    monkeypatch.setenv("FETCH_ALLOW_NETWORKS", "127.0.0.1/32, ::1/128")
+    monkeypatch.setenv("FETCH_ALLOWED_PORTS", "80,443,8080")
+    settings = FetchSettings()
+    assert [str(n) for n in settings.allow_networks] == ["127.0.0.1/32", "::1/128"]
+    assert settings.allowed_ports == (80, 443, 8080)
+
+
+def test_fetch_variables_win_over_the_legacy_scraper_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With both FETCH_MAX_REDIRECTS and SCRAPER_MAX_REDIRECTS set, the FETCH_ one is used."""
+    monkeypatch.setenv("SCRAPER_MAX_REDIRECTS", "2")
+    assert FetchSettings().max_redirects == 2
+    monkeypatch.setenv("FETCH_MAX_REDIRECTS", "7")
+    assert FetchSettings().max_redirects == 7
+
+
 def test_allow_list_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Comma-separated CIDRs and ports come from SCRAPER_* variables; defaults are closed."""
+    """Comma-separated CIDRs and ports still come from the legacy SCRAPER_* names; defaults are closed."""
     assert FetchSettings().allow_networks == ()
     monkeypatch.setenv("SCRAPER_ALLOW_NETWORKS", "127.0.0.1/32, ::1/128")
     monkeypatch.setenv("SCRAPER_ALLOWED_PORTS", "80,443,8080")
@@ -142,9 +160,10 @@ def test_allow_list_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert settings.allowed_ports == (80, 443, 8080)
 
 
-def test_allow_list_rejects_host_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("prefix", ["FETCH_", "SCRAPER_"])
+def test_allow_list_rejects_host_bits(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
     """A CIDR with host bits set ("127.0.0.1/8") is a typo and fails at start-up, not silently widened."""
-    monkeypatch.setenv("SCRAPER_ALLOW_NETWORKS", "127.0.0.1/8")
+    monkeypatch.setenv(f"{prefix}ALLOW_NETWORKS", "127.0.0.1/8")
     with pytest.raises(ValueError):
         FetchSettings()
 

@@ -12,7 +12,7 @@ import json
 import os
 import signal
 
-from localdev.image_api import ImageAPIServer
+from localdev.image_api.server import ImageAPIServer
 from localdev.image_faults import Faults
 
 __all__ = ["main", "parse_args"]

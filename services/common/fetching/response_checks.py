@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from http import HTTPStatus
 
-from services.scraper.bounded_body import describe_size
-from services.scraper.fetch_errors import (
+from services.common.fetching.bounded_body import describe_size
+from services.common.fetching.fetch_errors import (
     FetchError,
     HttpStatusError,
     RateLimitedError,

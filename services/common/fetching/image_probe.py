@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError, features
 
-from services.scraper.fetch_errors import NotAnImageError, TooLargeError
+from services.common.fetching.fetch_errors import NotAnImageError, TooLargeError
 
 __all__ = ["IMAGE_TYPES", "ImageInfo", "probe_image"]
 

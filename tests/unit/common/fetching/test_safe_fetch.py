@@ -17,7 +17,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 
 from services.common.errors import PermanentError, TransientError
-from services.scraper.fetch_errors import (
+from services.common.fetching.fetch_errors import (
     BlockedAddressError,
     FetchConnectionError,
     FetchTimeoutError,
@@ -28,8 +28,8 @@ from services.scraper.fetch_errors import (
     TooManyRedirectsError,
     UnsupportedUrlError,
 )
-from services.scraper.safe_fetch import FetchSettings, SafeFetcher
-from tests.unit.scraper.attack_urls import ATTACK_URLS, DNS_ATTACKS
+from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
+from tests.unit.common.fetching.attack_urls import ATTACK_URLS, DNS_ATTACKS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PAGE = "<!doctype html><html><head><title>Blue shoe</title></head><body><h1>Blue shoe</h1></body></html>"

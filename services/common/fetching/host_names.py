@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from services.scraper.fetch_errors import UnsupportedUrlError
+from services.common.fetching.fetch_errors import UnsupportedUrlError
 
 __all__ = ["ParsedHost", "parse_host"]
 

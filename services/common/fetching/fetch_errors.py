@@ -1,4 +1,4 @@
-"""What can go wrong when the scraper fetches a stranger's URL.
+"""What can go wrong when we fetch a stranger's URL.
 
 Each error is either permanent (retrying cannot help: fail the job at once) or transient
 (the shop was slow or busy: retry with backoff), and that is a property of its type.

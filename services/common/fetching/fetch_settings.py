@@ -1,7 +1,12 @@
-"""The limits and policy of the safe fetcher, read from ``SCRAPER_*`` variables.
+"""The limits and policy of the safe fetcher, read from ``FETCH_*`` variables.
 
-Built once by the entry point and passed to ``SafeFetcher``; see docs/fetching.md for
-what each value means and why its default is what it is.
+Built once by each entry point that fetches strangers' URLs (the scraper, and the API for
+``product.imageUrl``) and passed to ``SafeFetcher``; see docs/fetching.md for what each
+value means and why its default is what it is.
+
+The fetcher used to live in the scraper and read ``SCRAPER_*``. Deployments that still set
+those names keep working: each setting is read from ``FETCH_<NAME>``, else from
+``SCRAPER_<NAME>``; when both are set, ``FETCH_<NAME>`` wins.
 """
 
 from __future__ import annotations
@@ -9,14 +14,23 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, AliasGenerator, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["FetchSettings", "IPNetwork"]
+__all__ = ["ENV_PREFIX", "LEGACY_ENV_PREFIX", "FetchSettings", "IPNetwork"]
+
+ENV_PREFIX = "FETCH_"
+#: Read when ``FETCH_<NAME>`` is not set, so older deployments keep their limits.
+LEGACY_ENV_PREFIX = "SCRAPER_"
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _MIB = 1024 * 1024
+
+
+def _env_names(field: str) -> AliasChoices:
+    """The variables one setting is read from, the first one set winning."""
+    return AliasChoices(f"{ENV_PREFIX}{field.upper()}", f"{LEGACY_ENV_PREFIX}{field.upper()}")
 
 
 def _split_csv(value: Any) -> Any:
@@ -29,7 +43,14 @@ def _split_csv(value: Any) -> Any:
 class FetchSettings(BaseSettings):
     """Everything that bounds one fetch: addresses, ports, time, size, retries."""
 
-    model_config = SettingsConfigDict(env_prefix="SCRAPER_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="ignore",
+        frozen=True,
+        alias_generator=AliasGenerator(validation_alias=_env_names),
+        # Code builds it by field name (``FetchSettings(max_redirects=2)``), the environment by alias.
+        populate_by_name=True,
+    )
 
     user_agent: str = "Mozilla/5.0 (compatible; ProductshotBot/0.1)"
     accept_language: str = "en;q=0.9, *;q=0.5"

@@ -14,8 +14,8 @@ import socket
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
-from services.scraper.address_policy import AddressPolicy
-from services.scraper.fetch_errors import BlockedAddressError, HostNotFoundError
+from services.common.fetching.address_policy import AddressPolicy
+from services.common.fetching.fetch_errors import BlockedAddressError, HostNotFoundError
 
 __all__ = ["GuardedResolver"]
 

@@ -16,13 +16,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from PIL import Image
 
-from services.scraper.fetch_errors import (
+from services.common.fetching.fetch_errors import (
     NotAnImageError,
     NotHtmlError,
     TooLargeError,
     UndecodableContentError,
 )
-from services.scraper.safe_fetch import FetchSettings, SafeFetcher
+from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _KIB = 1024
@@ -277,7 +277,7 @@ async def test_image_pixel_bomb_is_refused(serve: Callable[[Handler], Awaitable[
 
 
 async def test_image_over_the_pixel_cap_is_refused(serve: Callable[[Handler], Awaitable[str]]) -> None:
-    """An ordinary image over SCRAPER_MAX_IMAGE_PIXELS is refused with its size in the reason."""
+    """An ordinary image over FETCH_MAX_IMAGE_PIXELS is refused with its size in the reason."""
     url = await serve(raw(png(2000, 1000), **{"Content-Type": "image/png"}))
     async with SafeFetcher(make_settings(max_image_pixels=1_000_000)) as fetcher:
         with pytest.raises(TooLargeError, match="2000 x 1000"):
@@ -285,7 +285,7 @@ async def test_image_over_the_pixel_cap_is_refused(serve: Callable[[Handler], Aw
 
 
 async def test_image_over_the_byte_cap_is_refused(serve: Callable[[Handler], Awaitable[str]]) -> None:
-    """An image bigger than SCRAPER_MAX_IMAGE_BYTES is refused."""
+    """An image bigger than FETCH_MAX_IMAGE_BYTES is refused."""
     url = await serve(raw(b"\x89PNG" + b"\0" * (200 * _KIB), **{"Content-Type": "image/png"}))
     async with SafeFetcher(make_settings(max_image_bytes=100 * _KIB)) as fetcher:
         with pytest.raises(TooLargeError):

@@ -7,7 +7,8 @@ Retry-After, 5xx, hangs and content-policy refusals; see ``localdev.image_faults
 
     python -m localdev.image_api --port 8100 --latency 5
 
-or, in a test: ``async with ImageAPIServer() as server: ... server.base_url ...``.
+(the command line is ``localdev/image_api/__main__.py``) or, in a test:
+``async with ImageAPIServer() as server: ... server.base_url ...``.
 Latency and hangs are ``asyncio.sleep`` and Pillow runs in threads, so hundreds of slow
 requests stay in flight at once.
 """
@@ -270,9 +271,3 @@ def _decode(data: bytes) -> Image.Image:
     img = Image.open(io.BytesIO(data))
     img.load()
     return img
-
-
-if __name__ == "__main__":
-    from localdev.image_api_cli import main
-
-    main()
