@@ -29,7 +29,7 @@ EVALUATED_LOCALS = (
     "table",
     "bucket",
     "ssm_parameters",
-    "job_ttl_hours",
+    "services",
 )
 
 _CONSOLE = """

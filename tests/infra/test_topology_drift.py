@@ -166,7 +166,14 @@ def test_names_follow_the_prefix_rule(evaluated: tuple[str, dict[str, Any]]) -> 
     for key, param in topo["ssm"].items():
         assert tf["ssm_parameters"][key]["name"] == "/" + prefix + param["name"].lstrip("/")
     assert tf["sources"] == topo["sources"]
-    assert tf["job_ttl_hours"] == topo["job_ttl_hours"]
+    for name, service in topo["services"].items():
+        assert tf["services"][name] == {
+            "event_sources": [topo["sources"][e] for e in service["publishes_as"]],
+            "consumes": service["consumes"],
+            "sends_to": service["sends_to"],
+            "parameters": service["reads_parameters"],
+            "indexes": service["queries_indexes"],
+        }
 
 
 @needs_terraform
