@@ -119,7 +119,10 @@ def test_table_and_bucket_come_from_the_topology() -> None:
     for attr in ("name", "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute"):
         assert table[attr] == f"${{local.table.{attr}}}", attr
     bucket = _module("images_bucket").body
-    assert bucket["name"] == "${local.bucket.name}"
+    assert bucket["name"] == "${local.bucket_name}"
+    storage = (TF_ROOT / "storage.tf").read_text(encoding="utf-8")
+    assert 'bucket_name     = "${local.bucket_base}${local.bucket_suffix}"' in storage
+    assert "? local.bucket.name :" in storage
     assert bucket["lifecycle_expiration_days"] == "${local.bucket.lifecycle_expiration_days}"
     assert bucket["lifecycle_prefix"] == "${local.bucket.images_prefix}"
 
