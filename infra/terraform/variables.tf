@@ -205,6 +205,16 @@ variable "event_subscriptions" {
     })
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.event_subscriptions) : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", k))])
+    error_message = "event_subscriptions keys are up to 32 lower-case letters, digits and '-' (the rule is <name_prefix>to-<key>, its role <rule>-delivery)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.event_subscriptions) : can(jsondecode(s.event_pattern))])
+    error_message = "Every event_subscriptions[*].event_pattern is a JSON document (use jsonencode)."
+  }
 }
 
 variable "create_schema_registry" {
