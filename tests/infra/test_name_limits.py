@@ -123,7 +123,12 @@ def test_every_prefixed_name_fits_its_limit() -> None:
     too_long = [(name, limit) for name, limit in limits if len(name) > limit]
     assert not too_long
     sources = "\n".join(path.read_text(encoding="utf-8") for path in TF_ROOT.glob("*.tf"))
-    for template in ('"${var.name_prefix}productshot-ecs-execution"', '"${local.sweeper_name}-scheduler"', '"${var.name_prefix}to-${each.key}"'):
+    templates = (
+        '"${var.name_prefix}productshot-ecs-execution"',
+        '"${local.sweeper_name}-scheduler"',
+        '"${var.name_prefix}to-${each.key}"',
+    )
+    for template in templates:
         assert template in sources, template
     ecs_service = (TF_ROOT / "modules" / "ecs-service" / "main.tf").read_text(encoding="utf-8")
     assert re.search(r'name\s+= "\$\{var\.name\}-task"', ecs_service)

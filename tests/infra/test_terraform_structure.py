@@ -419,7 +419,10 @@ def test_the_openai_key_reaches_the_renderer_by_one_path() -> None:
     definition injects it (`secrets` empty, the execution role reads no parameter), and
     "offline" sets no parameter at all."""
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
-    assert "RENDERER_OPENAI_API_KEY_SSM_PARAMETER = local.ssm_parameters[one(local.services.renderer.parameters)].name" in compute
+    assert (
+        "RENDERER_OPENAI_API_KEY_SSM_PARAMETER = "
+        "local.ssm_parameters[one(local.services.renderer.parameters)].name"
+    ) in compute
     assert 'var.renderer_generator == "openai" ? {' in compute
     assert "RENDERER_OPENAI_API_KEY " not in compute and "RENDERER_OPENAI_API_KEY=" not in compute
     assert re.findall(r"^\s*secrets\s*=\s*(.*)$", compute, re.M) == ["{}", "{}", "{}", "each.value.secrets"]
