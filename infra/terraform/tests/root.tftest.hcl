@@ -167,10 +167,21 @@ run "existing_network_and_cross_account_subscribers" {
         private_subnet_ids = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
       }
     }
-    event_subscribers = {
+    event_readers = {
       account_ids     = ["111122223333"]
       organization_id = "o-abcdefghij"
     }
+    event_subscriptions = {
+      catalogue = {
+        event_pattern = "{\"detail-type\":[\"ProductImageGenerated\"]}"
+        target        = { event_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/default" }
+      }
+    }
+  }
+
+  assert {
+    condition     = module.event_subscriptions["catalogue"].rule_name == "acme-prod-to-catalogue" && module.event_subscriptions["catalogue"].delivery_role_arn != null
+    error_message = "A bus-to-bus subscription is our rule with a delivery role."
   }
 
   assert {
