@@ -23,8 +23,8 @@ locals {
   create_queue  = var.create && local.given_arn == "none"
   target_kind   = var.target.event_bus_arn != null ? "bus" : var.target.queue_arn != null || local.create_queue ? "queue" : "function"
   target_arn    = local.create_queue ? try(aws_sqs_queue.this[0].arn, null) : local.given_arn
-  target_region = local.create_queue ? data.aws_region.current.id : split(":", local.given_arn)[3]
-  target_owner  = local.create_queue ? data.aws_caller_identity.current.account_id : split(":", local.given_arn)[4]
+  target_region = try(split(":", local.given_arn)[3], data.aws_region.current.id)
+  target_owner  = try(split(":", local.given_arn)[4], data.aws_caller_identity.current.account_id)
   cross_account = local.target_owner != data.aws_caller_identity.current.account_id
 
   # A bus target always goes through a role; a queue or function only across accounts
