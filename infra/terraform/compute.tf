@@ -208,3 +208,12 @@ module "alarms" {
   oldest_message_age = { for q in values(local.queues) : q.name => 5 * q.visibility_timeout_seconds }
   load_balancer      = { arn_suffix = module.alb.arn_suffix }
 }
+
+# Production runs a NAT gateway per zone: with one, a zone outage takes every private
+# subnet's way out (image pulls, AWS APIs, the scraper's fetches) down with it.
+check "production_network_survives_a_zone" {
+  assert {
+    condition     = lower(lookup(var.tags, "Environment", "")) != "prod" || !var.network.create_vpc || !var.network.single_nat_gateway
+    error_message = "Environment = prod with network.single_nat_gateway = true: one NAT gateway is a single point of failure; set it false (one per zone)."
+  }
+}

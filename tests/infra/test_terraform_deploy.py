@@ -117,6 +117,9 @@ def test_partial_s3_backend_and_two_environments() -> None:
         assert re.search(r'tags\s*=\s*\{ Environment = "' + env + r'", Owner = ', tfvars)
         assert re.search(r'renderer_generator\s*=\s*"(openai|offline)"', tfvars)
     assert "single_nat_gateway  = false" in _text("envs/prod/terraform.tfvars")
+    compute = _text("compute.tf")
+    assert 'check "production_network_survives_a_zone"' in compute
+    assert '!= "prod" || !var.network.create_vpc || !var.network.single_nat_gateway' in compute
 
 
 def test_interface_endpoints_and_the_existing_network_check() -> None:
