@@ -50,6 +50,8 @@ mkdir -p "$WORK/infra" "$WORK/services/common"
 rsync -a --delete --exclude .terraform --exclude '*.tfstate*' infra/terraform/ "$WORK/infra/terraform/" 2>/dev/null \
   || { rm -rf "$WORK/infra/terraform"; cp -R infra/terraform "$WORK/infra/terraform"; }
 cp infra/topology.json "$WORK/infra/topology.json"
+# Local state for LocalStack: the partial S3 backend is for real environments.
+rm -f "$WORK/infra/terraform/backend.tf"
 rm -rf "$WORK/services/common/event_schemas"
 [[ -d services/common/event_schemas ]] && cp -R services/common/event_schemas "$WORK/services/common/"
 
@@ -59,7 +61,9 @@ cd "$WORK/infra/terraform"
 vars=(
   -var "aws_region=$AWS_DEFAULT_REGION"
   -var "image_tag=localstack"
-  -var "certificate_arn=arn:aws:acm:$AWS_DEFAULT_REGION:000000000000:certificate/localstack"
+  -var 'api_domain={hostname="api.localstack.test",certificate_arn="arn:aws:acm:us-east-1:000000000000:certificate/localstack"}'
+  -var 'tags={Environment="localstack",Owner="local"}'
+  -var "renderer_generator=offline"
   -var "protect_from_destroy=false"
   -var "create_schema_registry=false"
 )

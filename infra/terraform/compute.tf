@@ -1,13 +1,14 @@
 module "network" {
   source = "./modules/network"
 
-  name               = "${var.name_prefix}productshot"
-  create_vpc         = var.network.create_vpc
-  cidr_block         = var.network.cidr_block
-  availability_zones = var.network.availability_zones
-  single_nat_gateway = var.network.single_nat_gateway
-  existing_network   = var.network.existing
-  kms_key_arn        = aws_kms_key.this.arn
+  name                = "${var.name_prefix}productshot"
+  create_vpc          = var.network.create_vpc
+  cidr_block          = var.network.cidr_block
+  availability_zones  = var.network.availability_zones
+  single_nat_gateway  = var.network.single_nat_gateway
+  interface_endpoints = var.network.interface_endpoints
+  existing_network    = var.network.existing
+  kms_key_arn         = aws_kms_key.this.arn
 }
 
 module "ecr" {
@@ -40,15 +41,24 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 module "alb" {
   source = "./modules/alb"
 
-  name                = "${var.name_prefix}productshot-api"
-  vpc_id              = module.network.vpc_id
-  subnet_ids          = module.network.public_subnet_ids
-  certificate_arn     = var.certificate_arn
-  target_port         = local.api_port
+  name            = "${var.name_prefix}productshot-api"
+  vpc_id          = module.network.vpc_id
+  subnet_ids      = module.network.public_subnet_ids
+  certificate_arn = local.certificate_arn
+  target_port     = local.api_port
+  # Liveness, not readiness: /readyz fails on a DynamoDB/SQS/S3 blip that every task shares,
+  # and an ALB with every target unhealthy only fails open. /readyz is kept from the
+  # internet by the listener (internal_paths) and stays callable inside the VPC.
   health_check_path   = "/healthz"
+  internal_paths      = ["/readyz", "/readyz/*"]
   ingress_cidr_blocks = var.alb.ingress_cidr_blocks
   access_logs_bucket  = var.alb.access_logs_bucket
   web_acl_arn         = var.alb.web_acl_arn
+  waf = {
+    create                  = var.alb.web_acl_arn == null
+    requests_per_ip         = var.alb.waf_requests_per_ip
+    requests_per_credential = var.alb.waf_requests_per_credential
+  }
   deletion_protection = var.protect_from_destroy
 }
 
@@ -59,10 +69,10 @@ locals {
   common_environment = {
     AWS_REGION               = var.aws_region
     PRODUCTSHOT_JOBS_TABLE   = local.table.name
-    PRODUCTSHOT_BUCKET       = local.bucket.name
+    PRODUCTSHOT_BUCKET       = module.images_bucket.bucket_name
     PRODUCTSHOT_EVENT_BUS    = local.bus.name
-    PRODUCTSHOT_SCRAPE_QUEUE = local.queues["scrape-requests"].name
-    PRODUCTSHOT_RENDER_QUEUE = local.queues["render-requests"].name
+    PRODUCTSHOT_SCRAPE_QUEUE = local.queues[local.services.scraper.consumes].name
+    PRODUCTSHOT_RENDER_QUEUE = local.queues[local.services.renderer.consumes].name
     PRODUCTSHOT_LOG_LEVEL    = var.log_level
   }
 
@@ -85,7 +95,13 @@ locals {
       environment = merge(local.common_environment, {
         API_HOST                       = "0.0.0.0"
         API_PORT                       = tostring(local.api_port)
-        PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters["api_keys"].name
+        PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters[one(local.services.api.parameters)].name
+        # The seed paths accept anonymous callers only where nobody set this (local runs).
+        API_SEED_REQUIRE_KEY = "true"
+        # uvicorn (proxy headers on by default) takes the client address from
+        # X-Forwarded-For only when the peer is in the VPC, i.e. the load balancer: the
+        # rate limiter's per-address buckets cannot be dodged with a forged header.
+        FORWARDED_ALLOW_IPS = module.network.cidr_block
       })
       secrets      = {}
       egress_ports = [80, 443] # fetches a caller-supplied product photo URL (safe fetcher)
@@ -117,7 +133,7 @@ locals {
       autoscaling = {
         min_capacity  = var.services.scraper.min_capacity
         max_capacity  = var.services.scraper.max_capacity
-        queue_backlog = { queue_name = local.queues["scrape-requests"].name, target_per_task = var.services.scraper.backlog_target_per_task }
+        queue_backlog = { queue_name = local.queues[local.services.scraper.consumes].name, target_per_task = var.services.scraper.backlog_target_per_task }
       }
       load_balancer = null
     }
@@ -128,16 +144,23 @@ locals {
       memory      = var.services.renderer.memory
       policy_json = data.aws_iam_policy_document.renderer.json
       port        = null
-      environment = merge(local.common_environment, { RENDERER_MODEL = var.renderer_model })
-      secrets = {
-        RENDERER_OPENAI_API_KEY = aws_ssm_parameter.this["openai_api_key"].arn
-      }
+      # The OpenAI key's one path: the renderer reads this SecureString at start-up with its
+      # task role (services/renderer/generation/factory.py); no ECS `secrets` injection.
+      # "offline" sets no parameter: the renderer then uses its offline generator.
+      environment = merge(
+        local.common_environment,
+        { RENDERER_MODEL = var.renderer_model },
+        var.renderer_generator == "openai" ? {
+          RENDERER_OPENAI_API_KEY_SSM_PARAMETER = local.ssm_parameters[one(local.services.renderer.parameters)].name
+        } : {},
+      )
+      secrets      = {}
       egress_ports = [443]
       health_check = local.worker_health_check.renderer
       autoscaling = {
         min_capacity  = var.services.renderer.min_capacity
         max_capacity  = var.services.renderer.max_capacity
-        queue_backlog = { queue_name = local.queues["render-requests"].name, target_per_task = var.services.renderer.backlog_target_per_task }
+        queue_backlog = { queue_name = local.queues[local.services.renderer.consumes].name, target_per_task = var.services.renderer.backlog_target_per_task }
       }
       load_balancer = null
     }
@@ -173,11 +196,24 @@ module "services" {
 module "alarms" {
   source = "./modules/alarms"
 
-  name                    = "${var.name_prefix}productshot"
-  kms_key_arn             = aws_kms_key.this.arn
-  email_subscriptions     = var.alarm_emails
-  dead_letter_queue_names = concat([for q in values(local.queues) : q.dlq_name], [for q in values(local.extra_queues) : q.name])
+  name                = "${var.name_prefix}productshot"
+  kms_key_arn         = aws_kms_key.this.arn
+  email_subscriptions = var.alarm_emails
+  dead_letter_queue_names = concat(
+    [for q in values(local.queues) : q.dlq_name],
+    [for q in values(local.extra_queues) : q.name],
+    [for k in sort(keys(var.event_subscriptions)) : "${var.name_prefix}to-${k}-dlq"],
+  )
   # Alarm when a message waited longer than five of its visibility timeouts.
   oldest_message_age = { for q in values(local.queues) : q.name => 5 * q.visibility_timeout_seconds }
   load_balancer      = { arn_suffix = module.alb.arn_suffix }
+}
+
+# Production runs a NAT gateway per zone: with one, a zone outage takes every private
+# subnet's way out (image pulls, AWS APIs, the scraper's fetches) down with it.
+check "production_network_survives_a_zone" {
+  assert {
+    condition     = lower(lookup(var.tags, "Environment", "")) != "prod" || !var.network.create_vpc || !var.network.single_nat_gateway
+    error_message = "Environment = prod with network.single_nat_gateway = true: one NAT gateway is a single point of failure; set it false (one per zone)."
+  }
 }

@@ -3,11 +3,16 @@
 # and an optional policy operators attach to run the DLQ redrive.
 
 locals {
-  table_arns = [module.jobs_table.table_arn, module.jobs_table.index_arns]
   bucket_arn = module.images_bucket.bucket_arn
   images_arn = "${module.images_bucket.bucket_arn}/${local.bucket.images_prefix}*"
   bus_arn    = module.event_bus.bus_arn
   ssm_arns   = { for k, p in aws_ssm_parameter.this : k => p.arn }
+  # Queues, parameters and indexes of each program, from infra/topology.json's "services".
+  svc_send_arns = { for n, s in local.services : n => [for q in s.sends_to : module.queues[q].queue_arn] }
+  svc_parameter_arns = {
+    for n, s in local.services : n => [for p in s.parameters : local.ssm_arns[p] if contains(keys(local.ssm_arns), p)]
+  }
+  svc_index_arns = { for n, s in local.services : n => [for i in s.indexes : "${module.jobs_table.table_arn}/index/${i}"] }
   log_group_arns = [
     for name in concat([for s in values(local.service_specs) : s.name], var.create_sweeper ? [local.sweeper_name] : []) :
     "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:/ecs/${name}:*"
@@ -65,24 +70,6 @@ data "aws_iam_policy_document" "execution" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = local.log_group_arns
   }
-
-  statement {
-    sid       = "ReadInjectedSecrets"
-    actions   = ["ssm:GetParameters"]
-    resources = [local.ssm_arns["openai_api_key"]]
-  }
-
-  statement {
-    sid       = "DecryptInjectedSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["ssm.${var.aws_region}.amazonaws.com"]
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "execution" {
@@ -103,19 +90,25 @@ data "aws_iam_policy_document" "api" {
       "dynamodb:Query",
       "dynamodb:DescribeTable",
     ]
-    resources = local.table_arns
+    resources = concat([module.jobs_table.table_arn], local.svc_index_arns.api)
   }
 
   statement {
     sid       = "EnqueueScrapes"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [module.queues["scrape-requests"].queue_arn]
+    resources = local.svc_send_arns.api
   }
 
   statement {
     sid       = "PublishEvents"
     actions   = ["events:PutEvents"]
     resources = [local.bus_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "events:source"
+      values   = local.services.api.event_sources
+    }
   }
 
   # PutObject: a caller-supplied product photo; Get (presigned links) and Delete (job deletion).
@@ -135,7 +128,7 @@ data "aws_iam_policy_document" "api" {
   statement {
     sid       = "ReadApiKeys"
     actions   = ["ssm:GetParameter"]
-    resources = [local.ssm_arns["api_keys"]]
+    resources = local.svc_parameter_arns.api
   }
 
   statement {
@@ -159,13 +152,13 @@ data "aws_iam_policy_document" "scraper" {
   statement {
     sid       = "ConsumeScrapes"
     actions   = local.sqs_consume_actions
-    resources = [module.queues["scrape-requests"].queue_arn]
+    resources = [module.queues[local.services.scraper.consumes].queue_arn]
   }
 
   statement {
     sid       = "DeadLetterScrapes"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [module.queues["scrape-requests"].dlq_arn]
+    resources = [module.queues[local.services.scraper.consumes].dlq_arn]
   }
 
   statement {
@@ -178,6 +171,12 @@ data "aws_iam_policy_document" "scraper" {
     sid       = "PublishEvents"
     actions   = ["events:PutEvents"]
     resources = [local.bus_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "events:source"
+      values   = local.services.scraper.event_sources
+    }
   }
 
   statement {
@@ -203,13 +202,13 @@ data "aws_iam_policy_document" "renderer" {
   statement {
     sid       = "ConsumeRenders"
     actions   = local.sqs_consume_actions
-    resources = [module.queues["render-requests"].queue_arn]
+    resources = [module.queues[local.services.renderer.consumes].queue_arn]
   }
 
   statement {
     sid       = "DeadLetterRenders"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [module.queues["render-requests"].dlq_arn]
+    resources = [module.queues[local.services.renderer.consumes].dlq_arn]
   }
 
   statement {
@@ -222,6 +221,12 @@ data "aws_iam_policy_document" "renderer" {
     sid       = "PublishEvents"
     actions   = ["events:PutEvents"]
     resources = [local.bus_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "events:source"
+      values   = local.services.renderer.event_sources
+    }
   }
 
   statement {
@@ -230,10 +235,16 @@ data "aws_iam_policy_document" "renderer" {
     resources = [local.images_arn]
   }
 
-  statement {
-    sid       = "ReadOpenAiKey"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.ssm_arns["openai_api_key"]]
+  # The OpenAI key's one path: the renderer reads the SecureString itself at start-up
+  # (RENDERER_OPENAI_API_KEY_SSM_PARAMETER); nothing injects it into the task definition.
+  dynamic "statement" {
+    for_each = length(local.svc_parameter_arns.renderer) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadOpenAiKey"
+      actions   = ["ssm:GetParameter"]
+      resources = local.svc_parameter_arns.renderer
+    }
   }
 
   statement {
@@ -260,7 +271,7 @@ data "aws_iam_policy_document" "sweeper" {
   statement {
     sid       = "FindStuckJobs"
     actions   = ["dynamodb:Query"]
-    resources = ["${module.jobs_table.table_arn}/index/${local.sweeper_status_index}"]
+    resources = local.svc_index_arns.sweeper
   }
 
   statement {
@@ -272,13 +283,19 @@ data "aws_iam_policy_document" "sweeper" {
   statement {
     sid       = "RedriveScrapes"
     actions   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
-    resources = [module.queues["scrape-requests"].queue_arn]
+    resources = local.svc_send_arns.sweeper
   }
 
   statement {
     sid       = "PublishEvents"
     actions   = ["events:PutEvents"]
     resources = [local.bus_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "events:source"
+      values   = local.services.sweeper.event_sources
+    }
   }
 
   statement {

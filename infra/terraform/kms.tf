@@ -16,7 +16,7 @@ resource "aws_kms_key" "this" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AccountAdministersKeyAndDelegatesToIam"
         Effect    = "Allow"
@@ -46,7 +46,32 @@ resource "aws_kms_key" "this" {
           StringEquals = { "aws:SourceAccount" = local.account_id }
         }
       },
-    ]
+      ],
+      # Event readers (var.event_readers) decrypt the images they GetObject, through S3 only.
+      length(local.reader_principals) == 0 ? [] : [{
+        Sid       = "ReaderAccountsDecryptImagesThroughS3"
+        Effect    = "Allow"
+        Principal = { AWS = local.reader_principals }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "kms:ViaService" = "s3.${var.aws_region}.amazonaws.com" }
+        }
+      }],
+      var.event_readers.organization_id == null ? [] : [{
+        Sid       = "ReaderOrganizationDecryptsImagesThroughS3"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = {
+          StringEquals = {
+            "kms:ViaService"     = "s3.${var.aws_region}.amazonaws.com"
+            "aws:PrincipalOrgID" = var.event_readers.organization_id
+          }
+        }
+      }],
+    )
   })
 }
 

@@ -51,13 +51,30 @@ module "event_bus" {
   )
   rules = local.rules
 
-  rule_manager_account_ids     = var.event_subscribers.account_ids
-  rule_manager_organization_id = var.event_subscribers.organization_id
-
   schema_registry = {
-    create      = var.create_schema_registry
-    name        = local.bus.name
-    description = "JSON Schemas of the detail of Productshot's events."
-    schemas     = local.event_schemas
+    create                 = var.create_schema_registry
+    name                   = local.bus.name
+    description            = "JSON Schemas of the detail of Productshot's events."
+    schemas                = local.event_schemas
+    reader_account_ids     = var.event_readers.account_ids
+    reader_organization_id = var.event_readers.organization_id
   }
+}
+
+# Other teams' subscriptions (docs/events.md): a rule on our bus per entry, delivering to
+# their bus (bus-to-bus) or straight to their queue or function in another account.
+module "event_subscriptions" {
+  source   = "./modules/event-subscription"
+  for_each = var.event_subscriptions
+
+  name           = "${var.name_prefix}to-${each.key}"
+  description    = "Productshot events for ${each.key}."
+  event_bus_name = module.event_bus.bus_name
+  event_pattern  = each.value.event_pattern
+  target = {
+    event_bus_arn = each.value.target.event_bus_arn
+    queue_arn     = each.value.target.queue_arn
+    function_arn  = each.value.target.function_arn
+  }
+  # Undeliverable events land in a DLQ the module creates here ("<name>-dlq", alarmed).
 }

@@ -1,11 +1,38 @@
 output "api_url" {
-  description = "HTTPS URL of the API load balancer (point your DNS name at it)."
-  value       = "https://${module.alb.dns_name}"
+  description = "HTTPS URL of the API: the hostname its certificate covers (with route53_zone_id, the alias record points it at the load balancer; otherwise point it at alb_dns_name yourself)."
+  value       = "https://${var.api_domain.hostname}"
 }
 
 output "alb_dns_name" {
-  description = "DNS name of the API load balancer."
+  description = "DNS name of the API load balancer (the target of the API hostname's alias or CNAME)."
   value       = module.alb.dns_name
+}
+
+output "kms_key_arn" {
+  description = "The customer-managed key of the data at rest; event readers' consumers need kms:Decrypt on it (through S3)."
+  value       = aws_kms_key.this.arn
+}
+
+output "event_bus_name" {
+  description = "Name of the event bus with its prefix (what a same-account subscription's event_bus_name is)."
+  value       = module.event_bus.bus_name
+}
+
+output "event_subscriptions" {
+  description = "Per entry of event_subscriptions: the rule, its delivery role (the name the subscriber's policy admits), its DLQ, and the policy statement a directly targeted queue or function must carry."
+  value = {
+    for k, m in module.event_subscriptions : k => {
+      rule_name          = m.rule_name
+      delivery_role_arn  = m.delivery_role_arn
+      dlq_url            = m.dlq_url
+      target_policy_json = m.target_policy_json
+    }
+  }
+}
+
+output "image_tag" {
+  description = "The image tag the services run (set in one place: the environment's tfvars)."
+  value       = var.image_tag
 }
 
 output "ecr_repository_urls" {
@@ -24,7 +51,7 @@ output "service_names" {
 }
 
 output "event_bus_arn" {
-  description = "ARN of the event bus; subscribers in other accounts use it as event_bus_name."
+  description = "ARN of the event bus (the account and region subscribers' events come from)."
   value       = module.event_bus.bus_arn
 }
 

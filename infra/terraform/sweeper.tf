@@ -4,8 +4,9 @@
 
 locals {
   sweeper_name = "${var.name_prefix}productshot-sweeper"
-  # The index DynamoJobStore.find_unfinished queries (services/common/job_store.py).
-  sweeper_status_index = "status-createdAt"
+  # The index DynamoJobStore.find_unfinished queries (services/common/job_store.py), as
+  # infra/topology.json's services.sweeper declares it.
+  sweeper_status_index = one(local.services.sweeper.indexes)
   # Every revision of the sweeper's task definition family (for the scheduler's RunTask).
   sweeper_task_definition_family_arn = "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:task-definition/${local.sweeper_name}:*"
 }
@@ -92,6 +93,11 @@ resource "aws_scheduler_schedule" "sweeper" {
       task_count          = 1
       launch_type         = "FARGATE"
       platform_version    = "LATEST"
+      # The scheduler starts the task itself: without these its tasks carry no tags (cost
+      # allocation by Environment/Owner would miss every sweep).
+      propagate_tags          = "TASK_DEFINITION"
+      enable_ecs_managed_tags = true
+      tags                    = local.tags
 
       network_configuration {
         subnets          = module.network.private_subnet_ids
@@ -110,7 +116,7 @@ resource "aws_scheduler_schedule" "sweeper" {
   lifecycle {
     precondition {
       condition     = contains([for i in local.table.global_secondary_indexes : i.name], local.sweeper_status_index)
-      error_message = "The sweeper queries the table's status-createdAt index, which infra/topology.json no longer declares."
+      error_message = "The sweeper queries the table's ${local.sweeper_status_index} index, which infra/topology.json's table no longer declares."
     }
   }
 }

@@ -9,7 +9,20 @@
 locals {
   topology = jsondecode(file("${path.module}/../topology.json"))
 
+  # EventBridge source of each emitting service (services/common/events.py).
   sources = local.topology.sources
+
+  # What each program touches, by the names above: the task roles (iam.tf), the settings
+  # (compute.tf) and the sweeper (sweeper.tf) are built from this, never from literals.
+  services = {
+    for name, s in local.topology.services : name => {
+      event_sources = [for emitter in s.publishes_as : local.sources[emitter]]
+      consumes      = s.consumes
+      sends_to      = s.sends_to
+      parameters    = s.reads_parameters
+      indexes       = s.queries_indexes
+    }
+  }
 
   bus = {
     name                   = "${var.name_prefix}${local.topology.bus.name}"
@@ -78,6 +91,4 @@ locals {
       type = p.type
     }
   }
-
-  job_ttl_hours = local.topology.job_ttl_hours
 }

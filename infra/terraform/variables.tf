@@ -9,20 +9,24 @@ variable "aws_region" {
 }
 
 variable "name_prefix" {
-  description = "Prepended to every name that must be unique per deployment (queues, bus, table, bucket, services, roles ...). Empty gives exactly the local names of infra/topology.json. Bucket names are global: use a prefix like 'acme-prod-'."
+  description = "Prepended to every name that must be unique per deployment (queues, bus, table, bucket, services, roles ...), e.g. 'acme-prod-'. Empty gives exactly the local names of infra/topology.json. At most 20 characters: with it every name fits its AWS limit (the load balancer's and target group's 32 characters through a hash, see modules/alb; the bucket also gets the account and region)."
   type        = string
   default     = ""
 
   validation {
-    condition     = can(regex("^([a-z0-9][a-z0-9-]{0,18}-)?$", var.name_prefix))
+    condition     = length(var.name_prefix) <= 20 && can(regex("^([a-z0-9][a-z0-9-]*-)?$", var.name_prefix))
     error_message = "name_prefix is empty or up to 20 lower-case letters, digits and '-', ending with '-'."
   }
 }
 
 variable "tags" {
-  description = "Tags added to every resource (on top of Application = productshot)."
+  description = "Tags added to every resource (on top of Application = productshot). Environment and Owner are required (cost allocation and who to call)."
   type        = map(string)
-  default     = {}
+
+  validation {
+    condition     = alltrue([for k in ["Environment", "Owner"] : trimspace(lookup(var.tags, k, "")) != ""])
+    error_message = "tags must include non-empty Environment and Owner tags."
+  }
 }
 
 variable "create_services" {
@@ -32,7 +36,7 @@ variable "create_services" {
 }
 
 variable "image_tag" {
-  description = "Tag of the three images in their ECR repositories (tags are immutable: use a version or a git SHA)."
+  description = "Tag of the three images in their ECR repositories (tags are immutable: use a version or a git SHA). Set it in one place only: the environment's tfvars (envs/<env>/terraform.tfvars); upgrades and rollbacks change that line."
   type        = string
 
   validation {
@@ -41,13 +45,27 @@ variable "image_tag" {
   }
 }
 
-variable "certificate_arn" {
-  description = "ACM certificate (same region) for the API's HTTPS listener."
-  type        = string
+variable "api_domain" {
+  description = "The API's public hostname. With route53_zone_id, Terraform requests an ACM certificate for it (DNS validation in that zone) and points an alias record at the load balancer; without it, give certificate_arn (an issued ACM certificate covering hostname, same region) and create the DNS record yourself (output alb_dns_name)."
+  type = object({
+    hostname        = string
+    route53_zone_id = optional(string)
+    certificate_arn = optional(string)
+  })
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
-    error_message = "certificate_arn must be an ACM certificate ARN."
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.api_domain.hostname))
+    error_message = "api_domain.hostname is a lower-case DNS name such as api.example.com."
+  }
+
+  validation {
+    condition     = var.api_domain.route53_zone_id != null || var.api_domain.certificate_arn != null
+    error_message = "Give api_domain.route53_zone_id (Terraform issues the certificate and the record) or api_domain.certificate_arn (yours)."
+  }
+
+  validation {
+    condition     = var.api_domain.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:", coalesce(var.api_domain.certificate_arn, "-")))
+    error_message = "api_domain.certificate_arn must be an ACM certificate ARN."
   }
 }
 
@@ -58,6 +76,10 @@ variable "network" {
     cidr_block         = optional(string, "10.42.0.0/16")
     availability_zones = optional(list(string), [])
     single_nat_gateway = optional(bool, true)
+    # Interface endpoints for ECR (api, dkr), Logs, SQS, SSM, EventBridge and STS in the
+    # private subnets: AWS traffic stays off the NAT gateway (S3 and DynamoDB always use
+    # free gateway endpoints).
+    interface_endpoints = optional(bool, false)
     existing = optional(object({
       vpc_id             = string
       public_subnet_ids  = list(string)
@@ -109,6 +131,16 @@ variable "services" {
   }
 }
 
+variable "renderer_generator" {
+  description = "How the renderer makes images: \"openai\" (reads the OpenAI key from the SSM SecureString at start-up; set it before the services start, docs/deploy.md) or \"offline\" (the built-in placeholder generator, no key, on purpose). No default: a deployment chooses."
+  type        = string
+
+  validation {
+    condition     = contains(["openai", "offline"], var.renderer_generator)
+    error_message = "renderer_generator is \"openai\" or \"offline\"."
+  }
+}
+
 variable "renderer_model" {
   description = "Image model the renderer asks for (RENDERER_MODEL)."
   type        = string
@@ -143,13 +175,46 @@ variable "alarm_emails" {
   default     = []
 }
 
-variable "event_subscribers" {
-  description = "Who may create their own rules on the bus: AWS account IDs and/or one AWS Organizations ID."
+variable "event_readers" {
+  description = "Accounts (and/or one AWS Organizations ID) of teams that consume Productshot's events: they may read the schema registry, GetObject the images under jobs/ in the bucket, and decrypt them with the key through S3 (docs/events.md)."
   type = object({
     account_ids     = optional(list(string), [])
     organization_id = optional(string)
   })
   default = {}
+
+  validation {
+    condition     = alltrue([for id in var.event_readers.account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "event_readers.account_ids are 12-digit AWS account IDs."
+  }
+
+  validation {
+    condition     = var.event_readers.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", coalesce(var.event_readers.organization_id, "-")))
+    error_message = "event_readers.organization_id looks like o-abcdefghij."
+  }
+}
+
+variable "event_subscriptions" {
+  description = "Deliveries from Productshot's bus to other teams (modules/event-subscription, docs/events.md): a rule per entry on our bus with the team's event pattern, delivering to their event bus (any account, any region), or straight to their SQS queue or Lambda function in another account of the same region (they add the resource policy the module's output names)."
+  type = map(object({
+    event_pattern = string
+    target = object({
+      event_bus_arn = optional(string)
+      queue_arn     = optional(string)
+      function_arn  = optional(string)
+    })
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.event_subscriptions) : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", k))])
+    error_message = "event_subscriptions keys are up to 32 lower-case letters, digits and '-' (the rule is <name_prefix>to-<key>, its role <rule>-delivery)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.event_subscriptions) : can(jsondecode(s.event_pattern))])
+    error_message = "Every event_subscriptions[*].event_pattern is a JSON document (use jsonencode)."
+  }
 }
 
 variable "create_schema_registry" {
@@ -159,11 +224,13 @@ variable "create_schema_registry" {
 }
 
 variable "alb" {
-  description = "Load balancer options: who may connect, an access-log bucket and a WAF web ACL."
+  description = "Load balancer options: who may connect, an access-log bucket, and the WAF: our web ACL with rate limits per client IP and per Authorization header (requests per 5 minutes), or your own web_acl_arn instead."
   type = object({
-    ingress_cidr_blocks = optional(list(string), ["0.0.0.0/0"])
-    access_logs_bucket  = optional(string)
-    web_acl_arn         = optional(string)
+    ingress_cidr_blocks         = optional(list(string), ["0.0.0.0/0"])
+    access_logs_bucket          = optional(string)
+    web_acl_arn                 = optional(string)
+    waf_requests_per_ip         = optional(number, 3000)
+    waf_requests_per_credential = optional(number, 6000)
   })
   default = {}
 }

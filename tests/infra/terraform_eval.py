@@ -18,7 +18,7 @@ from typing import Any
 
 from tests.infra.hcl import REPO_ROOT, TF_ROOT
 
-__all__ = ["EVALUATED_LOCALS", "evaluate_topology_locals", "infra_python"]
+__all__ = ["EVALUATED_LOCALS", "evaluate_console", "evaluate_topology_locals", "infra_python"]
 
 EVALUATED_LOCALS = (
     "sources",
@@ -29,7 +29,7 @@ EVALUATED_LOCALS = (
     "table",
     "bucket",
     "ssm_parameters",
-    "job_ttl_hours",
+    "services",
 )
 
 _CONSOLE = """
@@ -78,3 +78,22 @@ def evaluate_topology_locals(python: Path, name_prefix: str) -> dict[str, Any]:
     literal = done.stdout.strip().splitlines()[-1]
     result: dict[str, Any] = json.loads(json.loads(literal))
     return result
+
+
+def evaluate_console(python: Path, configuration: str, expression: str) -> Any:
+    """``expression`` (which must yield a string, e.g. jsonencode(...)) evaluated by
+    ``terraform console`` in a directory holding only ``configuration`` (no providers)."""
+    with tempfile.TemporaryDirectory(prefix="tf-console-") as tmp:
+        (Path(tmp) / "main.tf").write_text(configuration, encoding="utf-8")
+        env = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"}
+        done = subprocess.run(
+            [str(python), "-c", _CONSOLE, tmp],
+            input=expression + "\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"terraform console failed ({done.returncode}): {done.stderr}")
+    return json.loads(json.loads(done.stdout.strip().splitlines()[-1]))

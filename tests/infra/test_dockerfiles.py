@@ -99,6 +99,21 @@ def test_worker_healthcheck_reads_the_health_file_the_worker_writes(service: str
     assert f'"--file", "{path}"' in health
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_writable_mount_is_a_declared_volume_under_the_health_files(service: str) -> None:
+    """ECS bind-mounts /tmp over a read-only root; only a path the image declares as a VOLUME
+    keeps the image's permissions (root:root 1777) instead of root 0755, which uid 10001
+    could not write. The workers' health files live under that path."""
+    final = _final(service)
+    assert [exec_form(v) for v in final.all("VOLUME")] == [["/tmp"]]
+    module = (REPO_ROOT / "infra" / "terraform" / "modules" / "ecs-service" / "main.tf").read_text(encoding="utf-8")
+    assert 'mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]' in module
+    if service != "api":
+        settings = (REPO_ROOT / "services" / service / "settings.py").read_text(encoding="utf-8")
+        (path,) = re.findall(r'health_file: Path = Path\("([^"]+)"\)', settings)
+        assert path.startswith("/tmp/")
+
+
 def _copy_sources(stage: Stage) -> list[str]:
     sources = []
     for args in stage.all("COPY"):

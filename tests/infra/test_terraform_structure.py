@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from services.common.topology import load_topology
 from tests.infra.hcl import TF_ROOT, Block, blocks, flat_list, load, module_dirs, tf_files, unquote
 
 # Actions that touch data; a policy must name the resources for these, never "*".
@@ -193,11 +194,12 @@ KMS_VIA_DYNAMODB = {
 
 def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
     """Query on the status index only, Get/Update on the table, send to scrape-requests, PutEvents
-    on the bus, and the table's key through DynamoDB: nothing else, nothing on "*"."""
+    on the bus as the scraper/renderer sources, and the table's key through DynamoDB: nothing
+    else, nothing on "*". Queue, index and sources come from topology.json's services.sweeper."""
     assert _doc("sweeper") == {
         "FindStuckJobs": {
             "actions": ["dynamodb:Query"],
-            "resources": ["${module.jobs_table.table_arn}/index/${local.sweeper_status_index}"],
+            "resources": ["${local.svc_index_arns.sweeper}"],
             "conditions": {},
         },
         "Jobs": {
@@ -207,18 +209,19 @@ def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
         },
         "RedriveScrapes": {
             "actions": ["sqs:GetQueueUrl", "sqs:SendMessage"],
-            "resources": ['${module.queues["scrape-requests"].queue_arn}'],
+            "resources": ["${local.svc_send_arns.sweeper}"],
             "conditions": {},
         },
         "PublishEvents": {
             "actions": ["events:PutEvents"],
             "resources": ["${local.bus_arn}"],
-            "conditions": {},
+            "conditions": {"events:source": ("StringEquals", ["${local.services.sweeper.event_sources}"])},
         },
         "UseDataKey": KMS_VIA_DYNAMODB,
     }
     sweeper_tf = (TF_ROOT / "sweeper.tf").read_text(encoding="utf-8")
-    assert 'sweeper_status_index = "status-createdAt"' in sweeper_tf
+    assert "sweeper_status_index = one(local.services.sweeper.indexes)" in sweeper_tf
+    assert load_topology()["services"]["sweeper"]["queries_indexes"] == ["status-createdAt"]
     job_store = (TF_ROOT.parents[1] / "services" / "common" / "job_store.py").read_text(encoding="utf-8")
     assert 'status_index: str = "status-createdAt"' in job_store
 
@@ -285,7 +288,7 @@ def test_redrive_operator_policy_scoped_to_the_work_queues_their_dlqs_and_the_ta
         },
         "UseDataKey": KMS_VIA_DYNAMODB,
     }
-    (policy,) = _resources("aws_iam_policy")
+    (policy,) = [r for r in _resources("aws_iam_policy") if r.path.parent == TF_ROOT]
     assert policy.labels[1] == "redrive_operator"
     assert policy.body["count"] == "${var.create_redrive_operator_policy ? 1 : 0}"
     (output,) = [o for o in blocks("output") if o.labels[0] == "redrive_operator_policy_arn"]
@@ -327,10 +330,17 @@ def test_sweeper_is_a_scheduled_fargate_task() -> None:
 
 
 def test_kms_key_rotates_and_has_no_public_principal() -> None:
-    """The customer-managed key rotates, and its policy never names the principal "*"."""
+    """The customer-managed key rotates; its policy names the principal "*" only in the event
+    readers' organisation statement, bound by aws:PrincipalOrgID and to decryption through S3."""
     for key in _resources("aws_kms_key"):
         assert key.body["enable_key_rotation"] is True
-        assert '"*"' not in re.sub(r"Resource\s*=\s*\"\*\"", "", key.body["policy"])
+        policy = re.sub(r"Resource\s*=\s*\"\*\"", "", key.body["policy"])
+        assert policy.count('"*"') == 1
+        org = policy[policy.index('"*"') :]
+        org = org[: org.index("}]")]
+        assert '"aws:PrincipalOrgID" = var.event_readers.organization_id' in org
+        assert '"kms:ViaService" = "s3.${var.aws_region}.amazonaws.com"' in org
+        assert 'Action = "kms:Decrypt"' in org
 
 
 def _single(directory: str, rtype: str) -> Block:
@@ -407,18 +417,36 @@ def test_ecs_cluster_service_and_task_definition() -> None:
         assert needle in main
 
 
-def test_openai_key_is_injected_as_a_secret_not_an_environment_variable() -> None:
-    """RENDERER_OPENAI_API_KEY comes from the SSM SecureString via `secrets`; no secret in `environment`."""
+def test_the_openai_key_reaches_the_renderer_by_one_path() -> None:
+    """The renderer reads the SecureString itself at start-up (its parameter's name in
+    RENDERER_OPENAI_API_KEY_SSM_PARAMETER, ssm:GetParameter on its task role); no task
+    definition injects it (`secrets` empty, the execution role reads no parameter), and
+    "offline" sets no parameter at all."""
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
-    assert re.search(
-        r"secrets = \{\s*RENDERER_OPENAI_API_KEY = aws_ssm_parameter\.this\[\"openai_api_key\"\]\.arn",
-        compute,
-    )
-    env_blocks = re.findall(r"environment\s*=\s*(.*)", compute)
-    assert not [e for e in env_blocks if "OPENAI" in e or "ssm_parameter" in e]
+    assert (
+        "RENDERER_OPENAI_API_KEY_SSM_PARAMETER = "
+        "local.ssm_parameters[one(local.services.renderer.parameters)].name"
+    ) in compute
+    assert 'var.renderer_generator == "openai" ? {' in compute
+    assert "RENDERER_OPENAI_API_KEY " not in compute and "RENDERER_OPENAI_API_KEY=" not in compute
+    assert re.findall(r"^\s*secrets\s*=\s*(.*)$", compute, re.M) == ["{}", "{}", "{}", "each.value.secrets"]
+    execution = _doc("execution")
+    assert not [sid for sid, st in execution.items() if any(a.startswith("ssm:") for a in st["actions"])]
+    renderer = (TF_ROOT / "iam.tf").read_text(encoding="utf-8")
+    assert 'sid       = "ReadOpenAiKey"' in renderer and "resources = local.svc_parameter_arns.renderer" in renderer
     (param,) = _resources("aws_ssm_parameter")
     assert unquote(param.body["type"]) == "SecureString"
     assert "value" in param.body["lifecycle"][0]["ignore_changes"][0]
+    assert 'var.renderer_generator == "openai"' in param.body["for_each"]
+
+
+def test_the_placeholder_terraform_writes_is_the_one_the_renderer_refuses() -> None:
+    """The SSM placeholder value and the renderer's UNSET_PARAMETER_VALUE are the same string,
+    so a key nobody set stops the renderer at start-up instead of failing renders with 401."""
+    from services.renderer.generation.factory import UNSET_PARAMETER_VALUE
+
+    (param,) = _resources("aws_ssm_parameter")
+    assert unquote(param.body["value"]) == UNSET_PARAMETER_VALUE
 
 
 def test_services_get_the_settings_they_read() -> None:
@@ -469,24 +497,29 @@ def test_alb_https_with_redirect() -> None:
 def test_event_targets_have_retry_policy_and_dlq() -> None:
     """Every EventBridge target has a retry policy and a dead-letter queue; the bus has an archive."""
     targets = _resources("aws_cloudwatch_event_target")
-    assert len(targets) == 2
+    assert {t.path.parent.name for t in targets} == {"event-bus", "event-subscription", "event-receiver"}
     for t in targets:
-        assert t.body["retry_policy"] and t.body["dead_letter_config"], t.address
+        assert t.body["dead_letter_config"], t.address
+        # The receiver's rule forwards within the subscriber's account (EventBridge's default
+        # retries); the rules on Productshot's bus bound them explicitly.
+        assert t.body.get("retry_policy") or t.path.parent.name == "event-receiver", t.address
     assert _resources("aws_cloudwatch_event_archive")
     assert _resources("aws_cloudwatch_event_bus_policy")
 
 
 def test_queue_policies_only_admit_their_rules() -> None:
-    """Queue policies let events.amazonaws.com send only when the source is the rule (aws:SourceArn)."""
-    for directory in ("event-bus", "event-subscription"):
+    """Queue policies let events.amazonaws.com send only when the source is the rule
+    (aws:SourceArn), or another account's delivery role only by its exact ARN (aws:PrincipalArn)."""
+    for directory in ("event-bus", "event-subscription", "event-receiver"):
         for doc in blocks(
             "data", first_label="aws_iam_policy_document", directory=TF_ROOT / "modules" / directory
         ):
-            if doc.labels[1] == "bus":
+            if doc.labels[1] not in ("queue", "dlq"):
                 continue
             (st,) = doc.body["statement"]
             assert flat_list(st["actions"]) == ["sqs:SendMessage"]
-            assert unquote(st["condition"][0]["variable"]) == "aws:SourceArn", doc.address
+            variable = unquote(st["condition"][0]["variable"])
+            assert variable in ("aws:SourceArn", '${local.via_bus ? "aws:SourceArn" : "aws:PrincipalArn"}'), doc.address
 
 
 def test_schemas_registered_from_the_schema_folder() -> None:
@@ -528,6 +561,8 @@ def test_every_event_schema_file_gets_a_registry_name() -> None:
 # Set by Terraform for a setting the services do not read yet (reported to the API's
 # owner): with a name prefix, the API must be told its api-keys parameter's name.
 PENDING_ENVIRONMENT: set[str] = set()
+# Read by uvicorn itself (uvicorn.Config's forwarded_allow_ips default), not a settings class.
+READ_BY_UVICORN = {"FORWARDED_ALLOW_IPS"}
 
 
 def _env_names(settings_class: type) -> set[str]:
@@ -562,5 +597,5 @@ def test_every_environment_variable_terraform_sets_is_read_by_a_service() -> Non
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
     start = compute.index("common_environment = {")
     set_by_terraform = set(re.findall(r"\b([A-Z][A-Z0-9_]+)\s*=(?!=)", compute[start:]))
-    assert set_by_terraform - known == PENDING_ENVIRONMENT
+    assert set_by_terraform - known - READ_BY_UVICORN == PENDING_ENVIRONMENT
     assert not PENDING_ENVIRONMENT & known, "now read by a service: drop it from PENDING_ENVIRONMENT"

@@ -119,7 +119,10 @@ def test_table_and_bucket_come_from_the_topology() -> None:
     for attr in ("name", "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute"):
         assert table[attr] == f"${{local.table.{attr}}}", attr
     bucket = _module("images_bucket").body
-    assert bucket["name"] == "${local.bucket.name}"
+    assert bucket["name"] == "${local.bucket_name}"
+    storage = (TF_ROOT / "storage.tf").read_text(encoding="utf-8")
+    assert 'bucket_name     = "${local.bucket_base}${local.bucket_suffix}"' in storage
+    assert "? local.bucket.name :" in storage
     assert bucket["lifecycle_expiration_days"] == "${local.bucket.lifecycle_expiration_days}"
     assert bucket["lifecycle_prefix"] == "${local.bucket.images_prefix}"
 
@@ -166,7 +169,14 @@ def test_names_follow_the_prefix_rule(evaluated: tuple[str, dict[str, Any]]) -> 
     for key, param in topo["ssm"].items():
         assert tf["ssm_parameters"][key]["name"] == "/" + prefix + param["name"].lstrip("/")
     assert tf["sources"] == topo["sources"]
-    assert tf["job_ttl_hours"] == topo["job_ttl_hours"]
+    for name, service in topo["services"].items():
+        assert tf["services"][name] == {
+            "event_sources": [topo["sources"][e] for e in service["publishes_as"]],
+            "consumes": service["consumes"],
+            "sends_to": service["sends_to"],
+            "parameters": service["reads_parameters"],
+            "indexes": service["queries_indexes"],
+        }
 
 
 @needs_terraform

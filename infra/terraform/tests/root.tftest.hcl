@@ -7,11 +7,16 @@ mock_provider "aws" {
 }
 
 variables {
-  aws_region      = "eu-west-1"
-  name_prefix     = "acme-prod-"
-  image_tag       = "1.0.0"
-  certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/test"
-  alarm_emails    = ["oncall@example.com"]
+  aws_region   = "eu-west-1"
+  name_prefix  = "acme-prod-"
+  image_tag    = "1.0.0"
+  alarm_emails = ["oncall@example.com"]
+  api_domain = {
+    hostname        = "api.example.com"
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/test"
+  }
+  renderer_generator = "openai"
+  tags               = { Environment = "test", Owner = "platform@example.com" }
 }
 
 run "production_defaults" {
@@ -162,10 +167,21 @@ run "existing_network_and_cross_account_subscribers" {
         private_subnet_ids = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
       }
     }
-    event_subscribers = {
+    event_readers = {
       account_ids     = ["111122223333"]
       organization_id = "o-abcdefghij"
     }
+    event_subscriptions = {
+      catalogue = {
+        event_pattern = "{\"detail-type\":[\"ProductImageGenerated\"]}"
+        target        = { event_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/default" }
+      }
+    }
+  }
+
+  assert {
+    condition     = module.event_subscriptions["catalogue"].rule_name == "acme-prod-to-catalogue" && module.event_subscriptions["catalogue"].delivery_role_arn != null
+    error_message = "A bus-to-bus subscription is our rule with a delivery role."
   }
 
   assert {
@@ -192,4 +208,24 @@ run "rejects_latest" {
   }
 
   expect_failures = [var.image_tag]
+}
+
+run "rejects_missing_required_tags" {
+  command = plan
+
+  variables {
+    tags = { Environment = "prod" }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "rejects_a_prefix_longer_than_every_name_allows" {
+  command = plan
+
+  variables {
+    name_prefix = "abcdefghijklmnopqrstu-"
+  }
+
+  expect_failures = [var.name_prefix]
 }

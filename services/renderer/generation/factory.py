@@ -16,7 +16,11 @@ from services.common.logging import get_logger
 from services.renderer.generation.base import ImageGenerator
 from services.renderer.generation.settings import GenerationSettings
 
-__all__ = ["build_generator", "read_api_key", "GeneratorConfigError"]
+__all__ = ["build_generator", "read_api_key", "GeneratorConfigError", "UNSET_PARAMETER_VALUE"]
+
+#: What Terraform writes into the SecureString it creates (infra/terraform/storage.tf); the
+#: real key is put there out of band. Read as a key it would fail every render with 401.
+UNSET_PARAMETER_VALUE = "set-me-out-of-band"
 
 
 class GeneratorConfigError(RuntimeError):
@@ -42,6 +46,11 @@ async def read_api_key(settings: GenerationSettings, ssm_client: Any | None = No
         ) from exc
     if not isinstance(value, str) or not value.strip():
         raise GeneratorConfigError(f"SSM parameter {name!r} holds an empty OpenAI key")
+    if value.strip() == UNSET_PARAMETER_VALUE:
+        raise GeneratorConfigError(
+            f"SSM parameter {name!r} still holds Terraform's placeholder: put the OpenAI key there "
+            "(aws ssm put-parameter --overwrite) or deploy with renderer_generator = \"offline\""
+        )
     return SecretStr(value.strip())
 
 

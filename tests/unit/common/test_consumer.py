@@ -264,3 +264,45 @@ def test_backoff_grows_and_honours_retry_after() -> None:
     assert all(2**n <= backoff_delay(n, 4, 1000) <= 2 ** (n + 1) for n in (1, 2, 3, 4) for _ in range(20))
     assert all(backoff_delay(9, 4, 30) <= 30 for _ in range(50))
     assert backoff_delay(1, 1, 10, retry_after=25) == 25
+
+
+async def test_an_unwritable_health_file_stops_the_worker_at_start_up(tmp_path: Path) -> None:
+    """A health path that cannot be written (here its directory is a file) ends run() with
+    HealthFileError and an error log, before any message is received."""
+    from structlog.testing import capture_logs
+
+    from services.common.consumer import HealthFileError
+
+    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs.put(body("ok"))
+    (tmp_path / "not-a-dir").write_text("")
+    consumer = SqsConsumer(sqs, handler, config(health_file=tmp_path / "not-a-dir" / "health"))
+    with capture_logs() as logs, pytest.raises(HealthFileError, match="not-a-dir/health"):
+        await asyncio.wait_for(consumer.run(asyncio.Event()), timeout=5)
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == ["health_file_unwritable"]
+    assert handler.handled == [] and len(sqs.queues["work"]) == 1
+
+
+async def test_a_health_file_that_stops_being_writable_is_logged_once_and_the_loop_goes_on(tmp_path: Path) -> None:
+    """Once the file was written, a failed touch is one error log per streak (not a crash):
+    messages keep being handled while the stale file fails the container health check."""
+    from structlog.testing import capture_logs
+
+    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    health_dir = tmp_path / "run"
+    health_dir.mkdir()
+    consumer = SqsConsumer(sqs, handler, config(health_file=health_dir / "health"))
+    stop = asyncio.Event()
+    with capture_logs() as logs:
+        task = asyncio.create_task(consumer.run(stop))
+        await wait_until(lambda: (health_dir / "health").exists())
+        (health_dir / "health").unlink()
+        health_dir.rmdir()
+        health_dir.write_text("")  # the directory is gone: every touch now fails
+        sqs.put(body("ok"))
+        await wait_until(lambda: len(handler.handled) == 1)
+        await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+    assert len(handler.handled) == 1
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == ["health_file_touch_failed"]

@@ -115,3 +115,23 @@ def test_unknown_top_level_property_is_rejected() -> None:
     example["downloadUrl"] = "https://example.com/x"
     with pytest.raises(jsonschema.ValidationError, match="downloadUrl"):
         validate_detail("JobFailed", example)
+
+
+def test_image_example_has_the_formats_sizes_and_the_overlay_text_the_renderer_joins() -> None:
+    """ProductImageGenerated's example: each image's size is its format's (services/renderer/
+    formats.py), and overlayText is what the renderer lays out for the ProductScraped
+    example's product (brand, name, price, offer joined with " — ")."""
+    from services.common.product import Product
+    from services.renderer.formats import FORMATS
+    from services.renderer.overlay.options import resolve_text
+
+    (image_event,) = _load(SCHEMAS_DIR / "ProductImageGenerated" / "v1.json")["examples"]
+    for image in image_event["images"]:
+        assert (image["width"], image["height"]) == FORMATS[image["format"]]
+    (scraped,) = _load(SCHEMAS_DIR / "ProductScraped" / "v1.json")["examples"]
+    fields = {k: v for k, v in scraped["product"].items() if k in Product.__dataclass_fields__}
+    text = resolve_text(Product(**fields))
+    assert image_event["overlayText"] == " — ".join(p for p in (text.brand, text.name, text.price, text.offer) if p)
+    render = (Path(__file__).resolve().parents[3] / "services" / "renderer" / "overlay" / "render.py").read_text()
+    assert 'parts = [text.brand, _laid(blocks, "name"), text.price, text.offer]' in render
+    assert '" — ".join(p for p in parts if p)' in render

@@ -359,3 +359,12 @@ def test_settings_refuse_invalid_values(bad):
     """Unknown models, an edit mode dall-e-3 cannot serve, unknown styles and a zero limit are refused."""
     with pytest.raises(ValueError):
         GenerationSettings(**bad)
+
+
+async def test_factory_refuses_the_placeholder_terraform_leaves_in_the_parameter():
+    """A parameter still holding Terraform's placeholder stops start-up (no render fails with 401)."""
+    from services.renderer.generation.factory import UNSET_PARAMETER_VALUE
+
+    settings = GenerationSettings(openai_api_key=None, openai_api_key_ssm_parameter="/p/openai-api-key")
+    with pytest.raises(GeneratorConfigError, match="placeholder"):
+        await build_generator(settings, FakeSSM(value=f" {UNSET_PARAMETER_VALUE}\n"))

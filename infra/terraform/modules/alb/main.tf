@@ -1,3 +1,13 @@
+locals {
+  # AWS caps load balancer and target group names at 32 characters. A longer name keeps its
+  # start and ends in a hash of the whole name, so it stays unique and stable across applies.
+  lb_name = length(var.name) <= 32 ? var.name : "${substr(var.name, 0, 23)}-${substr(md5(var.name), 0, 8)}"
+  tg_name = length(var.name) <= 29 ? "${var.name}-tg" : "${substr(var.name, 0, 20)}-tg-${substr(md5(var.name), 0, 8)}"
+
+  create_waf  = var.create && var.waf.create && var.web_acl_arn == null
+  web_acl_arn = var.web_acl_arn != null ? var.web_acl_arn : try(aws_wafv2_web_acl.this[0].arn, null)
+}
+
 resource "aws_security_group" "this" {
   count = var.create ? 1 : 0
 
@@ -53,11 +63,11 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 
 resource "aws_lb" "this" {
   #checkov:skip=CKV_AWS_91:Access logs need a bucket with the ELB delivery policy; pass access_logs_bucket to enable them.
-  #checkov:skip=CKV2_AWS_28:WAF is optional and costs per rule; pass web_acl_arn to attach one.
-  #checkov:skip=CKV2_AWS_76:Same: the WAF (and its Log4j managed rule group) is brought by the caller through web_acl_arn.
+  #checkov:skip=CKV2_AWS_28:The web ACL is attached by aws_wafv2_web_acl_association below (ours, or the caller's web_acl_arn); checkov does not follow the association.
+  #checkov:skip=CKV2_AWS_76:Same association; our web ACL carries AWSManagedRulesKnownBadInputsRuleSet (Log4j).
   count = var.create ? 1 : 0
 
-  name                       = var.name
+  name                       = local.lb_name
   load_balancer_type         = "application"
   internal                   = false
   subnets                    = var.subnet_ids
@@ -71,7 +81,7 @@ resource "aws_lb" "this" {
 
     content {
       bucket  = access_logs.value
-      prefix  = var.name
+      prefix  = local.lb_name
       enabled = true
     }
   }
@@ -80,17 +90,17 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_wafv2_web_acl_association" "this" {
-  count = var.create && var.web_acl_arn != null ? 1 : 0
+  count = var.create && (var.web_acl_arn != null || var.waf.create) ? 1 : 0
 
   resource_arn = aws_lb.this[0].arn
-  web_acl_arn  = var.web_acl_arn
+  web_acl_arn  = local.web_acl_arn
 }
 
 resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the task stays inside the VPC and its security groups.
   count = var.create ? 1 : 0
 
-  name                 = "${var.name}-tg"
+  name                 = local.tg_name
   port                 = var.target_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -140,6 +150,33 @@ resource "aws_lb_listener" "http" {
       port        = "443"
       protocol    = "HTTPS"
       status_code = "HTTP_301"
+    }
+  }
+
+  tags = var.tags
+}
+
+# Paths only the VPC may see (the readiness probe names the dependencies that are down).
+# The target group's health check reaches the tasks directly, not through this listener.
+resource "aws_lb_listener_rule" "internal_paths" {
+  count = var.create && length(var.internal_paths) > 0 ? 1 : 0
+
+  listener_arn = aws_lb_listener.https[0].arn
+  priority     = 1
+
+  action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "application/json"
+      message_body = jsonencode({ title = "Not Found", status = 404 })
+      status_code  = "404"
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = var.internal_paths
     }
   }
 

@@ -5,12 +5,12 @@ variable "create" {
 }
 
 variable "name" {
-  description = "Name of the load balancer and its target group (at most 32 characters)."
+  description = "Name of the load balancer and its target group. Names longer than AWS's 32 characters are cut and end in a hash of the full name."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9-]{1,29}$", var.name))
-    error_message = "The name is 1-29 characters of letters, digits or '-' (the target group adds '-tg')."
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", var.name)) && !startswith(var.name, "internal-")
+    error_message = "The name is 1-63 characters of letters, digits or '-', starting with a letter or digit and not with 'internal-'."
   }
 }
 
@@ -76,7 +76,7 @@ variable "access_logs_bucket" {
 }
 
 variable "web_acl_arn" {
-  description = "WAFv2 web ACL to associate with the load balancer; null for none."
+  description = "An existing WAFv2 web ACL to associate with the load balancer; null uses the module's own (var.waf)."
   type        = string
   default     = null
 }
@@ -91,4 +91,30 @@ variable "tags" {
   description = "Tags for every resource of the module."
   type        = map(string)
   default     = {}
+}
+
+variable "waf" {
+  description = "The module's WAF web ACL (when web_acl_arn is null): rate-based rules per client IP and per Authorization header over a 5-minute window, and AWS's known-bad-inputs rule group. Limits are requests per 5 minutes."
+  type = object({
+    create                  = optional(bool, true)
+    requests_per_ip         = optional(number, 3000)
+    requests_per_credential = optional(number, 6000)
+  })
+  default = {}
+
+  validation {
+    condition     = var.waf.requests_per_ip >= 10 && var.waf.requests_per_credential >= 10
+    error_message = "WAF rate limits are at least 10 requests per evaluation window."
+  }
+}
+
+variable "internal_paths" {
+  description = "Path patterns the HTTPS listener answers with 404 itself (never forwarded): probes only the VPC may call."
+  type        = list(string)
+  default     = ["/readyz", "/readyz/*"]
+
+  validation {
+    condition     = length(var.internal_paths) <= 5
+    error_message = "A listener rule condition takes at most 5 path patterns."
+  }
 }

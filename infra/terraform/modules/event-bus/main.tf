@@ -1,9 +1,8 @@
 data "aws_caller_identity" "current" {}
 
-locals {
-  # A rule on a custom bus has an ARN rule/<bus>/<rule>; other accounts' rules too.
-  rule_arn_prefix = var.create ? "${replace(aws_cloudwatch_event_bus.this[0].arn, ":event-bus/", ":rule/")}/" : ""
+data "aws_partition" "current" {}
 
+locals {
   # Which rules deliver to (or dead-letter into) each queue: one policy per queue.
   queue_senders = {
     for key, queue in var.queues : key => distinct(concat(
@@ -12,7 +11,26 @@ locals {
     ))
   }
 
-  create_bus_policy = var.create && (length(var.rule_manager_account_ids) > 0 || var.rule_manager_organization_id != null)
+  create_registry            = var.create && var.schema_registry.create
+  registry_reader_principals = [for id in var.schema_registry.reader_account_ids : "arn:${data.aws_partition.current.partition}:iam::${id}:root"]
+  create_registry_policy = local.create_registry && (
+    length(var.schema_registry.reader_account_ids) > 0 || var.schema_registry.reader_organization_id != null
+  )
+
+  # The registry accepts OpenAPI 3 and JSON Schema Draft 4 only. Our files are draft-07
+  # documents that use no draft-06/07 validation keyword (tests/infra pins this), so the
+  # registered copy is the same schema declared as draft-04: "$schema" names draft-04 and
+  # "$id" becomes draft-04's "id". The files stay the source of truth.
+  registered_schemas = {
+    for name, s in var.schema_registry.schemas : name => {
+      description = s.description
+      content = jsonencode(merge(
+        { for k, v in jsondecode(s.content) : k => v if !contains(["$schema", "$id"], k) },
+        { "$schema" = "http://json-schema.org/draft-04/schema#" },
+        can(jsondecode(s.content)["$id"]) ? { id = jsondecode(s.content)["$id"] } : {},
+      ))
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_bus" "this" {
@@ -87,57 +105,76 @@ resource "aws_sqs_queue_policy" "this" {
   policy    = each.value.json
 }
 
-# Lets other accounts create rules on this bus that they own (events:creatorAccount),
-# so a subscriber manages its subscription without access to anything else here.
-data "aws_iam_policy_document" "bus" {
-  count = local.create_bus_policy ? 1 : 0
+resource "aws_schemas_registry" "this" {
+  count = local.create_registry ? 1 : 0
+
+  name        = var.schema_registry.name
+  description = var.schema_registry.description
+  tags        = var.tags
+}
+
+resource "aws_schemas_schema" "this" {
+  for_each = local.create_registry ? local.registered_schemas : {}
+
+  name          = each.key
+  registry_name = aws_schemas_registry.this[0].name
+  type          = "JSONSchemaDraft4"
+  description   = each.value.description
+  content       = each.value.content
+  tags          = var.tags
+}
+
+# Subscriber accounts read the schemas (console, CLI, code bindings) without access to
+# anything else here.
+data "aws_iam_policy_document" "registry" {
+  count = local.create_registry_policy ? 1 : 0
 
   dynamic "statement" {
-    for_each = length(var.rule_manager_account_ids) > 0 ? [1] : []
+    for_each = length(local.registry_reader_principals) > 0 ? [1] : []
 
     content {
-      sid = "AllowAccountsToManageOwnRules"
+      sid = "ReaderAccountsReadSchemas"
       actions = [
-        "events:PutRule",
-        "events:DeleteRule",
-        "events:DescribeRule",
-        "events:EnableRule",
-        "events:DisableRule",
-        "events:PutTargets",
-        "events:RemoveTargets",
-        "events:ListTargetsByRule",
+        "schemas:DescribeRegistry",
+        "schemas:ListSchemas",
+        "schemas:SearchSchemas",
+        "schemas:DescribeSchema",
+        "schemas:ListSchemaVersions",
+        "schemas:ExportSchema",
+        "schemas:GetCodeBindingSource",
+        "schemas:DescribeCodeBinding",
       ]
-      resources = ["${local.rule_arn_prefix}*"]
+      resources = [
+        aws_schemas_registry.this[0].arn,
+        "${replace(aws_schemas_registry.this[0].arn, ":registry/", ":schema/")}/*",
+      ]
 
       principals {
         type        = "AWS"
-        identifiers = [for id in var.rule_manager_account_ids : "arn:aws:iam::${id}:root"]
-      }
-
-      condition {
-        test     = "StringEqualsIfExists"
-        variable = "events:creatorAccount"
-        values   = ["$${aws:PrincipalAccount}"]
+        identifiers = local.registry_reader_principals
       }
     }
   }
 
   dynamic "statement" {
-    for_each = var.rule_manager_organization_id != null ? [1] : []
+    for_each = var.schema_registry.reader_organization_id != null ? [1] : []
 
     content {
-      sid = "AllowOrganizationToManageOwnRules"
+      sid = "ReaderOrganizationReadsSchemas"
       actions = [
-        "events:PutRule",
-        "events:DeleteRule",
-        "events:DescribeRule",
-        "events:EnableRule",
-        "events:DisableRule",
-        "events:PutTargets",
-        "events:RemoveTargets",
-        "events:ListTargetsByRule",
+        "schemas:DescribeRegistry",
+        "schemas:ListSchemas",
+        "schemas:SearchSchemas",
+        "schemas:DescribeSchema",
+        "schemas:ListSchemaVersions",
+        "schemas:ExportSchema",
+        "schemas:GetCodeBindingSource",
+        "schemas:DescribeCodeBinding",
       ]
-      resources = ["${local.rule_arn_prefix}*"]
+      resources = [
+        aws_schemas_registry.this[0].arn,
+        "${replace(aws_schemas_registry.this[0].arn, ":registry/", ":schema/")}/*",
+      ]
 
       principals {
         type        = "AWS"
@@ -147,40 +184,15 @@ data "aws_iam_policy_document" "bus" {
       condition {
         test     = "StringEquals"
         variable = "aws:PrincipalOrgID"
-        values   = [var.rule_manager_organization_id]
-      }
-
-      condition {
-        test     = "StringEqualsIfExists"
-        variable = "events:creatorAccount"
-        values   = ["$${aws:PrincipalAccount}"]
+        values   = [var.schema_registry.reader_organization_id]
       }
     }
   }
 }
 
-resource "aws_cloudwatch_event_bus_policy" "this" {
-  count = local.create_bus_policy ? 1 : 0
+resource "aws_schemas_registry_policy" "this" {
+  count = local.create_registry_policy ? 1 : 0
 
-  event_bus_name = aws_cloudwatch_event_bus.this[0].name
-  policy         = data.aws_iam_policy_document.bus[0].json
-}
-
-resource "aws_schemas_registry" "this" {
-  count = var.create && var.schema_registry.create ? 1 : 0
-
-  name        = var.schema_registry.name
-  description = var.schema_registry.description
-  tags        = var.tags
-}
-
-resource "aws_schemas_schema" "this" {
-  for_each = var.create && var.schema_registry.create ? var.schema_registry.schemas : {}
-
-  name          = each.key
   registry_name = aws_schemas_registry.this[0].name
-  type          = "JSONSchemaDraft4"
-  description   = each.value.description
-  content       = each.value.content
-  tags          = var.tags
+  policy        = data.aws_iam_policy_document.registry[0].json
 }

@@ -65,30 +65,8 @@ variable "rules" {
   }
 }
 
-variable "rule_manager_account_ids" {
-  description = "AWS account IDs allowed to create and manage their own rules (and targets) on this bus."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for id in var.rule_manager_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "Account IDs are 12 digits."
-  }
-}
-
-variable "rule_manager_organization_id" {
-  description = "AWS Organizations ID (o-...) whose accounts may create and manage their own rules on this bus. Null for none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.rule_manager_organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.rule_manager_organization_id))
-    error_message = "An organization ID looks like o-abcdefghij."
-  }
-}
-
 variable "schema_registry" {
-  description = "EventBridge schema registry holding the events' JSON Schemas. schemas maps a schema name to its file content."
+  description = "EventBridge schema registry holding the events' JSON Schemas. schemas maps a schema name to its file content (JSON Schema, registered as JSONSchemaDraft4: see main.tf). reader_account_ids / reader_organization_id may read the registry (aws_schemas_registry_policy)."
   type = object({
     create      = optional(bool, true)
     name        = string
@@ -97,6 +75,8 @@ variable "schema_registry" {
       content     = string
       description = optional(string, "")
     })), {})
+    reader_account_ids     = optional(list(string), [])
+    reader_organization_id = optional(string)
   })
 }
 

@@ -9,8 +9,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.name))
-    error_message = "A rule name is 1-64 characters of letters, digits, '.', '-' or '_'."
+    condition     = can(regex("^[A-Za-z0-9._-]{1,55}$", var.name))
+    error_message = "The name is 1-55 characters of letters, digits, '.', '-' or '_' (the delivery role adds '-delivery' within IAM's 64)."
   }
 }
 
@@ -21,7 +21,7 @@ variable "description" {
 }
 
 variable "event_bus_name" {
-  description = "Name of the bus in this account, or the bus ARN when it lives in another account (whose bus policy must allow this account to manage its rules)."
+  description = "Name (or ARN) of the bus in THIS account that the rule listens on: the module runs in the bus owner's account."
   type        = string
 }
 
@@ -35,19 +35,27 @@ variable "event_pattern" {
   }
 }
 
-variable "target_queue_arn" {
-  description = "ARN of an existing SQS queue to deliver to. Null makes the module create a queue with a dead-letter queue and the queue policy. With an existing queue, add the statement from the queue_policy_json output to that queue's policy."
-  type        = string
-  default     = null
+variable "target" {
+  description = "Where matching events go; at most one. event_bus_arn: a bus in another account or region (bus-to-bus, through a role). queue_arn / function_arn: an SQS queue or Lambda function in this account, or in another account of the same region (through a role; its owner attaches output target_policy_json). None: the module creates a queue (with a DLQ) here."
+  type = object({
+    event_bus_arn = optional(string)
+    queue_arn     = optional(string)
+    function_arn  = optional(string)
+  })
+  default = {}
 
   validation {
-    condition     = var.target_queue_arn == null || can(regex("^arn:aws[a-z-]*:sqs:", var.target_queue_arn))
-    error_message = "target_queue_arn must be an SQS queue ARN."
+    condition = (
+      (var.target.event_bus_arn == null || can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/", coalesce(var.target.event_bus_arn, "-")))) &&
+      (var.target.queue_arn == null || can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:", coalesce(var.target.queue_arn, "-")))) &&
+      (var.target.function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:", coalesce(var.target.function_arn, "-"))))
+    )
+    error_message = "target.event_bus_arn, queue_arn and function_arn must be ARNs of an event bus, an SQS queue and a Lambda function."
   }
 }
 
 variable "queue" {
-  description = "Settings of the queue the module creates when target_queue_arn is null."
+  description = "Settings of the queue the module creates when no target is given (name defaults to var.name), and of the dead-letter queue it creates."
   type = object({
     name                          = optional(string)
     visibility_timeout_seconds    = optional(number, 60)
@@ -65,7 +73,7 @@ variable "queue" {
 }
 
 variable "target_dead_letter_arn" {
-  description = "SQS queue for events EventBridge could not deliver. Null uses the dead-letter queue the module creates (required when target_queue_arn is set)."
+  description = "SQS queue in this account (and region) for events EventBridge could not deliver; its policy must admit this rule. Null: the module creates one (\"<queue name>-dlq\")."
   type        = string
   default     = null
 }

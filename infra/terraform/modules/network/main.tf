@@ -6,6 +6,12 @@ data "aws_availability_zones" "available" {
 
 data "aws_region" "current" {}
 
+data "aws_vpc" "existing" {
+  count = var.create_vpc ? 0 : 1
+
+  id = var.existing_network.vpc_id
+}
+
 locals {
   azs = length(var.availability_zones) > 0 ? var.availability_zones : try(slice(data.aws_availability_zones.available[0].names, 0, 2), [])
 
@@ -129,6 +135,44 @@ resource "aws_vpc_endpoint" "gateway" {
   tags              = merge(var.tags, { Name = "${var.name}-${each.value}" })
 }
 
+# Optional interface endpoints: what the tasks call besides S3 and DynamoDB, reached
+# without the NAT gateway (per-hour and per-GB fees of their own, so off by default).
+locals {
+  interface_services = var.create_vpc && var.interface_endpoints ? toset(["ecr.api", "ecr.dkr", "logs", "sqs", "ssm", "events", "sts"]) : toset([])
+}
+
+resource "aws_security_group" "endpoints" {
+  count = length(local.interface_services) > 0 ? 1 : 0
+
+  name        = "${var.name}-endpoints"
+  description = "Interface endpoints of ${var.name}: HTTPS from inside the VPC"
+  vpc_id      = aws_vpc.this[0].id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints" {
+  count = length(local.interface_services) > 0 ? 1 : 0
+
+  security_group_id = aws_security_group.endpoints[0].id
+  description       = "HTTPS from the VPC"
+  cidr_ipv4         = var.cidr_block
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = local.interface_services
+
+  vpc_id              = aws_vpc.this[0].id
+  service_name        = "com.amazonaws.${data.aws_region.current.id}.${each.value}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.private[*].id
+  security_group_ids  = [aws_security_group.endpoints[0].id]
+  private_dns_enabled = true
+  tags                = merge(var.tags, { Name = "${var.name}-${each.value}" })
+}
+
 resource "aws_cloudwatch_log_group" "flow" {
   #checkov:skip=CKV_AWS_338:Flow logs of rejected traffic are for recent investigations; retention is flow_log_retention_days (30 by default).
   count = var.create_vpc ? 1 : 0
@@ -187,4 +231,28 @@ resource "aws_flow_log" "this" {
   log_destination = aws_cloudwatch_log_group.flow[0].arn
   iam_role_arn    = aws_iam_role.flow[0].arn
   tags            = var.tags
+}
+
+# An existing network must get the tasks to AWS and the internet: a NAT gateway in the VPC,
+# or at least the ECR endpoint (without which no task can pull its image). A warning at
+# plan/apply, not an error: the routes may live in another account's transit gateway.
+check "existing_network_reaches_aws" {
+  data "aws_nat_gateways" "existing" {
+    vpc_id = var.create_vpc ? aws_vpc.this[0].id : var.existing_network.vpc_id
+
+    filter {
+      name   = "state"
+      values = ["available"]
+    }
+  }
+
+  data "aws_vpc_endpoint" "ecr_dkr" {
+    vpc_id       = var.create_vpc ? aws_vpc.this[0].id : var.existing_network.vpc_id
+    service_name = "com.amazonaws.${data.aws_region.current.id}.ecr.dkr"
+  }
+
+  assert {
+    condition     = length(data.aws_nat_gateways.existing.ids) > 0 || try(data.aws_vpc_endpoint.ecr_dkr.id, null) != null
+    error_message = "The VPC has neither an available NAT gateway nor an ECR (dkr) interface endpoint: the tasks could not pull their images or reach AWS. Add NAT, or endpoints for ECR api+dkr, Logs, SQS, SSM, EventBridge, STS and the S3/DynamoDB gateway endpoints."
+  }
 }

@@ -17,3 +17,8 @@ output "nat_public_ips" {
   description = "Public IPs the tasks reach the internet from (for allow-lists of scraped sites)."
   value       = aws_eip.nat[*].public_ip
 }
+
+output "cidr_block" {
+  description = "CIDR block of the VPC (the load balancer's addresses are in it: the API trusts X-Forwarded-For only from there)."
+  value       = var.create_vpc ? var.cidr_block : try(data.aws_vpc.existing[0].cidr_block, null)
+}

@@ -37,6 +37,12 @@ variable "single_nat_gateway" {
   default     = true
 }
 
+variable "interface_endpoints" {
+  description = "Create interface endpoints (ECR api and dkr, Logs, SQS, SSM, EventBridge, STS) in the private subnets of the created VPC, so that AWS traffic skips the NAT gateway."
+  type        = bool
+  default     = false
+}
+
 variable "existing_network" {
   description = "The existing VPC and subnets, used when create_vpc is false. Private subnets need a route to the internet (NAT) or VPC endpoints for ECR, Logs, SQS, SSM, EventBridge, S3 and DynamoDB."
   type = object({

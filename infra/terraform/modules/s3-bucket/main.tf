@@ -113,6 +113,44 @@ data "aws_iam_policy_document" "this" {
       values   = ["false"]
     }
   }
+
+  # Other accounts read objects under readers.prefix (their own IAM must allow it too, and
+  # the KMS key policy must let them decrypt through S3).
+  dynamic "statement" {
+    for_each = length(var.readers.account_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReaderAccountsGetObjects"
+      actions   = ["s3:GetObject"]
+      resources = ["${aws_s3_bucket.this[0].arn}/${var.readers.prefix}*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.readers.account_arns
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.readers.organization_id != null ? [1] : []
+
+    content {
+      sid       = "ReaderOrganizationGetsObjects"
+      actions   = ["s3:GetObject"]
+      resources = ["${aws_s3_bucket.this[0].arn}/${var.readers.prefix}*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:PrincipalOrgID"
+        values   = [var.readers.organization_id]
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "this" {

@@ -48,3 +48,13 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "readers" {
+  description = "Other accounts (root ARNs) and/or one AWS Organizations ID allowed s3:GetObject on objects under prefix. Empty for none."
+  type = object({
+    account_arns    = optional(list(string), [])
+    organization_id = optional(string)
+    prefix          = optional(string, "")
+  })
+  default = {}
+}

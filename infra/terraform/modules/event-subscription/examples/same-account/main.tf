@@ -1,23 +1,24 @@
-# A catalogue team, in its own account, receives every image generated for its tenant
-# from Productshot's bus in another account. Productshot lists this account in
-# var.event_subscribers.account_ids (the bus policy).
+# Another team in Productshot's own account: a queue of theirs receives every image
+# generated for their tenant. Applied in Productshot's account (the rule lives on its bus).
 
 provider "aws" {
   region = var.region
 }
 
 module "catalogue_images" {
+  # Outside this repository: "git::<repository URL>//infra/terraform/modules/event-subscription?ref=v<release>"
   source = "../.."
 
   name           = "catalogue-productshot-images"
   description    = "Every image Productshot generates for the catalogue tenant."
-  event_bus_name = var.productshot_bus_arn
+  event_bus_name = var.productshot_bus_name
   event_pattern = jsonencode({
     source      = ["productshot.renderer"]
     detail-type = ["ProductImageGenerated"]
     detail      = { tenant = [var.tenant] }
   })
 
+  # No target: the module creates the queue, its DLQ and the queue policy for this rule.
   queue = {
     visibility_timeout_seconds = 120
   }

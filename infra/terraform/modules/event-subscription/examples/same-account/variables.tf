@@ -1,11 +1,11 @@
 variable "region" {
-  description = "Region of the Productshot bus (rules live next to the bus)."
+  description = "Region of the Productshot bus."
   type        = string
   default     = "eu-west-1"
 }
 
-variable "productshot_bus_arn" {
-  description = "ARN of Productshot's event bus (output event_bus_arn of its deployment)."
+variable "productshot_bus_name" {
+  description = "Name of Productshot's bus with its prefix (output event_bus_name of the deployment, e.g. acme-prod-productshot)."
   type        = string
 }
 
