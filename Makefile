@@ -3,7 +3,7 @@ SHELL := /bin/bash
 URL ?=
 
 .PHONY: help setup demo up down logs test unit-test localstack-test faults-test tf-check tf-localstack \
-	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer lint clean
+	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -45,7 +45,7 @@ tf-localstack: ## apply the Terraform to LocalStack with tflocal (needs terrafor
 faults-test: setup ## the fault-injection tests alone (duplicates, kills, outages, poison, bursts)
 	@scripts/run_tests.sh faults
 
-bench: bench-extraction bench-overlay bench-api bench-e2e bench-renderer ## every benchmark (figures in docs/)
+bench: bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost ## every benchmark (figures in docs/)
 
 bench-extraction: setup ## extraction vs extruct + price-parser over the corpus; 5 MB page memory
 	.venv/bin/python bench/bench_extraction.py
@@ -65,6 +65,12 @@ bench-e2e: setup ## POST -> completed latency over 200 jobs, per hop
 
 bench-renderer: setup ## one renderer, image server at 5 s latency, 100 jobs: wall time and peak RSS
 	.venv/bin/python bench/bench_renderer_capacity.py
+
+bench-cost: setup ## what one job uses (AWS requests, bytes, CPU, logs), its cost per 1,000 images, the renderer at 500 and 1,000 in flight
+	.venv/bin/python bench/bench_job_cost.py
+	.venv/bin/python bench/cost_model.py
+	.venv/bin/python bench/bench_renderer_capacity.py --jobs 500 --in-flight 500
+	.venv/bin/python bench/bench_renderer_capacity.py --jobs 1000 --in-flight 1000
 
 lint: ## ruff and mypy
 	@.venv/bin/ruff check services infra localdev tests bench

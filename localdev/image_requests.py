@@ -69,6 +69,10 @@ def validate(params: dict[str, Any], *, edit: bool) -> dict[str, Any]:
     output_format = str(params.get("output_format") or "png")
     if output_format not in ("png", "jpeg", "webp") or (family != "gpt-image" and "output_format" in params):
         raise RequestError(f"Invalid value: '{output_format}' for output_format.", "output_format")
+    compression = params.get("output_compression")
+    if compression is not None and (family != "gpt-image" or not str(compression).isdigit()
+                                    or not 0 <= int(compression) <= 100):
+        raise RequestError(f"Invalid value: '{compression}' for output_compression.", "output_compression")
     fidelity = params.get("input_fidelity")
     if fidelity is not None and (family != "gpt-image" or fidelity not in ("high", "low")):
         raise RequestError(f"Invalid value: '{fidelity}' for input_fidelity.", "input_fidelity")

@@ -22,7 +22,7 @@ from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS, encode
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text, render_variant
-from services.renderer.storage import ImageStorage, background_key, variant_key
+from services.renderer.storage import ImageStorage, background_key, image_content_type, variant_key
 
 __all__ = ["RenderHandler"]
 
@@ -120,7 +120,7 @@ class RenderHandler(StageHandler):
         generated: GeneratedImage = await self._generator.generate(GenerationRequest(
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
             job_id=job.jobId))
-        caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
+        caching = asyncio.gather(self._storage.put(key, generated.data, image_content_type(generated.data)),
                                  self._store.set_fields(job.jobId, {"model": generated.model}))
         return generated.data, generated.model, caching
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-__all__ = ["ImageStorage", "variant_key", "background_key"]
+__all__ = ["ImageStorage", "variant_key", "background_key", "image_content_type"]
 
 
 def variant_key(job_id: str, fmt: str, ext: str) -> str:
@@ -14,7 +14,19 @@ def variant_key(job_id: str, fmt: str, ext: str) -> str:
 
 
 def background_key(job_id: str, attempt: int) -> str:
-    return f"jobs/{job_id}/background-{attempt}.png"
+    # No extension: the model answers PNG, JPEG or WebP; the object's Content-Type says which.
+    return f"jobs/{job_id}/background-{attempt}"
+
+
+def image_content_type(data: bytes) -> str:
+    """The Content-Type of encoded image bytes, from their signature."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return "application/octet-stream"
 
 
 class ImageStorage:

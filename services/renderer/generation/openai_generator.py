@@ -144,7 +144,11 @@ class OpenAIGenerator:
             return {"model": "dall-e-3", "quality": quality, "n": 1, "response_format": "b64_json"}
         quality = {"standard": "medium", "hd": "high"}.get(settings.quality, settings.quality)
         # gpt-image-1 always answers in base64 and refuses response_format.
-        return {"model": settings.model, "quality": quality, "n": 1, "output_format": "png"}
+        params: dict[str, Any] = {"model": settings.model, "quality": quality, "n": 1,
+                                  "output_format": settings.scene_format}
+        if settings.scene_format != "png":
+            params["output_compression"] = settings.scene_compression
+        return params
 
     @property
     def can_edit(self) -> bool:

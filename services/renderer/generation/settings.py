@@ -40,6 +40,11 @@ class GenerationSettings(BaseSettings):
     mode: GenerationMode = "auto"
     quality: Quality = "auto"
     edit_input_fidelity: Literal["high", "low"] = "high"  # high keeps the product's details
+    # What the gpt-image models answer with. A photographic 1024x1024 PNG is ~1.5 MB (2 MB
+    # as base64), the same scene as JPEG at 90 ~0.3 MB: that answer crosses the NAT gateway
+    # and is cached in S3, so JPEG is the default (docs/capacity.md). dall-e-3 always sends PNG.
+    scene_format: Literal["jpeg", "png", "webp"] = "jpeg"
+    scene_compression: int = Field(default=90, ge=0, le=100)  # jpeg/webp quality, 100 = best
     timeout_seconds: float = Field(default=120.0, gt=0)  # per attempt; gpt-image-1 often takes 30-60 s
     max_retries: int = Field(default=3, ge=0, le=10)  # attempts after the first one
     backoff_base_seconds: float = Field(default=1.0, ge=0)

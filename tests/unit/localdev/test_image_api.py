@@ -135,6 +135,9 @@ async def test_missing_or_wrong_bearer_is_401_without_echoing_the_key(http):
         ({"prompt": ""}, "prompt", "missing_required_parameter"),
         ({"model": "dall-e-3", "size": "1536x1024", "response_format": "b64_json"}, "size", "invalid_value"),
         ({"quality": "hd"}, "quality", "invalid_value"),
+        ({"output_format": "jpeg", "output_compression": 101}, "output_compression", "invalid_value"),
+        ({"model": "dall-e-3", "response_format": "b64_json", "output_compression": 90}, "output_compression",
+         "invalid_value"),
     ],
 )
 async def test_requests_the_real_api_refuses_are_400(server, http, body, param, code):

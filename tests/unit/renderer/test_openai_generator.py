@@ -77,15 +77,27 @@ def outcomes(server: ImageAPIServer, endpoint: str = "generations") -> dict[str,
     return server.stats.to_dict()["outcomes"].get(endpoint, {})
 
 
-async def test_prompt_path_returns_a_png_in_the_nearest_supported_size(server, make_generator):
-    """Without a photo the prompt-only endpoint is used, and a story size maps to 1024x1536."""
+async def test_prompt_path_returns_a_jpeg_scene_in_the_nearest_supported_size(server, make_generator):
+    """Without a photo the prompt-only endpoint is used, and a story size maps to 1024x1536.
+
+    The scene is asked for as JPEG at quality 90 (a fifth of a PNG's bytes on the wire)."""
     image = await make_generator().generate(request(size="1080x1920"))
     with Image.open(io.BytesIO(image.data)) as img:
-        assert (img.format, img.size) == ("PNG", (1024, 1536))
+        assert (img.format, img.size) == ("JPEG", (1024, 1536))
     seen = server.stats.recent[-1]
+    assert (seen["output_format"], seen["output_compression"]) == ("jpeg", 90)
     assert (seen["endpoint"], seen["model"], seen["size"]) == ("generations", "gpt-image-1", "1024x1536")
     assert "response_format" not in seen  # gpt-image-1 refuses it
     assert image.model == "gpt-image-1" and image.prompt
+
+
+async def test_a_png_scene_is_asked_for_without_a_compression(server, make_generator):
+    """RENDERER_SCENE_FORMAT=png asks for PNG, and output_compression (jpeg/webp only) stays out."""
+    image = await make_generator(scene_format="png").generate(request())
+    with Image.open(io.BytesIO(image.data)) as img:
+        assert img.format == "PNG"
+    seen = server.stats.recent[-1]
+    assert seen["output_format"] == "png" and "output_compression" not in seen
 
 
 async def test_edit_path_sends_the_product_photo(server, make_generator):
@@ -142,7 +154,7 @@ async def test_500_then_success(server, make_generator):
     """A 500 is retried with backoff and the second attempt's image is returned."""
     server.faults.update({"fail_next": [{"status": 500}]})
     image = await make_generator().generate(request())
-    assert image.data.startswith(b"\x89PNG")
+    assert image.data.startswith(b"\xff\xd8\xff")  # the JPEG scene of the retried call
     assert outcomes(server) == {"500": 1, "200": 1}
 
 
