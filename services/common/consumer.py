@@ -12,12 +12,8 @@
 - An unreachable AWS endpoint never ends the loop: it backs off and carries on.
 - ``stop`` set (SIGTERM): receiving stops at once, in-flight work gets ``shutdown_deadline``
   seconds, whatever cannot finish is released (visibility 0) for another worker.
-- Health: every turn of the loop touches ``health_file``; a stale file means a stalled loop.
-  A health file that cannot be written at start-up stops the worker (``HealthFileError``):
-  the container health check could never pass, so the task would only be killed later
-  with no reason in its log. One that stops being writable later is logged at error (once
-  per streak) while the loop carries on: the health check then fails on the stale file and
-  ECS replaces the task with a clean SIGTERM drain of the work in flight.
+- Health: every turn of the loop touches ``health_file`` (``health_file.py``: unwritable at
+  start-up stops the worker, later it is logged and the stale file fails the health check).
 """
 
 from __future__ import annotations
@@ -34,6 +30,7 @@ import structlog
 from botocore.exceptions import BotoCoreError, ClientError
 
 from services.common.errors import MalformedMessageError, PermanentError, ProductshotError, TransientError
+from services.common.health_file import HealthFile, HealthFileError
 from services.common.logging import get_logger
 from services.common.queue_message import QueueMessage, backoff_delay
 
@@ -63,10 +60,6 @@ class ConsumerConfig:
         return max(0.5, self.visibility_timeout / 3)
 
 
-class HealthFileError(RuntimeError):
-    """The worker cannot write its health file, so its container can never be healthy."""
-
-
 class MessageHandler(Protocol):
     async def handle(self, message: QueueMessage) -> None:
         """Do the message's work; return only once its effects are durable."""
@@ -84,8 +77,7 @@ class SqsConsumer:
         self._queue_url = ""
         self._dlq_url: str | None = None
         self.last_tick = time.monotonic()
-        self._health_written = False
-        self._health_failing = False
+        self._health = HealthFile(config.health_file)
 
     @property
     def in_flight(self) -> int:
@@ -104,28 +96,7 @@ class SqsConsumer:
 
     def _tick(self) -> None:
         self.last_tick = time.monotonic()
-        path = self._config.health_file
-        if path is None:
-            return
-        try:
-            path.touch()
-        except OSError as exc:
-            error = f"{type(exc).__name__}: {exc.strerror or exc}"
-            if not self._health_written:
-                _log.error("health_file_unwritable", path=str(path), error=error)
-                raise HealthFileError(f"cannot write the health file {path} ({error})") from exc
-            if not self._health_failing:
-                _log.error(
-                    "health_file_touch_failed",
-                    path=str(path),
-                    error=error,
-                    hint="the container health check will fail and the task be replaced",
-                )
-            self._health_failing = True
-            return
-        if self._health_failing:
-            _log.warning("health_file_touch_recovered", path=str(path))
-        self._health_written, self._health_failing = True, False
+        self._health.touch()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set, then drain within the shutdown deadline."""
