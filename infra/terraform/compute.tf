@@ -149,7 +149,12 @@ locals {
       # "offline" sets no parameter: the renderer then uses its offline generator.
       environment = merge(
         local.common_environment,
-        { RENDERER_MODEL = var.renderer_model },
+        {
+          RENDERER_MODEL = var.renderer_model
+          # Jobs held per task while the model works, and model calls at once (docs/capacity.md).
+          RENDERER_MAX_IN_FLIGHT   = tostring(var.services.renderer.max_in_flight)
+          RENDERER_MAX_CONCURRENCY = tostring(var.services.renderer.max_in_flight)
+        },
         var.renderer_generator == "openai" ? {
           RENDERER_OPENAI_API_KEY_SSM_PARAMETER = local.ssm_parameters[one(local.services.renderer.parameters)].name
         } : {},

@@ -118,6 +118,7 @@ variable "services" {
       min_capacity            = optional(number, 1)
       max_capacity            = optional(number, 10)
       backlog_target_per_task = optional(number, 5)
+      max_in_flight           = optional(number, 100)
     }), {})
   })
   default = {}
@@ -128,6 +129,11 @@ variable "services" {
       s.min_capacity >= 1 && s.max_capacity >= s.min_capacity
     ])
     error_message = "Every service needs 1 <= min_capacity <= max_capacity."
+  }
+
+  validation {
+    condition     = var.services.renderer.max_in_flight >= 1 && var.services.renderer.max_in_flight <= 1000
+    error_message = "services.renderer.max_in_flight must be 1..1000 (RENDERER_MAX_IN_FLIGHT's own bounds)."
   }
 }
 

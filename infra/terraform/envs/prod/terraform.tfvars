@@ -20,5 +20,13 @@ network = {
   interface_endpoints = true
 }
 
+# Sized for ~1,000,000 images a day with 5x peaks (docs/capacity.md): the renderer holds
+# 250 jobs per task while the model works (~55 % CPU, ~450 MB), so a peak needs ~8 tasks.
+services = {
+  api      = { min_capacity = 2, max_capacity = 12 }
+  scraper  = { min_capacity = 2, max_capacity = 12 }
+  renderer = { min_capacity = 2, max_capacity = 20, max_in_flight = 250 }
+}
+
 # First apply only (images not pushed yet); remove or set true afterwards.
 create_services = false
