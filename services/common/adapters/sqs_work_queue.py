@@ -84,7 +84,7 @@ class SqsWorkQueue:
         url = await self._url(queue)
         with translated(f"queue {queue}"):
             result = await self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)
-        attributes: Mapping[str, str] = result.get("Attributes", {})
+        attributes: Any = result.get("Attributes", {})
         return {str(k): v for k, v in attributes.items()}
 
     async def check(self, queue: str) -> None:

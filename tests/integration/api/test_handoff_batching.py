@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
-
 from services.api.handoff import BatchingEvents, BatchingSqs
+
 from services.common.aws import AwsClients, aws_clients
 from tests.integration.api.conftest import AUTH, _api
 from tests.integration.conftest import purge_queues
