@@ -69,7 +69,7 @@ async def worker_aws_clients(
         aws_clients(region, "sqs", config=sqs_config) as queue_clients,
         aws_clients(region, *others, config=_aio_config(settings, settings.aws_read_timeout)) as clients,
     ):
-        clients.sqs = queue_clients.sqs
+        clients.opened["sqs"] = queue_clients.sqs
         yield clients
 
 
