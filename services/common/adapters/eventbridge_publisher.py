@@ -59,7 +59,8 @@ class EventBridgePublisher:
             if isinstance(answer, BaseException):
                 raise answer
         except ProductshotError as exc:
-            raise TransientError(f"could not publish {detail_type.value}: {exc.__cause__ or exc}") from exc.__cause__
+            cause = exc.__cause__ or exc  # the SDK's own error when there is one
+            raise TransientError(f"could not publish {detail_type.value}: {cause}") from cause
         if answer.get("ErrorCode"):
             raise TransientError(
                 f"could not publish {detail_type.value}: {answer.get('ErrorCode')} {answer.get('ErrorMessage')}"
