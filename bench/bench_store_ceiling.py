@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_api_load import ROOT, _aws_env, cpu_seconds, pct  # noqa: E402
+from services.common.adapters.dynamo_job_store import DynamoJobStore  # noqa: E402
 from services.common.aws import aws_clients  # noqa: E402
 from services.common.job import Job  # noqa: E402
-from services.common.job_store import DynamoJobStore  # noqa: E402
 from services.common.settings import CommonSettings  # noqa: E402
 
 

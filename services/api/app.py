@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from botocore.exceptions import BotoCoreError, ClientError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -22,12 +21,13 @@ from starlette.staticfiles import StaticFiles
 
 from services.api.auth import load_key_ring
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
-from services.api.handoff import BatchingEvents, BatchingSqs
-from services.api.idempotency import DynamoIdempotencyStore, IdempotencyGuard
+from services.api.dynamo_idempotency import DynamoIdempotencyStore
+from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
 from services.api.presign import Presigner
+from services.api.problem_map import PROBLEMS, domain_problem
 from services.api.problems import Problem, problem_response
 from services.api.rate_limit import TokenBuckets
 from services.api.readiness import healthz, readyz
@@ -36,11 +36,14 @@ from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.api.v1.routes import v1_routes
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.s3_job_files import S3JobFiles
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
+from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.aws import aws_clients
 from services.common.errors import TransientError
-from services.common.events import EventBridgePublisher
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
-from services.common.job_store import DynamoJobStore
 from services.common.logging import get_logger
 from services.common.settings import CommonSettings
 
@@ -62,22 +65,22 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     store = DynamoJobStore(aws.dynamodb, common.jobs_table)
     # Concurrent requests' queue sends and events go out together (each awaits its own entry).
     size, linger = settings.handoff_batch_size, settings.handoff_linger_ms / 1000
-    sqs = BatchingSqs(aws.sqs, max_size=size, linger=linger)
-    events = BatchingEvents(aws.events, max_size=size, linger=linger)
+    queue = SqsWorkQueue(aws.sqs, batch_size=size, linger=linger)
+    publisher = EventBridgePublisher(aws.events, common.event_bus, batch_size=size, linger=linger)
     # Registered after the clients: on shutdown, what is waiting is sent before they close.
-    stack.push_async_callback(events.aclose)
-    stack.push_async_callback(sqs.aclose)
-    publisher = EventBridgePublisher(events, common.event_bus)
+    stack.push_async_callback(publisher.aclose)
+    stack.push_async_callback(queue.aclose)
+    files = S3JobFiles(aws.s3, common.bucket)
     keys = await load_key_ring(
         disabled=settings.auth_disabled,
         configured=settings.keys.get_secret_value(),
-        ssm=aws.ssm,
+        parameters=SsmParameters(aws.ssm),
         parameter=common.api_keys_parameter,
     )
     submitter = JobSubmitter(
         store=store,
         publisher=publisher,
-        sqs=sqs,
+        queue=queue,
         scrape_queue=common.scrape_queue,
         ttl_hours=common.job_ttl_hours,
         handoff_timeout=settings.handoff_timeout,
@@ -87,16 +90,17 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         common=common,
         settings=settings,
         store=store,
-        aws=aws,
+        queue=queue,
+        files=files,
         keys=keys,
         submitter=submitter,
-        presigner=Presigner(aws.s3, settings.presign_ttl_seconds),
+        presigner=Presigner(files, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         idempotency=IdempotencyGuard(
             DynamoIdempotencyStore(aws.dynamodb, common.jobs_table, settings.idempotency_ttl_hours)
         ),
-        source_images=SourceImageStore(fetcher, aws.s3, common.bucket),
-        remover=JobRemover(store, aws.s3, common.bucket),
+        source_images=SourceImageStore(fetcher, files),
+        remover=JobRemover(store, files),
     )
 
 
@@ -163,8 +167,8 @@ def create_app(
     handlers = {
         Problem: _problem,
         HTTPException: _http_error,
+        # Any AWS failure reaches here as DependencyUnavailableError (a TransientError).
         TransientError: _unavailable,
-        BotoCoreError: _unavailable,
-        ClientError: _unavailable,
+        **{error: domain_problem for error in PROBLEMS},
     }
     return Starlette(routes=routes(), middleware=middleware, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]

@@ -11,11 +11,10 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from botocore.exceptions import ClientError
-
+from services.common.errors import ParameterNotFoundError
 from services.common.logging import get_logger
+from services.common.parameters import Parameters
 
 __all__ = ["ApiKeyRing", "Caller", "InvalidKeyConfigError", "hash_key", "load_key_ring", "parse_bearer"]
 
@@ -94,7 +93,7 @@ class ApiKeyRing:
             ) from exc
 
 
-async def load_key_ring(*, disabled: bool, configured: str, ssm: Any, parameter: str) -> ApiKeyRing:
+async def load_key_ring(*, disabled: bool, configured: str, parameters: Parameters, parameter: str) -> ApiKeyRing:
     """Keys from configuration when given, else from SSM; an absent parameter means no key works."""
     if disabled:
         _log.warning("api_auth_disabled", tenant=DEFAULT_TENANT)
@@ -104,12 +103,10 @@ async def load_key_ring(*, disabled: bool, configured: str, ssm: Any, parameter:
         _log.info("api_keys_loaded", source="config", count=len(ring))
         return ring
     try:
-        result = await ssm.get_parameter(Name=parameter, WithDecryption=True)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ParameterNotFound":
-            raise
+        value = await parameters.read_secret(parameter)
+    except ParameterNotFoundError:
         _log.error("api_keys_missing", parameter=parameter, hint="every /v1 request will get 401")
         return ApiKeyRing([])
-    ring = ApiKeyRing.from_json(result["Parameter"]["Value"])
+    ring = ApiKeyRing.from_json(value)
     _log.info("api_keys_loaded", source="ssm", parameter=parameter, count=len(ring))
     return ring

@@ -2,43 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from services.api.problems import Problem
+from services.common.errors import JobNotFoundError, PermanentError
 from services.common.job import Job
+from services.common.job_files import JobFiles, job_prefix
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 
-__all__ = ["JobRemover"]
+__all__ = ["JobRemover", "JobRunningAgainError"]
 
 _log = get_logger(__name__)
 
 
+class JobRunningAgainError(PermanentError):
+    """The job was retried while it was being deleted: it is running again (``status`` says where)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"The job is {status} again; delete it once it has finished.")
+        self.status = status
+
+
 class JobRemover:
-    def __init__(self, store: JobStore, s3: Any, bucket: str) -> None:
+    def __init__(self, store: JobStore, files: JobFiles) -> None:
         self._store = store
-        self._s3 = s3
-        self._bucket = bucket
+        self._files = files
 
     async def remove(self, job: Job, *, tenant: str) -> None:
         keys = {(image.bucket, image.key) for image in job.images}
         if job.sourceImageKey:
-            keys.add((self._bucket, job.sourceImageKey))
+            keys.add((self._files.bucket, job.sourceImageKey))
         # Everything under the job's prefix too: variants from an earlier attempt are the caller's as well.
-        paginator = self._s3.get_paginator("list_objects_v2")
-        async for page in paginator.paginate(Bucket=self._bucket, Prefix=f"jobs/{job.jobId}/"):
-            keys.update((self._bucket, obj["Key"]) for obj in page.get("Contents", []))
+        keys.update((self._files.bucket, key) for key in await self._files.keys_under(job_prefix(job.jobId)))
         by_bucket: dict[str, list[str]] = {}
         for bucket, key in keys:
             by_bucket.setdefault(bucket, []).append(key)
         for bucket, names in by_bucket.items():
-            for start in range(0, len(names), 1000):
-                batch = [{"Key": k} for k in names[start : start + 1000]]
-                await self._s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            await self._files.delete(names, bucket=bucket)
         if not await self._store.delete_finished(job.jobId, tenant=tenant):
             # Retried meanwhile (running again) or deleted by a concurrent request.
             current = await self._store.get(job.jobId)
             if current is None:
-                raise Problem(404, "No job with this id.")
-            raise Problem(409, f"The job is {current.status.value} again; delete it once it has finished.")
+                raise JobNotFoundError(f"job {job.jobId} was deleted meanwhile")
+            raise JobRunningAgainError(current.status.value)
         _log.info("job_deleted", jobId=job.jobId, objects=len(keys))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from jsonschema import ValidationError
 
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, ProductshotError
@@ -18,6 +17,7 @@ from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
 from services.common.product import Product
 from services.common.stage_events import publish_product_scraped
+from services.common.work_queue import WorkQueue
 
 __all__ = ["JobSubmitter", "QueueUnavailableError", "JobNotRetryableError"]
 
@@ -42,7 +42,7 @@ class JobSubmitter:
         *,
         store: JobStore,
         publisher: EventPublisher,
-        sqs: Any,
+        queue: WorkQueue,
         scrape_queue: str,
         ttl_hours: int,
         handoff_timeout: float = 5.0,
@@ -52,10 +52,9 @@ class JobSubmitter:
         # against a dead endpoint would otherwise hold the client for tens of seconds.
         self._timeout = handoff_timeout
         self._publisher = publisher
-        self._sqs = sqs
+        self._queue = queue
         self._scrape_queue = scrape_queue
         self._ttl_hours = ttl_hours
-        self._queue_url: str | None = None
         # JobAccepted is best effort (a lost one is only logged), so the client does not wait
         # for it: it is published after the 202, and aclose() lets what is pending finish.
         self._announcing: set[asyncio.Task[None]] = set()
@@ -65,11 +64,6 @@ class JobSubmitter:
         pending = set(self._announcing)
         if pending:
             await asyncio.wait(pending, timeout=self._timeout if timeout is None else timeout)
-
-    async def _url(self) -> str:
-        if self._queue_url is None:
-            self._queue_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
-        return self._queue_url
 
     async def submit_url(
         self,
@@ -124,7 +118,7 @@ class JobSubmitter:
         try:
             job = await self._store.reset_for_retry(job_id, tenant=tenant)
         except JobTransitionConflictError as conflict:
-            current: Job = conflict.job  # type: ignore[attr-defined]
+            current = conflict.job
             if current.tenant != tenant:
                 raise JobNotFoundError(f"job {job_id} not found") from conflict
             raise JobNotRetryableError(current.status.value) from conflict
@@ -141,12 +135,9 @@ class JobSubmitter:
     async def _enqueue(self, job: Job) -> None:
         try:
             await asyncio.wait_for(
-                self._sqs.send_message(
-                    QueueUrl=await self._url(), MessageBody=scrape_request_body(job.jobId, job.attempt)
-                ),
-                self._timeout,
+                self._queue.send(self._scrape_queue, scrape_request_body(job.jobId, job.attempt)), self._timeout
             )
-        except (BotoCoreError, ClientError, TimeoutError) as exc:
+        except (ProductshotError, TimeoutError) as exc:
             await self._give_up(job, "queued", exc)
 
     async def _hand_to_renderer(self, job: Job) -> None:

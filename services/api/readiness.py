@@ -31,12 +31,12 @@ async def _check(call: Awaitable[Any], limit: float) -> str:
 
 async def readyz(request: Request) -> Response:
     state: ApiState = request.app.state.api
-    aws, common, timeout = state.aws, state.common, state.settings.readiness_timeout
+    timeout = state.settings.readiness_timeout
     names = ("dynamodb", "sqs", "s3")
     results = await asyncio.gather(
-        _check(aws.dynamodb.describe_table(TableName=common.jobs_table), timeout),
-        _check(aws.sqs.get_queue_url(QueueName=common.scrape_queue), timeout),
-        _check(aws.s3.head_bucket(Bucket=common.bucket), timeout),
+        _check(state.store.check(), timeout),
+        _check(state.queue.check(state.common.scrape_queue), timeout),
+        _check(state.files.check(), timeout),
     )
     checks = dict(zip(names, results, strict=True))
     if all(result == "ok" for result in results):

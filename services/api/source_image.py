@@ -9,22 +9,31 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from services.api.problems import Problem
-from services.common.errors import ProductshotError
+from services.common.errors import PermanentError, ProductshotError, TransientError
+from services.common.job_files import JobFiles, source_image_key
 from services.common.logging import get_logger
 
-__all__ = ["ImageFetcher", "SourceImageStore", "IMAGE_EXTENSIONS"]
+__all__ = [
+    "ImageFetcher",
+    "SourceImageStore",
+    "SourceImageUnusableError",
+    "SourceImageUnreachableError",
+    "SourceImageStorageError",
+]
 
 _log = get_logger(__name__)
-IMAGE_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/gif": "gif",
-    "image/avif": "avif",
-}
+
+
+class SourceImageUnusableError(PermanentError):
+    """product.imageUrl was refused (address policy, not an image, too large ...): the reason says why."""
+
+
+class SourceImageUnreachableError(TransientError):
+    """product.imageUrl could not be fetched right now: the reason says why."""
+
+
+class SourceImageStorageError(TransientError):
+    """The fetched photo could not be stored."""
 
 
 class ImageFetcher(Protocol):
@@ -32,37 +41,22 @@ class ImageFetcher(Protocol):
 
 
 class SourceImageStore:
-    def __init__(self, fetcher: ImageFetcher, s3: Any, bucket: str) -> None:
+    def __init__(self, fetcher: ImageFetcher, files: JobFiles) -> None:
         self._fetcher = fetcher
-        self._s3 = s3
-        self._bucket = bucket
+        self._files = files
 
     async def copy(self, job_id: str, url: str) -> str:
-        """Fetch ``url`` and store it as ``jobs/{job_id}/source.<ext>``; the key, or a Problem."""
+        """Fetch ``url`` and store it as ``jobs/{job_id}/source.<ext>``; the key."""
         try:
             image = await self._fetcher.fetch_image(url)
         except ProductshotError as exc:
             _log.info("source_image_refused", url=url, reason=exc.reason, permanent=exc.permanent)
             if exc.permanent:
-                raise Problem(
-                    422,
-                    f"product.imageUrl could not be used: {exc.reason}",
-                    errors=[{"field": "product.imageUrl", "message": exc.reason, "code": "unfetchable"}],
-                ) from exc
-            raise Problem(
-                503,
-                f"product.imageUrl could not be fetched right now ({exc.reason}); try again.",
-                headers={"Retry-After": "5"},
-            ) from exc
-        key = f"jobs/{job_id}/source.{IMAGE_EXTENSIONS.get(image.content_type, 'img')}"
+                raise SourceImageUnusableError(exc.reason) from exc
+            raise SourceImageUnreachableError(exc.reason) from exc
+        key = source_image_key(job_id, image.content_type)
         try:
-            await self._s3.put_object(
-                Bucket=self._bucket,
-                Key=key,
-                Body=image.body,
-                ContentType=image.content_type,
-                ServerSideEncryption="AES256",
-            )
-        except (BotoCoreError, ClientError) as exc:
-            raise Problem(503, "Image storage is unavailable; try again shortly.") from exc
+            await self._files.put(key, image.body, image.content_type)
+        except TransientError as exc:
+            raise SourceImageStorageError(exc.reason) from exc
         return key

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from services.api.auth import ApiKeyRing
 from services.api.idempotency import IdempotencyGuard
@@ -13,8 +12,10 @@ from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
+from services.common.job_files import JobFiles
 from services.common.job_store import JobStore
 from services.common.settings import CommonSettings
+from services.common.work_queue import WorkQueue
 
 __all__ = ["ApiState"]
 
@@ -26,7 +27,8 @@ class ApiState:
     store: JobStore
     submitter: JobSubmitter
     presigner: Presigner
-    aws: Any
+    queue: WorkQueue
+    files: JobFiles
     keys: ApiKeyRing
     buckets: TokenBuckets
     idempotency: IdempotencyGuard

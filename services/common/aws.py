@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
+
+if TYPE_CHECKING:
+    from types_aiobotocore_dynamodb.client import DynamoDBClient
+    from types_aiobotocore_events.client import EventBridgeClient
+    from types_aiobotocore_s3.client import S3Client
+    from types_aiobotocore_sqs.client import SQSClient
+    from types_aiobotocore_ssm.client import SSMClient
 
 __all__ = ["AwsClients", "aws_clients"]
 
@@ -25,13 +31,41 @@ _CONFIG = AioConfig(
 )
 
 
-@dataclass(slots=True)
 class AwsClients:
-    sqs: Any = None
-    s3: Any = None
-    dynamodb: Any = None
-    events: Any = None
-    ssm: Any = None
+    """The clients opened by ``aws_clients``, typed; asking for one not opened is a programming error."""
+
+    def __init__(self) -> None:
+        self.opened: dict[str, Any] = {}
+
+    def _client(self, name: str) -> Any:
+        if name not in self.opened:
+            raise RuntimeError(f"no {name} client was opened (name it in aws_clients)")
+        return self.opened[name]
+
+    @property
+    def sqs(self) -> SQSClient:
+        client: SQSClient = self._client("sqs")
+        return client
+
+    @property
+    def s3(self) -> S3Client:
+        client: S3Client = self._client("s3")
+        return client
+
+    @property
+    def dynamodb(self) -> DynamoDBClient:
+        client: DynamoDBClient = self._client("dynamodb")
+        return client
+
+    @property
+    def events(self) -> EventBridgeClient:
+        client: EventBridgeClient = self._client("events")
+        return client
+
+    @property
+    def ssm(self) -> SSMClient:
+        client: SSMClient = self._client("ssm")
+        return client
 
 
 @asynccontextmanager
@@ -44,5 +78,5 @@ async def aws_clients(region: str, *services: str, config: AioConfig | None = No
             client = await stack.enter_async_context(
                 session.create_client(name, region_name=region, config=config or _CONFIG)  # type: ignore[call-overload]
             )
-            setattr(clients, name, client)
+            clients.opened[name] = client
         yield clients

@@ -1,4 +1,4 @@
-"""The SQS consumer runtime the scraper and the renderer share.
+"""The queue consumer runtime the scraper and the renderer share (on the WorkQueue port).
 
 - Long polling in batches, with at most ``max_in_flight`` messages worked on at once.
 - Each message handled on its own task: one failure never redelivers its batch mates.
@@ -19,25 +19,23 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
-from botocore.exceptions import BotoCoreError, ClientError
 
 from services.common.errors import MalformedMessageError, PermanentError, ProductshotError, TransientError
 from services.common.health_file import HealthFile, HealthFileError
 from services.common.logging import get_logger
 from services.common.queue_message import QueueMessage, backoff_delay
+from services.common.work_queue import WorkQueue
 
 __all__ = ["ConsumerConfig", "HealthFileError", "QueueMessage", "MessageHandler", "SqsConsumer", "backoff_delay"]
 
 _log = get_logger(__name__)
-_AWS_ERRORS = (BotoCoreError, ClientError, OSError, asyncio.TimeoutError)
 _RELEASE_BUDGET = 5.0  # seconds to hand back cancelled messages before the process exits
 
 
@@ -69,13 +67,13 @@ class MessageHandler(Protocol):
 
 
 class SqsConsumer:
-    def __init__(self, sqs: Any, handler: MessageHandler, config: ConsumerConfig) -> None:
-        self._sqs = sqs
+    def __init__(self, queue: WorkQueue, handler: MessageHandler, config: ConsumerConfig) -> None:
+        self._queue = queue
         self._handler = handler
         self._config = config
         self._tasks: set[asyncio.Task[None]] = set()
-        self._queue_url = ""
-        self._dlq_url: str | None = None
+        self._ready = False
+        self._dlq: str | None = None
         self.last_tick = time.monotonic()
         self._health = HealthFile(config.health_file)
 
@@ -83,16 +81,9 @@ class SqsConsumer:
     def in_flight(self) -> int:
         return len(self._tasks)
 
-    async def _resolve_urls(self) -> None:
-        result = await self._sqs.get_queue_url(QueueName=self._config.queue_name)
-        attrs = await self._sqs.get_queue_attributes(
-            QueueUrl=result["QueueUrl"], AttributeNames=["RedrivePolicy"]
-        )
-        policy = attrs.get("Attributes", {}).get("RedrivePolicy")
-        if policy:
-            dlq_arn = json.loads(policy)["deadLetterTargetArn"]
-            self._dlq_url = (await self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1]))["QueueUrl"]
-        self._queue_url = result["QueueUrl"]
+    async def _find_dead_letter_queue(self) -> None:
+        self._dlq = await self._queue.dead_letter_queue(self._config.queue_name)
+        self._ready = True
 
     def _tick(self) -> None:
         self.last_tick = time.monotonic()
@@ -104,11 +95,11 @@ class SqsConsumer:
         while not stop.is_set():
             self._tick()
             try:
-                if not self._queue_url:
-                    await self._resolve_urls()
+                if not self._ready:
+                    await self._find_dead_letter_queue()
                 await self._poll_once(stop)
                 failures = 0
-            except _AWS_ERRORS as exc:
+            except ProductshotError as exc:  # the queue unreachable: the adapter says so with its errors
                 failures += 1
                 pause = min(20.0, 0.25 * 2 ** min(failures, 7)) * random.uniform(0.5, 1.0)
                 _log.warning(
@@ -130,12 +121,11 @@ class SqsConsumer:
             sleeper.cancel()
             return
         receive = asyncio.ensure_future(
-            self._sqs.receive_message(
-                QueueUrl=self._queue_url,
-                MaxNumberOfMessages=min(self._config.batch_size, free, 10),
-                WaitTimeSeconds=self._config.wait_time_seconds,
-                VisibilityTimeout=self._config.visibility_timeout,
-                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+            self._queue.receive(
+                self._config.queue_name,
+                max_messages=min(self._config.batch_size, free, 10),
+                wait_seconds=self._config.wait_time_seconds,
+                visibility_timeout=self._config.visibility_timeout,
             )
         )
         stopper = asyncio.ensure_future(stop.wait())
@@ -146,7 +136,7 @@ class SqsConsumer:
             # visibility timeout, which costs time but loses nothing.
             receive.cancel()
             return
-        messages = [QueueMessage.from_sqs(raw) for raw in receive.result().get("Messages", [])]
+        messages = receive.result()
         if stop.is_set():
             await asyncio.gather(*(self._set_visibility(m, 0) for m in messages))
             return
@@ -215,7 +205,7 @@ class SqsConsumer:
         delay = backoff_delay(
             message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after
         )
-        if isinstance(exc, ProductshotError | BotoCoreError | ClientError):
+        if isinstance(exc, ProductshotError):
             _log.warning("transient_failure", reason=reason, retry_in=delay)
         else:
             _log.error("transient_failure", reason=reason, retry_in=delay, exc_info=exc)
@@ -234,17 +224,14 @@ class SqsConsumer:
             await self._delete(message)
 
     async def _dead_letter(self, message: QueueMessage, reason: str) -> None:
-        if self._dlq_url is None:
+        if self._dlq is None:
             await self._delete(message)
             return
         # Sent by us rather than left to the redrive policy, so the DLQ copy says why.
-        await self._sqs.send_message(
-            QueueUrl=self._dlq_url,
-            MessageBody=message.body,
-            MessageAttributes={
-                "failureReason": {"DataType": "String", "StringValue": reason[:1000] or "unknown"},
-                "sourceQueue": {"DataType": "String", "StringValue": self._config.queue_name},
-            },
+        await self._queue.send(
+            self._dlq,
+            message.body,
+            attributes={"failureReason": reason[:1000] or "unknown", "sourceQueue": self._config.queue_name},
         )
         await self._delete(message)
         _log.warning("dead_lettered", reason=reason[:200])
@@ -260,14 +247,12 @@ class SqsConsumer:
                     _log.warning("heartbeat_callback_failed", exc_info=True)
 
     async def _delete(self, message: QueueMessage) -> None:
-        await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle)
+        await self._queue.delete(self._config.queue_name, message.receipt_handle)
 
     async def _set_visibility(self, message: QueueMessage, seconds: int) -> None:
         try:
-            await self._sqs.change_message_visibility(
-                QueueUrl=self._queue_url, ReceiptHandle=message.receipt_handle, VisibilityTimeout=seconds
-            )
-        except _AWS_ERRORS as exc:
+            await self._queue.change_visibility(self._config.queue_name, message.receipt_handle, seconds)
+        except ProductshotError as exc:
             _log.warning("visibility_change_failed", error=str(exc) or type(exc).__name__, seconds=seconds)
 
 

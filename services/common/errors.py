@@ -7,6 +7,11 @@ leaves the message to be retried with backoff.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.common.job import Job
+
 __all__ = [
     "ProductshotError",
     "PermanentError",
@@ -14,6 +19,13 @@ __all__ = [
     "MalformedMessageError",
     "JobNotFoundError",
     "JobTransitionConflictError",
+    "DependencyUnavailableError",
+    "StoreConditionFailedError",
+    "JobFileNotFoundError",
+    "ParameterNotFoundError",
+    "QueueEntryRefusedError",
+    "QueueEntryInvalidError",
+    "QueueOperationUnsupportedError",
 ]
 
 
@@ -56,10 +68,54 @@ class JobNotFoundError(PermanentError):
 
 
 class JobTransitionConflictError(ProductshotError):
-    """A conditional write refused a state move: the job is elsewhere already."""
+    """A conditional write refused a state move: the job is elsewhere already.
 
-    def __init__(self, job_id: str, wanted: str, actual: str | None) -> None:
-        super().__init__(f"job {job_id} cannot move to {wanted!r} from {actual!r}")
-        self.job_id = job_id
+    ``job`` is the job as the store found it after the refusal (read consistently).
+    """
+
+    def __init__(self, job: Job, wanted: str) -> None:
+        actual = job.status.value
+        super().__init__(f"job {job.jobId} cannot move to {wanted!r} from {actual!r}")
+        self.job = job
+        self.job_id = job.jobId
         self.wanted = wanted
         self.actual = actual
+
+
+# What the AWS adapters raise: the SDK's errors never leave them.
+
+
+class DependencyUnavailableError(TransientError):
+    """An AWS service did not answer, throttled, or failed on its side: retry later."""
+
+
+class StoreConditionFailedError(PermanentError):
+    """A conditional write was refused: the item is not in the state the write required."""
+
+
+class JobFileNotFoundError(PermanentError):
+    """No stored file under this key (never written, or removed)."""
+
+
+class ParameterNotFoundError(PermanentError):
+    """The named configuration parameter does not exist."""
+
+
+class QueueEntryRefusedError(TransientError):
+    """The queue refused one entry of a batch on its own side; ``code`` says why."""
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class QueueEntryInvalidError(PermanentError):
+    """The queue refused one entry of a batch as the sender's fault; ``code`` says why."""
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class QueueOperationUnsupportedError(PermanentError):
+    """The queue endpoint does not offer this operation (e.g. message move tasks)."""

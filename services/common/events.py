@@ -1,4 +1,4 @@
-"""Productshot's public events: their names, their ``detail`` and how they are published.
+"""Productshot's public events: their names, their ``detail`` and the publisher port.
 
 Every event's ``detail`` is validated against its JSON Schema
 (``services/common/event_schemas/<DetailType>/v<N>.json``) before it leaves the process,
@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jsonschema
-from botocore.exceptions import BotoCoreError, ClientError
 
-from services.common.errors import TransientError
 from services.common.job import Job, utc_now_iso
 from services.common.topology import load_topology
 
@@ -26,7 +24,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "SCHEMAS_DIR",
     "EventPublisher",
-    "EventBridgePublisher",
     "build_detail",
     "event_id_for",
     "source_for",
@@ -97,31 +94,6 @@ def validate_detail(detail_type: str, detail: dict[str, Any]) -> None:
 
 
 class EventPublisher(Protocol):
+    """Publishes one event (adapter: adapters/eventbridge_publisher.py); TransientError when it could not."""
+
     async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None: ...
-
-
-class EventBridgePublisher:
-    """Puts events on the Productshot bus; a failed entry is a transient error (retry)."""
-
-    def __init__(self, events_client: Any, bus_name: str) -> None:
-        self._events = events_client
-        self._bus = bus_name
-
-    async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None:
-        validate_detail(detail_type.value, detail)
-        entry: dict[str, Any] = {
-            "EventBusName": self._bus,
-            "Source": source,
-            "DetailType": detail_type.value,
-            "Detail": json.dumps(detail, separators=(",", ":")),
-            "Resources": [],
-        }
-        try:
-            result = await self._events.put_events(Entries=[entry])
-        except (BotoCoreError, ClientError) as exc:
-            raise TransientError(f"could not publish {detail_type.value}: {exc}") from exc
-        if result.get("FailedEntryCount"):
-            failed = result.get("Entries", [{}])[0]
-            raise TransientError(
-                f"could not publish {detail_type.value}: {failed.get('ErrorCode')} {failed.get('ErrorMessage')}"
-            )

@@ -1,4 +1,4 @@
-"""One received SQS message as the consumer hands it to a handler, and the retry delay policy."""
+"""One received queue message as the consumer hands it to a handler, and the retry delay policy."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class QueueMessage:
     body: str
     receive_count: int
     sent_at: float | None = None
+    #: String message attributes (only when the receive asked for them).
+    attributes: dict[str, str] = field(default_factory=dict)
     # Called on every visibility heartbeat while the handler works (e.g. extend a job lease).
     heartbeat_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -33,18 +35,6 @@ class QueueMessage:
         if not isinstance(data, dict):
             raise MalformedMessageError("message body is not a JSON object")
         return data
-
-    @classmethod
-    def from_sqs(cls, raw: dict[str, Any]) -> QueueMessage:
-        attrs = raw.get("Attributes", {})
-        sent = attrs.get("SentTimestamp")
-        return cls(
-            message_id=raw["MessageId"],
-            receipt_handle=raw["ReceiptHandle"],
-            body=raw.get("Body", ""),
-            receive_count=int(attrs.get("ApproximateReceiveCount", "1")),
-            sent_at=int(sent) / 1000 if sent else None,
-        )
 
 
 def backoff_delay(receive_count: int, base: float, cap: float, retry_after: float | None = None) -> int:

@@ -94,7 +94,7 @@ class StageHandler(ABC):
             return await self._store.claim(ref.job_id, attempt=ref.attempt, to=self.working,
                                            owner=self._worker_id, lease_seconds=self._lease)
         except JobTransitionConflictError as conflict:
-            job: Job = conflict.job  # type: ignore[attr-defined]
+            job = conflict.job
         if job.attempt != ref.attempt:
             _log.info("stale_message", current_attempt=job.attempt)
             return None

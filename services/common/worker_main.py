@@ -13,6 +13,7 @@ from aiobotocore.config import AioConfig
 from services.common.aws import AwsClients, aws_clients
 from services.common.consumer import ConsumerConfig, MessageHandler, SqsConsumer
 from services.common.logging import get_logger
+from services.common.work_queue import WorkQueue
 from services.common.worker_settings import WorkerSettings
 
 __all__ = ["install_stop_signals", "consume_until_stopped", "consumer_config", "worker_aws_clients"]
@@ -68,12 +69,12 @@ async def worker_aws_clients(
         aws_clients(region, "sqs", config=sqs_config) as queue_clients,
         aws_clients(region, *others, config=_aio_config(settings, settings.aws_read_timeout)) as clients,
     ):
-        clients.sqs = queue_clients.sqs
+        clients.opened["sqs"] = queue_clients.sqs
         yield clients
 
 
 async def consume_until_stopped(
-    sqs: object, handler: MessageHandler, config: ConsumerConfig, stop: asyncio.Event
+    queue: WorkQueue, handler: MessageHandler, config: ConsumerConfig, stop: asyncio.Event
 ) -> None:
     _log.info(
         "consumer_started",
@@ -81,5 +82,5 @@ async def consume_until_stopped(
         max_in_flight=config.max_in_flight,
         visibility_timeout=config.visibility_timeout,
     )
-    await SqsConsumer(sqs, handler, config).run(stop)
+    await SqsConsumer(queue, handler, config).run(stop)
     _log.info("consumer_stopped", queue=config.queue_name)

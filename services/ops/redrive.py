@@ -20,29 +20,22 @@ import argparse
 import asyncio
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from botocore.exceptions import ClientError
-
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.aws import aws_clients
-from services.common.errors import ProductshotError
+from services.common.errors import ProductshotError, QueueOperationUnsupportedError
 from services.common.job_states import JobStatus
-from services.common.job_store import DynamoJobStore, JobStore
+from services.common.job_store import JobStore
 from services.common.logging import configure_logging, get_logger
 from services.common.messages import JobRef, parse_product_scraped, parse_scrape_request, scrape_request_body
+from services.common.queue_message import QueueMessage
 from services.common.settings import CommonSettings
+from services.common.work_queue import DeadLetterMover, WorkQueue
 
 __all__ = ["Redrive", "RedriveReport", "main"]
 
 _log = get_logger(__name__)
-_UNSUPPORTED = {
-    "UnsupportedOperation",
-    "AWS.SimpleQueueService.UnsupportedOperation",
-    "InvalidAction",
-    "UnknownOperationException",
-    "NotImplemented",
-    "InternalFailure",
-}
 _OUR_ATTRIBUTES = {"failureReason", "sourceQueue"}  # the consumer's notes on why it dead-lettered
 
 
@@ -55,84 +48,48 @@ class RedriveReport:
 
 
 class Redrive:
-    def __init__(self, sqs: Any, store: JobStore, *, queue: str, scrape_queue: str) -> None:
-        self._sqs = sqs
+    def __init__(self, queues: WorkQueue, mover: DeadLetterMover, store: JobStore, *, queue: str,
+                 scrape_queue: str) -> None:
+        self._queues = queues
+        self._mover = mover
         self._store = store
         self._queue = queue
         self._scrape_queue = scrape_queue
 
-    async def _urls(self) -> tuple[str, str, str, str]:
-        source = (await self._sqs.get_queue_url(QueueName=self._queue))["QueueUrl"]
-        attrs = await self._sqs.get_queue_attributes(
-            QueueUrl=source, AttributeNames=["QueueArn", "RedrivePolicy"]
-        )
-        attrs = attrs["Attributes"]
-        dlq_arn = json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"]
-        dlq = (await self._sqs.get_queue_url(QueueName=dlq_arn.rsplit(":", 1)[-1]))["QueueUrl"]
-        return source, attrs["QueueArn"], dlq, dlq_arn
-
     async def run(self, *, retry_failed: bool, dry_run: bool, limit: int | None) -> RedriveReport:
-        source, source_arn, dlq, dlq_arn = await self._urls()
+        dlq = await self._queues.dead_letter_queue(self._queue)
+        if dlq is None:
+            raise RuntimeError(f"queue {self._queue} has no dead-letter queue")
         if dry_run:
-            attrs = await self._sqs.get_queue_attributes(
-                QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"]
-            )
-            return RedriveReport(
-                method="dry-run", kept=int(attrs["Attributes"]["ApproximateNumberOfMessages"])
-            )
+            return RedriveReport(method="dry-run", kept=await self._mover.approximate_count(dlq))
         if not retry_failed and limit is None:
-            moved = await self._move_task(dlq_arn, source_arn)
-            if moved is not None:
-                return RedriveReport(method="message-move-task", moved=moved)
-        return await self._loop(source, dlq, retry_failed=retry_failed, limit=limit)
-
-    async def _move_task(self, dlq_arn: str, source_arn: str) -> int | None:
-        """SQS moves the messages itself; None when this endpoint cannot."""
-        try:
-            task = await self._sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=source_arn)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _UNSUPPORTED:
+            try:
+                moved = await self._mover.move_all(dlq, self._queue)
+            except QueueOperationUnsupportedError as exc:
                 _log.info("message_move_task_unavailable", error=str(exc))
-                return None
-            raise
-        _log.info("message_move_task_started", handle=task.get("TaskHandle"))
-        while True:
-            await asyncio.sleep(0.5)
-            tasks = (await self._sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1))["Results"]
-            current = tasks[0] if tasks else {}
-            if current.get("Status") in ("COMPLETED", "FAILED", "CANCELLED"):
-                if current["Status"] != "COMPLETED":
-                    raise RuntimeError(
-                        f"message move task {current['Status']}: {current.get('FailureReason')}"
-                    )
-                return int(current.get("ApproximateNumberOfMessagesMoved", 0))
+            else:
+                return RedriveReport(method="message-move-task", moved=moved)
+        return await self._loop(dlq, retry_failed=retry_failed, limit=limit)
 
-    async def _loop(self, source: str, dlq: str, *, retry_failed: bool, limit: int | None) -> RedriveReport:
+    async def _loop(self, dlq: str, *, retry_failed: bool, limit: int | None) -> RedriveReport:
         report = RedriveReport()
-        scrape_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
         while limit is None or report.moved + report.retried + report.kept < limit:
             # Kept messages stay invisible for the run, so the loop never sees one twice.
-            batch = (
-                await self._sqs.receive_message(
-                    QueueUrl=dlq,
-                    MaxNumberOfMessages=10,
-                    WaitTimeSeconds=1,
-                    VisibilityTimeout=300,
-                    MessageAttributeNames=["All"],
-                )
-            ).get("Messages", [])
+            batch = await self._queues.receive(
+                dlq, max_messages=10, wait_seconds=1, visibility_timeout=300, with_attributes=True
+            )
             if not batch:
                 return report
             for message in batch:
-                outcome = await self._one(message, source, scrape_url, retry_failed=retry_failed)
+                outcome = await self._one(message, retry_failed=retry_failed)
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 if outcome != "kept":
-                    await self._sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+                    await self._queues.delete(dlq, message.receipt_handle)
         return report
 
-    async def _one(self, message: dict[str, Any], source: str, scrape_url: str, *, retry_failed: bool) -> str:
+    async def _one(self, message: QueueMessage, *, retry_failed: bool) -> str:
         if retry_failed:
-            ref = self._job_ref(message["Body"])
+            ref = self._job_ref(message.body)
             if ref is None:
                 return "kept"
             job = await self._store.get(ref.job_id)
@@ -140,19 +97,11 @@ class Redrive:
                 return "kept"
             if job.status == JobStatus.FAILED and job.attempt == ref.attempt:
                 job = await self._store.reset_for_retry(job.jobId, tenant=job.tenant)
-                await self._sqs.send_message(
-                    QueueUrl=scrape_url, MessageBody=scrape_request_body(job.jobId, job.attempt)
-                )
+                await self._queues.send(self._scrape_queue, scrape_request_body(job.jobId, job.attempt))
                 _log.info("job_retried", jobId=job.jobId, attempt=job.attempt)
                 return "retried"
-        attributes = {
-            k: v for k, v in message.get("MessageAttributes", {}).items() if k not in _OUR_ATTRIBUTES
-        }
-        await self._sqs.send_message(
-            QueueUrl=source,
-            MessageBody=message["Body"],
-            **({"MessageAttributes": attributes} if attributes else {}),
-        )
+        attributes = {k: v for k, v in message.attributes.items() if k not in _OUR_ATTRIBUTES}
+        await self._queues.send(self._queue, message.body, attributes=attributes or None)
         return "moved"
 
     def _job_ref(self, body: str) -> JobRef | None:
@@ -181,8 +130,10 @@ async def main(argv: list[str] | None = None) -> RedriveReport:
     common = CommonSettings()
     configure_logging("redrive", common.log_level, common.log_format)
     async with aws_clients(common.aws_region, "sqs", "dynamodb") as aws:
+        queues = SqsWorkQueue(aws.sqs)
         redrive = Redrive(
-            aws.sqs,
+            queues,
+            queues,
             DynamoJobStore(aws.dynamodb, common.jobs_table),
             queue=args.queue,
             scrape_queue=common.scrape_queue,

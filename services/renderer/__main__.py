@@ -7,8 +7,11 @@ import os
 import socket
 import uuid
 
-from services.common.events import EventBridgePublisher
-from services.common.job_store import DynamoJobStore
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.s3_job_files import S3JobFiles
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
+from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.logging import configure_logging, get_logger
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
@@ -22,7 +25,6 @@ from services.renderer.generation.factory import build_generator
 from services.renderer.generation.settings import GenerationSettings
 from services.renderer.handler import RenderHandler
 from services.renderer.settings import RendererSettings
-from services.renderer.storage import ImageStorage
 
 
 async def main() -> None:
@@ -33,16 +35,16 @@ async def main() -> None:
     install_stop_signals(stop)
     worker_id = f"renderer-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     async with worker_aws_clients(common.aws_region, settings, "sqs", "dynamodb", "events", "s3", "ssm") as aws:
-        generator = await build_generator(generation, aws.ssm)
+        generator = await build_generator(generation, SsmParameters(aws.ssm))
         get_logger(__name__).info("generator_selected", generator=generator.name)
         try:
             handler = RenderHandler(
                 store=DynamoJobStore(aws.dynamodb, common.jobs_table),
                 publisher=EventBridgePublisher(aws.events, common.event_bus),
-                generator=generator, storage=ImageStorage(aws.s3, common.bucket, settings.cache_control),
+                generator=generator, storage=S3JobFiles(aws.s3, common.bucket, cache_control=settings.cache_control),
                 worker_id=worker_id, lease_seconds=config.visibility_timeout,
             )
-            await consume_until_stopped(aws.sqs, handler, config, stop)
+            await consume_until_stopped(SqsWorkQueue(aws.sqs), handler, config, stop)
         finally:
             await generator.aclose()
 

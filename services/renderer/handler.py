@@ -12,6 +12,7 @@ from PIL import Image
 from services.common.consumer import QueueMessage
 from services.common.events import DetailType, EventPublisher
 from services.common.job import ImageRecord, Job
+from services.common.job_files import JobFiles, background_key, image_content_type, variant_key
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
@@ -22,7 +23,6 @@ from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS, encode
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text, render_variant
-from services.renderer.storage import ImageStorage, background_key, image_content_type, variant_key
 
 __all__ = ["RenderHandler"]
 
@@ -49,7 +49,7 @@ class RenderHandler(StageHandler):
     stage, service = "render", "renderer"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
-                 storage: ImageStorage, worker_id: str, lease_seconds: float) -> None:
+                 storage: JobFiles, worker_id: str, lease_seconds: float) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._generator = generator
         self._storage = storage

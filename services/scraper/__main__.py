@@ -7,9 +7,11 @@ import os
 import socket
 import uuid
 
-from services.common.events import EventBridgePublisher
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.s3_job_files import S3JobFiles
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
-from services.common.job_store import DynamoJobStore
 from services.common.logging import configure_logging
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
@@ -36,10 +38,10 @@ async def main() -> None:
         handler = ScrapeHandler(
             store=DynamoJobStore(aws.dynamodb, common.jobs_table),
             publisher=EventBridgePublisher(aws.events, common.event_bus),
-            fetcher=fetcher, s3=aws.s3, bucket=common.bucket, worker_id=worker_id,
+            fetcher=fetcher, files=S3JobFiles(aws.s3, common.bucket), worker_id=worker_id,
             lease_seconds=config.visibility_timeout, max_source_images=settings.max_source_images,
         )
-        await consume_until_stopped(aws.sqs, handler, config, stop)
+        await consume_until_stopped(SqsWorkQueue(aws.sqs), handler, config, stop)
 
 
 if __name__ == "__main__":

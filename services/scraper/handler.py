@@ -14,6 +14,7 @@ from services.common.errors import (
 from services.common.events import DetailType, EventPublisher
 from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
+from services.common.job_files import JobFiles, source_image_key
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
@@ -26,19 +27,17 @@ from services.scraper.extraction import extract_product
 __all__ = ["ScrapeHandler"]
 
 _log = get_logger(__name__)
-_IMAGE_EXT = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif", "image/avif": "avif"}
 
 
 class ScrapeHandler(StageHandler):
     working, done, event = JobStatus.SCRAPING, JobStatus.SCRAPED, DetailType.PRODUCT_SCRAPED
     stage, service = "scrape", "scraper"
 
-    def __init__(self, *, store: JobStore, publisher: EventPublisher, fetcher: SafeFetcher, s3: Any,
-                 bucket: str, worker_id: str, lease_seconds: float, max_source_images: int = 3) -> None:
+    def __init__(self, *, store: JobStore, publisher: EventPublisher, fetcher: SafeFetcher, files: JobFiles,
+                 worker_id: str, lease_seconds: float, max_source_images: int = 3) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._fetcher = fetcher
-        self._s3 = s3
-        self._bucket = bucket
+        self._files = files
         self._max_images = max_source_images
 
     def parse(self, message: QueueMessage) -> JobRef:
@@ -74,9 +73,7 @@ class ScrapeHandler(StageHandler):
             except ProductshotError as exc:
                 _log.info("photo_skipped", url=url, reason=exc.reason)
                 continue
-            ext = _IMAGE_EXT.get(image.content_type, "img")
-            key = f"jobs/{job.jobId}/source.{ext}"
-            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=image.body, ContentType=image.content_type,
-                                      ServerSideEncryption="AES256")
+            key = source_image_key(job.jobId, image.content_type)
+            await self._files.put(key, image.body, image.content_type)
             return key
         return None

@@ -10,9 +10,10 @@ import argparse
 import asyncio
 import json
 
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.aws import aws_clients
-from services.common.events import EventBridgePublisher
-from services.common.job_store import DynamoJobStore
 from services.common.logging import configure_logging, get_logger
 from services.common.settings import CommonSettings
 from services.common.worker_main import install_stop_signals
@@ -52,7 +53,7 @@ async def main(argv: list[str] | None = None) -> None:
         sweeper = Sweeper(
             store=DynamoJobStore(aws.dynamodb, common.jobs_table),
             publisher=EventBridgePublisher(aws.events, common.event_bus),
-            sqs=aws.sqs,
+            queue=SqsWorkQueue(aws.sqs),
             scrape_queue=common.scrape_queue,
             policy=policy,
         )

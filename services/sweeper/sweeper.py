@@ -30,6 +30,7 @@ from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
 from services.common.stage_events import publish_product_scraped
+from services.common.work_queue import WorkQueue
 
 __all__ = ["Sweeper", "SweepPolicy", "SweepReport"]
 
@@ -74,13 +75,13 @@ def _age(iso: str, now: float) -> float:
 
 class Sweeper:
     def __init__(
-        self, *, store: JobStore, publisher: EventPublisher, sqs: Any, scrape_queue: str, policy: SweepPolicy
+        self, *, store: JobStore, publisher: EventPublisher, queue: WorkQueue, scrape_queue: str,
+        policy: SweepPolicy,
     ) -> None:
         self._store = store
         self._publisher = publisher
-        self._sqs = sqs
+        self._queue = queue
         self._scrape_queue = scrape_queue
-        self._scrape_url: str | None = None
         self._policy = policy
 
     async def sweep_once(self) -> SweepReport:
@@ -124,9 +125,7 @@ class Sweeper:
             )
             return
         if job.status in (JobStatus.PENDING, JobStatus.SCRAPING):
-            await self._sqs.send_message(
-                QueueUrl=await self._queue_url(), MessageBody=scrape_request_body(job.jobId, job.attempt)
-            )
+            await self._queue.send(self._scrape_queue, scrape_request_body(job.jobId, job.attempt))
         else:
             await publish_product_scraped(self._publisher, job)
         _log.warning("job_redriven", redrive=redrives, idle_s=round(idle))
@@ -143,8 +142,3 @@ class Sweeper:
             service=_SERVICE[job.status],
         ):
             report.failed.append(job.jobId)
-
-    async def _queue_url(self) -> str:
-        if self._scrape_url is None:
-            self._scrape_url = (await self._sqs.get_queue_url(QueueName=self._scrape_queue))["QueueUrl"]
-        return self._scrape_url

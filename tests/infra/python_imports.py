@@ -49,11 +49,23 @@ def project_modules(roots: tuple[str, ...] = PROJECT_ROOTS) -> dict[str, Module]
     return modules
 
 
+def _type_only(tree: ast.Module) -> set[ast.AST]:
+    """Nodes under ``if TYPE_CHECKING:``: read by the type checker, never at run time."""
+    found: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            for stmt in node.body:
+                found.update(ast.walk(stmt))
+    return found
+
+
 def _read_imports(module: Module, modules: dict[str, Module]) -> None:
     is_package = module.path.name == "__init__.py"
     package = module.name if is_package else module.name.rpartition(".")[0]
     script_dir = module.name.split(".")[0] if module.name.split(".")[0] in SCRIPT_DIRS else None
-    for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8"))):
+    tree = ast.parse(module.path.read_text(encoding="utf-8"))
+    type_only = _type_only(tree)
+    for node in ast.walk(tree):
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
@@ -73,7 +85,7 @@ def _read_imports(module: Module, modules: dict[str, Module]) -> None:
             if resolved is not None:
                 if resolved != module.name:
                     module.imports.add(resolved)
-            else:
+            elif node not in type_only:  # a stub read only by the type checker is no run-time need
                 top = target.split(".")[0]
                 if top and top not in sys.stdlib_module_names and top != "__future__":
                     module.third_party.add(top)

@@ -159,6 +159,17 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
+def _type_only(tree: ast.Module) -> set[ast.AST]:
+    """Imports under ``if TYPE_CHECKING:``: read by the type checker, never at run time."""
+    found: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        test = node.test if isinstance(node, ast.If) else None
+        if isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).endswith("TYPE_CHECKING"):
+            for stmt in node.body:  # type: ignore[attr-defined]
+                found.update(ast.walk(stmt))
+    return found
+
+
 def _reached(service: str) -> tuple[set[Path], set[str]]:
     """Files of every services.* module the image's programs import (transitively), and
     the third-party top-level modules those files import."""
@@ -180,8 +191,12 @@ def _reached(service: str) -> tuple[set[Path], set[str]]:
         parts = module.split(".")
         todo += [".".join(parts[:n]) for n in range(1, len(parts))]  # parent packages run first
         package_name = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = _type_only(tree)
+        for node in ast.walk(tree):
             names: list[str] = []
+            if node in type_only:
+                continue
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):

@@ -222,7 +222,8 @@ def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
     sweeper_tf = (TF_ROOT / "sweeper.tf").read_text(encoding="utf-8")
     assert "sweeper_status_index = one(local.services.sweeper.indexes)" in sweeper_tf
     assert load_topology()["services"]["sweeper"]["queries_indexes"] == ["status-createdAt"]
-    job_store = (TF_ROOT.parents[1] / "services" / "common" / "job_store.py").read_text(encoding="utf-8")
+    adapter = TF_ROOT.parents[1] / "services" / "common" / "adapters" / "dynamo_job_store.py"
+    job_store = adapter.read_text(encoding="utf-8")
     assert 'status_index: str = "status-createdAt"' in job_store
 
 

@@ -143,6 +143,6 @@ def test_the_services_entries_match_the_code() -> None:
     common = CommonSettings()
     assert topo["scraper"]["consumes"] == common.scrape_queue
     assert topo["renderer"]["consumes"] == common.render_queue
-    job_store_py = Path(__file__).resolve().parents[2] / "services" / "common" / "job_store.py"
+    job_store_py = Path(__file__).resolve().parents[2] / "services" / "common" / "adapters" / "dynamo_job_store.py"
     job_store = job_store_py.read_text(encoding="utf-8")
     assert all(f'"{i}"' in job_store for i in topo["sweeper"]["queries_indexes"])

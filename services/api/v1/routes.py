@@ -146,7 +146,10 @@ async def delete_job(request: Request) -> Response:
             f"The job is still {job.status.value}; delete it once it has completed or failed.",
             extra={"jobStatus": job.status.value},
         )
-    await state.remover.remove(job, tenant=caller.tenant)
+    try:
+        await state.remover.remove(job, tenant=caller.tenant)
+    except JobNotFoundError:  # deleted by a concurrent request meanwhile
+        raise Problem(404, _NOT_FOUND) from None
     return Response(status_code=204)
 
 

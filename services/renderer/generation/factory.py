@@ -1,18 +1,17 @@
 """Picks the generator at start-up: OpenAI when a key is configured, else offline.
 
 The key comes either straight from settings (local runs) or from an SSM SecureString
-(AWS), read once here with the SSM client the entry point owns. A named parameter that
+(AWS), read once here through the parameter port (the SSM adapter the entry point owns). A named parameter that
 cannot be read stops the start-up: silently falling back to the offline generator
 would hide a broken deployment behind plausible-looking images.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import SecretStr
 
 from services.common.logging import get_logger
+from services.common.parameters import Parameters
 from services.renderer.generation.base import ImageGenerator
 from services.renderer.generation.settings import GenerationSettings
 
@@ -27,18 +26,17 @@ class GeneratorConfigError(RuntimeError):
     """The configured OpenAI key source exists but yields no usable key."""
 
 
-async def read_api_key(settings: GenerationSettings, ssm_client: Any | None = None) -> SecretStr | None:
+async def read_api_key(settings: GenerationSettings, parameters: Parameters | None = None) -> SecretStr | None:
     """The configured key, from settings or from the named SSM parameter; None when neither."""
     if settings.openai_api_key is not None:
         return settings.openai_api_key
     name = settings.openai_api_key_ssm_parameter
     if name is None:
         return None
-    if ssm_client is None:
-        raise GeneratorConfigError(f"an SSM client is needed to read the OpenAI key from {name!r}")
+    if parameters is None:
+        raise GeneratorConfigError(f"a parameter store (SSM client) is needed to read the OpenAI key from {name!r}")
     try:
-        response = await ssm_client.get_parameter(Name=name, WithDecryption=True)
-        value = response["Parameter"]["Value"]
+        value = await parameters.read_secret(name)
     except Exception as exc:
         # Only the parameter name and the error class: the message could echo a value.
         raise GeneratorConfigError(
@@ -54,10 +52,10 @@ async def read_api_key(settings: GenerationSettings, ssm_client: Any | None = No
     return SecretStr(value.strip())
 
 
-async def build_generator(settings: GenerationSettings, ssm_client: Any | None = None) -> ImageGenerator:
+async def build_generator(settings: GenerationSettings, parameters: Parameters | None = None) -> ImageGenerator:
     """The generator this process should use; the caller owns it and must ``aclose()`` it."""
     log = get_logger(__name__)
-    key = await read_api_key(settings, ssm_client)
+    key = await read_api_key(settings, parameters)
     if key is None:
         # Imported lazily: the offline generator pulls in its own imaging helpers.
         from services.renderer.generation.offline import OfflineGenerator

@@ -11,10 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from botocore.exceptions import ClientError
 
-from services.api.handoff import BatchingEvents, BatchingSqs
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.aws import AwsClients, aws_clients
+from services.common.errors import QueueEntryInvalidError, QueueEntryRefusedError
 from tests.integration.api.conftest import AUTH, _api
 from tests.integration.conftest import purge_queues
 
@@ -31,17 +32,16 @@ async def test_sqs_refuses_one_entry_of_a_batch_and_only_its_sender_sees_the_err
     aws: AwsClients, boto: Any
 ) -> None:
     """SQS refuses a body with a control character entry by entry: the others of its batch are queued."""
-    url = (await aws.sqs.create_queue(QueueName=f"itest-batching-{uuid.uuid4().hex[:8]}"))["QueueUrl"]
+    name = f"itest-batching-{uuid.uuid4().hex[:8]}"
+    url = (await aws.sqs.create_queue(QueueName=name))["QueueUrl"]
     try:
-        batching = BatchingSqs(aws.sqs, linger=0.05)
+        batching = SqsWorkQueue(aws.sqs, batch_size=10, linger=0.05)
         bodies = ["one", "two", "bad\u0001", "four"]
-        results = await asyncio.gather(
-            *(batching.send_message(QueueUrl=url, MessageBody=b) for b in bodies), return_exceptions=True
-        )
+        results = await asyncio.gather(*(batching.send(name, b) for b in bodies), return_exceptions=True)
         assert batching.calls == 1 and batching.items == 4
-        assert isinstance(results[2], ClientError)
-        assert results[2].response["Error"]["Code"] == "InvalidMessageContents"
-        assert all(isinstance(r, dict) and r["MessageId"] for i, r in enumerate(results) if i != 2)
+        assert isinstance(results[2], QueueEntryInvalidError | QueueEntryRefusedError)
+        assert results[2].code == "InvalidMessageContents"
+        assert all(isinstance(r, str) and r for i, r in enumerate(results) if i != 2)
         got = boto.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
         assert sorted(m["Body"] for m in got) == ["four", "one", "two"]
     finally:
@@ -51,18 +51,21 @@ async def test_sqs_refuses_one_entry_of_a_batch_and_only_its_sender_sees_the_err
 async def test_eventbridge_refuses_one_entry_of_a_batch_and_only_its_publisher_sees_the_failure(
     aws: AwsClients,
 ) -> None:
-    batching = BatchingEvents(aws.events, linger=0.05)
+    # Below the publisher's schema check (which would refuse "not json" before sending): its batcher.
+    publisher = EventBridgePublisher(aws.events, "productshot", batch_size=10, linger=0.05)
+    batching = publisher.batcher
+    assert batching is not None
 
     def entry(detail: str) -> dict[str, Any]:
         return {"EventBusName": "productshot", "Source": "productshot.itest", "DetailType": "BatchingProbe",
                 "Detail": detail, "Resources": []}
 
     details = ['{"n": 1}', "not json", '{"n": 3}']
-    results = await asyncio.gather(*(batching.put_events(Entries=[entry(d)]) for d in details))
-    assert batching.batcher.calls == 1
-    assert [r["FailedEntryCount"] for r in results] == [0, 1, 0]
-    assert results[1]["Entries"][0]["ErrorCode"] == "MalformedDetail"
-    assert results[0]["Entries"][0]["EventId"] and results[2]["Entries"][0]["EventId"]
+    results = await asyncio.gather(*(batching.submit(entry(d)) for d in details))
+    assert batching.calls == 1
+    assert [1 if r.get("ErrorCode") else 0 for r in results] == [0, 1, 0]
+    assert results[1]["ErrorCode"] == "MalformedDetail"
+    assert results[0]["EventId"] and results[2]["EventId"]
 
 
 async def test_concurrent_posts_share_batch_calls_and_every_job_is_queued_once(

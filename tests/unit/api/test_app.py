@@ -15,14 +15,15 @@ from services.common.events import DetailType
 from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.settings import CommonSettings
-from tests.unit.api.fakes import FakePublisher, FakeSqs, FakeStore, fake_state
+from tests.fakes import InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher
+from tests.unit.api.fakes import fake_state
 
 ACME = {"Authorization": "Bearer acme-key"}
 GLOBEX = {"Authorization": "Bearer globex-key"}
 
 
 @pytest.fixture
-def app_parts() -> Iterator[tuple[TestClient, FakeStore, FakeSqs, FakePublisher]]:
+def app_parts() -> Iterator[tuple[TestClient, InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher]]:
     state, store, sqs, publisher = fake_state()
     with TestClient(
         create_app(CommonSettings(), state.settings, state=state), raise_server_exceptions=False
@@ -65,7 +66,7 @@ def test_post_product_job_is_scraped_and_published_as_product_scraped_by_the_scr
 def test_queue_failure_is_503_and_fails_the_job(app_parts: Any) -> None:
     """When SQS refuses, the client gets a 503 problem and the stored job is failed, not left pending."""
     client, store, sqs, _ = app_parts
-    sqs.fail = True
+    sqs.down = True
     resp = client.post("/v1/jobs", json={"productUrl": "https://shop.example.com/p/1"}, headers=ACME)
     assert resp.status_code == 503 and resp.headers["content-type"] == "application/problem+json"
     assert [j.status for j in store.jobs.values()] == [JobStatus.FAILED]

@@ -1,4 +1,8 @@
-"""The micro-batched hand-offs: size and linger flushes, per-entry outcomes, and the 503 they lead to."""
+"""The micro-batched hand-offs: size and linger flushes, per-entry outcomes, and the 503 they lead to.
+
+The batching is the queue and publisher adapters' own (``batch_size`` > 1); ``BatchSqs`` and
+``BatchEvents`` stand in for the SDK clients under them.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,19 @@ import time
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 
-from services.api.handoff import BatchingEvents, BatchingSqs, MicroBatcher
 from services.api.jobs import JobSubmitter, QueueUnavailableError
-from services.common.events import DetailType, EventBridgePublisher, build_detail
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
+from services.common.errors import QueueEntryInvalidError, QueueEntryRefusedError, TransientError
+from services.common.events import DetailType, build_detail
 from services.common.job import Job
 from services.common.job_states import JobStatus
-from tests.unit.api.fakes import FakePublisher, FakeSqs, FakeStore
+from services.common.micro_batch import MicroBatcher
+from tests.fakes import InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher
 
-URL = "https://sqs.local/scrape-requests"
+QUEUE = "scrape-requests"
 
 
 class BatchSqs:
@@ -154,15 +161,15 @@ async def test_a_caller_that_gave_up_before_its_batch_left_is_not_sent() -> None
 
 async def test_sqs_an_entry_refused_in_the_batch_fails_only_its_own_caller() -> None:
     sqs = BatchSqs(refuse={"bad"})
-    batching = BatchingSqs(sqs, linger=0.01)
+    batching = SqsWorkQueue(sqs, batch_size=10, linger=0.01)  # type: ignore[arg-type]
     results = await asyncio.gather(
-        *(batching.send_message(QueueUrl=URL, MessageBody=body) for body in ["ok1", "bad", "ok2"]),
+        *(batching.send(QUEUE, body) for body in ["ok1", "bad", "ok2"]),
         return_exceptions=True,
     )
     # SQS's own failure (not the sender's) is tried once more, alone, then given up
     assert sqs.calls == [["ok1", "bad", "ok2"], ["bad"]]
-    assert results[0]["MessageId"] == "m-0" and results[2]["MessageId"] == "m-2"  # type: ignore[index]
-    assert isinstance(results[1], ClientError) and results[1].response["Error"]["Code"] == "InternalError"
+    assert results[0] == "m-0" and results[2] == "m-2"
+    assert isinstance(results[1], QueueEntryRefusedError) and results[1].code == "InternalError"
 
 
 async def test_sqs_an_entry_refused_once_by_sqs_itself_is_sent_again_and_succeeds() -> None:
@@ -172,46 +179,46 @@ async def test_sqs_an_entry_refused_once_by_sqs_itself_is_sent_again_and_succeed
             return await super().send_message_batch(QueueUrl=QueueUrl, Entries=Entries)
 
     sqs = Flaky()
-    batching = BatchingSqs(sqs)
-    results = await asyncio.gather(*(batching.send_message(QueueUrl=URL, MessageBody=b) for b in ["a", "flaky"]))
-    assert sqs.calls == [["a", "flaky"], ["flaky"]] and results[1]["MessageId"] == "m-1"
+    batching = SqsWorkQueue(sqs, batch_size=10)  # type: ignore[arg-type]
+    results = await asyncio.gather(*(batching.send(QUEUE, b) for b in ["a", "flaky"]))
+    assert sqs.calls == [["a", "flaky"], ["flaky"]] and results[1] == "m-1"
 
 
 async def test_sqs_an_entry_refused_as_the_senders_fault_is_not_sent_again() -> None:
     sqs = BatchSqs(refuse={"bad"}, sender_fault=True)
-    batching = BatchingSqs(sqs)
-    results = await asyncio.gather(
-        *(batching.send_message(QueueUrl=URL, MessageBody=b) for b in ["ok", "bad"]), return_exceptions=True
-    )
-    assert sqs.calls == [["ok", "bad"]] and isinstance(results[1], ClientError)
+    batching = SqsWorkQueue(sqs, batch_size=10)  # type: ignore[arg-type]
+    results = await asyncio.gather(*(batching.send(QUEUE, b) for b in ["ok", "bad"]), return_exceptions=True)
+    assert sqs.calls == [["ok", "bad"]] and isinstance(results[1], QueueEntryInvalidError)
 
 
 async def test_sqs_a_failed_call_fails_every_entry_of_its_batch() -> None:
-    batching = BatchingSqs(BatchSqs(down=True), linger=0.01)
-    results = await asyncio.gather(
-        *(batching.send_message(QueueUrl=URL, MessageBody=str(i)) for i in range(3)), return_exceptions=True
-    )
-    assert all(isinstance(r, EndpointConnectionError) for r in results)
+    batching = SqsWorkQueue(BatchSqs(down=True), batch_size=10, linger=0.01)  # type: ignore[arg-type]
+    results = await asyncio.gather(*(batching.send(QUEUE, str(i)) for i in range(3)), return_exceptions=True)
+    # The SDK's error, translated once by the adapter: transient, with the cause kept.
+    assert all(isinstance(r, TransientError) and isinstance(r.__cause__, EndpointConnectionError) for r in results)
 
 
 async def test_sqs_batch_size_one_sends_each_message_alone() -> None:
     class Single:
         sent: list[str] = []
 
+        async def get_queue_url(self, QueueName: str) -> dict[str, str]:  # noqa: N803 - boto's names
+            return {"QueueUrl": f"https://sqs.local/{QueueName}"}
+
         async def send_message(self, QueueUrl: str, MessageBody: str) -> dict[str, str]:  # noqa: N803
             self.sent.append(MessageBody)
             return {"MessageId": MessageBody}
 
     client = Single()
-    batching = BatchingSqs(client, max_size=1)
-    assert (await batching.send_message(QueueUrl=URL, MessageBody="x"))["MessageId"] == "x"
+    batching = SqsWorkQueue(client, batch_size=1)  # type: ignore[arg-type]
+    assert await batching.send(QUEUE, "x") == "x"
     assert client.sent == ["x"]
 
 
 async def test_events_an_entry_refused_in_the_batch_is_a_transient_error_for_its_publisher_only() -> None:
     jobs = [Job.new(ttl_hours=1, productUrl="https://shop.example.com/p/1", tenant="acme") for _ in range(4)]
     events = BatchEvents(refuse=jobs[2].jobId)
-    publisher = EventBridgePublisher(BatchingEvents(events, linger=0.01), "productshot")
+    publisher = EventBridgePublisher(events, "productshot", batch_size=10, linger=0.01)  # type: ignore[arg-type]
 
     async def announce(job: Job) -> None:
         detail = build_detail(
@@ -230,11 +237,11 @@ async def test_events_an_entry_refused_in_the_batch_is_a_transient_error_for_its
 
 async def test_submitter_the_job_whose_queue_entry_was_refused_is_failed_and_503_its_batch_mates_run() -> None:
     """Three concurrent submissions share one SendMessageBatch; the refused one is failed (-> 503)."""
-    store, publisher = FakeStore(), FakePublisher()
+    store, publisher = InMemoryJobStore(), RecordingPublisher()
     sqs = BatchSqs()
     submitter = JobSubmitter(
-        store=store, publisher=publisher, sqs=BatchingSqs(sqs, linger=0.02), scrape_queue="scrape-requests",
-        ttl_hours=1,
+        store=store, publisher=publisher, queue=SqsWorkQueue(sqs, batch_size=10, linger=0.02),  # type: ignore[arg-type]
+        scrape_queue=QUEUE, ttl_hours=1,
     )
     ids = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b",
            "00000000-0000-4000-8000-00000000000c"]
@@ -258,16 +265,16 @@ async def test_submitter_the_job_whose_queue_entry_was_refused_is_failed_and_503
 
 async def test_submitter_answers_before_job_accepted_is_published_and_close_waits_for_it() -> None:
     """A slow JobAccepted does not hold the client; aclose() lets the pending one finish."""
-    store, sqs = FakeStore(), FakeSqs()
+    store, sqs = InMemoryJobStore(), InMemoryWorkQueue()
     gate = asyncio.Event()
 
-    class SlowPublisher(FakePublisher):
+    class SlowPublisher(RecordingPublisher):
         async def publish(self, detail_type: Any, detail: Any, *, source: str) -> None:
             await gate.wait()
             await super().publish(detail_type, detail, source=source)
 
     publisher = SlowPublisher()
-    submitter = JobSubmitter(store=store, publisher=publisher, sqs=sqs, scrape_queue="scrape-requests", ttl_hours=1)
+    submitter = JobSubmitter(store=store, publisher=publisher, queue=sqs, scrape_queue=QUEUE, ttl_hours=1)
     job = await asyncio.wait_for(submitter.submit_url("https://shop.example.com/p/1", tenant="acme"), 1)
     assert store.jobs[job.jobId].status == JobStatus.PENDING and publisher.events == []
     gate.set()

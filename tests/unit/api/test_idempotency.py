@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from services.api.idempotency import IdempotencyGuard, StoredResponse, body_hash
+from services.api.idempotency import IdempotencyGuard, IdempotencyKeyReusedError, StoredResponse, body_hash
+from services.api.problem_map import problem_for
 from services.api.problems import Problem
-from tests.unit.api.fakes import FakeIdempotencyStore
+from tests.fakes import InMemoryIdempotencyStore
 
 
 def make(counter: list[int], delay: float = 0.0):  # type: ignore[no-untyped-def]
@@ -22,18 +23,18 @@ def make(counter: list[int], delay: float = 0.0):  # type: ignore[no-untyped-def
 
 async def test_same_key_same_body_replays_different_body_conflicts() -> None:
     """The second call replays the first answer without creating; another body under the key is 409."""
-    guard, created = IdempotencyGuard(FakeIdempotencyStore()), []
+    guard, created = IdempotencyGuard(InMemoryIdempotencyStore()), []
     first, replayed = await guard.run("acme", "k", "h1", make(created))
     again, replayed_again = await guard.run("acme", "k", "h1", make(created))
     assert (first, replayed) == (again, False) and replayed_again and len(created) == 1
-    with pytest.raises(Problem) as info:
+    with pytest.raises(IdempotencyKeyReusedError) as info:
         await guard.run("acme", "k", "h2", make(created))
-    assert info.value.status == 409
+    assert problem_for(info.value).status == 409
 
 
 async def test_keys_are_per_tenant() -> None:
     """The same key used by two tenants creates two jobs."""
-    guard, created = IdempotencyGuard(FakeIdempotencyStore()), []
+    guard, created = IdempotencyGuard(InMemoryIdempotencyStore()), []
     await guard.run("acme", "k", "h", make(created))
     await guard.run("globex", "k", "h", make(created))
     assert len(created) == 2
@@ -41,7 +42,7 @@ async def test_keys_are_per_tenant() -> None:
 
 async def test_a_failed_first_request_releases_the_key() -> None:
     """When creating fails, the key is free again and a retry with it creates the job."""
-    guard, created = IdempotencyGuard(FakeIdempotencyStore()), []
+    guard, created = IdempotencyGuard(InMemoryIdempotencyStore()), []
 
     async def broken() -> StoredResponse:
         raise Problem(503, "down")
@@ -54,7 +55,7 @@ async def test_a_failed_first_request_releases_the_key() -> None:
 
 async def test_concurrent_duplicates_wait_for_the_first_answer() -> None:
     """Duplicates arriving while the first request runs get its answer; only one job is created."""
-    guard, created = IdempotencyGuard(FakeIdempotencyStore(), wait_seconds=2, poll_seconds=0.01), []
+    guard, created = IdempotencyGuard(InMemoryIdempotencyStore(), wait_seconds=2, poll_seconds=0.01), []
     results = await asyncio.gather(
         *(guard.run("acme", "k", "h", make(created, delay=0.05)) for _ in range(5))
     )

@@ -13,7 +13,8 @@ from services.api.app import create_app
 from services.common.job import ImageRecord, Job, epoch_seconds
 from services.common.job_states import JobStatus
 from services.common.settings import CommonSettings
-from tests.unit.api.fakes import FakeStore, fake_state
+from tests.fakes import InMemoryJobStore
+from tests.unit.api.fakes import fake_state
 
 ACME = {"Authorization": "Bearer acme-key"}
 # The seed README's table: every field of every status, and its JSON type.
@@ -27,13 +28,13 @@ SEED_SHAPES: dict[str, dict[str, type]] = {
 
 
 @pytest.fixture
-def parts() -> Iterator[tuple[TestClient, FakeStore]]:
+def parts() -> Iterator[tuple[TestClient, InMemoryJobStore]]:
     state, store, _sqs, _publisher = fake_state()
     with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
         yield client, store
 
 
-def _job(store: FakeStore, status: JobStatus, **fields: Any) -> Job:
+def _job(store: InMemoryJobStore, status: JobStatus, **fields: Any) -> Job:
     job = Job.new(ttl_hours=1, status=status, tenant="acme", productUrl="https://shop.example.com/p/1", **fields)
     job.createdAt = "2025-01-31T12:00:00.250Z"
     job.timestamps = {"pending": job.createdAt, status.value: "2025-01-31T12:00:42.900Z"}
@@ -52,7 +53,7 @@ def _assert_shape(body: dict[str, Any], status: str) -> None:
 @pytest.mark.parametrize("status, seed", [(JobStatus.PENDING, "pending"), (JobStatus.SCRAPING, "processing"),
                                           (JobStatus.SCRAPED, "processing"), (JobStatus.RENDERING, "processing")])
 def test_unfinished_jobs_answer_the_seed_shape_with_created_at_in_epoch_seconds(
-    parts: tuple[TestClient, FakeStore], status: JobStatus, seed: str
+    parts: tuple[TestClient, InMemoryJobStore], status: JobStatus, seed: str
 ) -> None:
     """pending is {jobId, status, createdAt}; processing adds the seed's message."""
     client, store = parts
@@ -65,7 +66,7 @@ def test_unfinished_jobs_answer_the_seed_shape_with_created_at_in_epoch_seconds(
 
 
 def test_a_completed_job_answers_epoch_timestamps_and_a_file_named_after_the_job(
-    parts: tuple[TestClient, FakeStore]
+    parts: tuple[TestClient, InMemoryJobStore]
 ) -> None:
     """completedAt and urlExpiresAt are numbers a client can compare with Date.now() / 1000."""
     client, store = parts
@@ -81,7 +82,7 @@ def test_a_completed_job_answers_epoch_timestamps_and_a_file_named_after_the_job
     assert body["contentType"] == "image/jpeg" and body["overlayText"].startswith("Acme")
 
 
-def test_a_failed_job_answers_failed_at_and_the_reason(parts: tuple[TestClient, FakeStore]) -> None:
+def test_a_failed_job_answers_failed_at_and_the_reason(parts: tuple[TestClient, InMemoryJobStore]) -> None:
     """failed is {jobId, status, createdAt, failedAt, error}."""
     client, store = parts
     job = _job(store, JobStatus.FAILED, error={"stage": "scrape", "reason": "the page answered 404"})
@@ -91,7 +92,7 @@ def test_a_failed_job_answers_failed_at_and_the_reason(parts: tuple[TestClient, 
 
 
 def test_a_record_without_the_status_timestamp_falls_back_to_its_last_update(
-    parts: tuple[TestClient, FakeStore]
+    parts: tuple[TestClient, InMemoryJobStore]
 ) -> None:
     """Older records kept no per-status time: the last update stands in, still a number."""
     client, store = parts
@@ -102,7 +103,7 @@ def test_a_record_without_the_status_timestamp_falls_back_to_its_last_update(
     assert body["failedAt"] == epoch_seconds("2025-01-31T13:00:00Z") == 1738328400
 
 
-def test_a_deeply_nested_body_is_a_400_with_the_bad_body_message(parts: tuple[TestClient, FakeStore]) -> None:
+def test_a_deeply_nested_body_is_a_400_with_the_bad_body_message(parts: tuple[TestClient, InMemoryJobStore]) -> None:
     """JSON nested past the parser's recursion limit is bad input, not a 500."""
     client, _store = parts
     nested = b"[" * 30_000 + b"]" * 30_000  # 60 KB: under the 64 KB cap, past the recursion limit

@@ -1,4 +1,4 @@
-"""The consumer runtime against an in-memory SQS: acks, retries, dead letters, heartbeats, shutdown."""
+"""The consumer runtime against the in-memory work queue: acks, retries, dead letters, heartbeats, shutdown."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from services.common.consumer import ConsumerConfig, QueueMessage, SqsConsumer, backoff_delay
 from services.common.errors import MalformedMessageError, PermanentError, TransientError
-from tests.unit.common.fake_sqs import FakeSqs
+from tests.fakes import InMemoryWorkQueue
 
 Behaviour = Callable[[QueueMessage], Awaitable[None]]
 
@@ -87,13 +87,18 @@ async def run_until(consumer: SqsConsumer, done: Callable[[], bool], within: flo
     return stop
 
 
+def work_queue() -> InMemoryWorkQueue:
+    """The shared in-memory queue, with ``work`` dead-lettering to ``work-dlq``."""
+    return InMemoryWorkQueue(dead_letter={"work": "work-dlq"})
+
+
 def body(do: str) -> str:
     return json.dumps({"do": do})
 
 
 async def test_handled_messages_are_deleted() -> None:
     """A message whose handler returns is deleted, exactly once."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     ids = [sqs.put(body("ok")) for _ in range(5)]
     await run_until(SqsConsumer(sqs, handler, config()), lambda: len(sqs.deleted) == 5)
     assert sorted(sqs.deleted) == sorted(ids) and sqs.queues["work"] == []
@@ -101,7 +106,7 @@ async def test_handled_messages_are_deleted() -> None:
 
 async def test_one_failure_does_not_redeliver_its_batch_mates() -> None:
     """In one received batch, a transient failure delays only its own message."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok, "flaky": transient})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok, "flaky": transient})
     good = [sqs.put(body("ok")) for _ in range(3)]
     bad = sqs.put(body("flaky"))
     await run_until(
@@ -116,7 +121,7 @@ async def test_one_failure_does_not_redeliver_its_batch_mates() -> None:
 
 async def test_permanent_error_fails_the_job_and_acknowledges() -> None:
     """A permanent error calls on_failure with the reason and deletes the message; no retry."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"bad": permanent})
+    sqs, handler = work_queue(), ScriptedHandler({"bad": permanent})
     mid = sqs.put(body("bad"))
     await run_until(SqsConsumer(sqs, handler, config()), lambda: sqs.deleted == [mid])
     assert handler.failures == [(mid, "no product on the page")]
@@ -126,7 +131,7 @@ async def test_permanent_error_fails_the_job_and_acknowledges() -> None:
 async def test_transient_errors_retry_then_dead_letter_with_the_last_reason() -> None:
     """A message that keeps failing is retried with backoff; on its last receive the job is
     failed with the last reason and the message lands in the DLQ carrying that reason."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"flaky": transient})
+    sqs, handler = work_queue(), ScriptedHandler({"flaky": transient})
     mid = sqs.put(body("flaky"))
     await run_until(SqsConsumer(sqs, handler, config()), lambda: bool(sqs.queues["work-dlq"]))
     assert [m.message_id for m in sqs.queues["work"]] == []
@@ -134,14 +139,14 @@ async def test_transient_errors_retry_then_dead_letter_with_the_last_reason() ->
     assert handler.failures and handler.failures[0][0] == mid and "upstream 503" in handler.failures[0][1]
     dead = sqs.queues["work-dlq"][0]
     assert dead.body == body("flaky")
-    assert "upstream 503" in dead.attributes["failureReason"]["StringValue"]
-    assert dead.attributes["sourceQueue"]["StringValue"] == "work"
+    assert "upstream 503" in dead.attributes["failureReason"]
+    assert dead.attributes["sourceQueue"] == "work"
 
 
 @pytest.mark.parametrize("raw", ["not json", "[1, 2]", '{"schema": 9}'])
 async def test_malformed_messages_are_dead_lettered_and_the_loop_goes_on(raw: str) -> None:
     """Not JSON, not an object, missing fields: dead-lettered with a reason, next message handled."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     sqs.put(raw)
     good = sqs.put(body("ok"))
     await run_until(
@@ -149,13 +154,13 @@ async def test_malformed_messages_are_dead_lettered_and_the_loop_goes_on(raw: st
         lambda: sqs.deleted.count(good) == 1 and len(sqs.queues["work-dlq"]) == 1,
     )
     assert sqs.queues["work-dlq"][0].body == raw
-    assert sqs.queues["work-dlq"][0].attributes["failureReason"]["StringValue"]
+    assert sqs.queues["work-dlq"][0].attributes["failureReason"]
     assert handler.failures == []  # nothing to fail: the message names no job we can trust
 
 
 async def test_heartbeat_extends_visibility_and_stops_with_the_work() -> None:
     """While a handler works, visibility is extended and the handler's callbacks run; after, silence."""
-    sqs = FakeSqs()
+    sqs = work_queue()
     beats: list[float] = []
 
     async def slow(message: QueueMessage) -> None:
@@ -179,7 +184,7 @@ async def test_heartbeat_extends_visibility_and_stops_with_the_work() -> None:
 
 async def test_at_most_max_in_flight_messages_are_worked_on() -> None:
     """With 30 messages waiting, never more than max_in_flight handlers run at once."""
-    sqs = FakeSqs()
+    sqs = work_queue()
 
     async def busy(_: QueueMessage) -> None:
         await asyncio.sleep(0.05)
@@ -194,7 +199,7 @@ async def test_at_most_max_in_flight_messages_are_worked_on() -> None:
 async def test_stop_finishes_short_work_and_releases_the_rest_within_the_deadline() -> None:
     """On stop, work that ends within the deadline is acknowledged; the rest is released at
     once (visibility 0) and run() returns shortly after the deadline."""
-    sqs = FakeSqs()
+    sqs = work_queue()
 
     async def short(_: QueueMessage) -> None:
         await asyncio.sleep(0.3)
@@ -219,7 +224,7 @@ async def test_stop_finishes_short_work_and_releases_the_rest_within_the_deadlin
 
 async def test_an_unreachable_endpoint_never_ends_the_loop() -> None:
     """Receives failing (endpoint down) make the loop back off and carry on when it returns."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     sqs.down = True
     mid = sqs.put(body("ok"))
     stop = asyncio.Event()
@@ -235,7 +240,7 @@ async def test_an_unreachable_endpoint_never_ends_the_loop() -> None:
 
 async def test_a_failed_delete_leaves_the_message_for_redelivery() -> None:
     """When the delete after success fails, the task logs it and the message comes back later."""
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     sqs.fail_deletes = True
     sqs.put(body("ok"))
     consumer = SqsConsumer(sqs, handler, config(visibility_timeout=1))
@@ -245,7 +250,7 @@ async def test_a_failed_delete_leaves_the_message_for_redelivery() -> None:
 
 async def test_the_health_file_is_touched_while_the_loop_turns(tmp_path: Path) -> None:
     """Every turn of the loop (even while polls fail) refreshes the health file."""
-    sqs, handler = FakeSqs(), ScriptedHandler({})
+    sqs, handler = work_queue(), ScriptedHandler({})
     health = tmp_path / "health"
     sqs.down = True
     consumer = SqsConsumer(sqs, handler, config(health_file=health))
@@ -273,7 +278,7 @@ async def test_an_unwritable_health_file_stops_the_worker_at_start_up(tmp_path: 
 
     from services.common.consumer import HealthFileError
 
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     sqs.put(body("ok"))
     (tmp_path / "not-a-dir").write_text("")
     consumer = SqsConsumer(sqs, handler, config(health_file=tmp_path / "not-a-dir" / "health"))
@@ -288,7 +293,7 @@ async def test_a_health_file_that_stops_being_writable_is_logged_once_and_the_lo
     messages keep being handled while the stale file fails the container health check."""
     from structlog.testing import capture_logs
 
-    sqs, handler = FakeSqs(), ScriptedHandler({"ok": ok})
+    sqs, handler = work_queue(), ScriptedHandler({"ok": ok})
     health_dir = tmp_path / "run"
     health_dir.mkdir()
     consumer = SqsConsumer(sqs, handler, config(health_file=health_dir / "health"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from services.common.events import DetailType, EventBridgePublisher, validate_detail
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.events import DetailType, validate_detail
 from services.common.job import ImageRecord, Job, JobOptions
 from services.common.job_states import JobStatus
 from services.common.product import Product

@@ -9,8 +9,9 @@ import jsonschema
 import pytest
 from botocore.exceptions import ClientError
 
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.errors import TransientError
-from services.common.events import SCHEMAS_DIR, DetailType, EventBridgePublisher
+from services.common.events import SCHEMAS_DIR, DetailType
 
 
 class FakeEventsClient:

@@ -18,6 +18,7 @@ from services.renderer import handler as handler_module
 from services.renderer.generation.base import GeneratedImage, GenerationRequest
 from services.renderer.handler import RenderHandler
 from services.renderer.overlay import lay_out_text, render_variant
+from tests.fakes import InMemoryJobFiles, InMemoryJobStore, RecordingPublisher
 
 PRODUCT = Product(name="Trail Runner GTX", price="89.90", regularPrice="119.90", currency="EUR", language="de")
 
@@ -26,24 +27,6 @@ def _png(size: tuple[int, int] = (1024, 1024)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, (40, 90, 140)).save(buf, "PNG")
     return buf.getvalue()
-
-
-class _Storage:
-    bucket = "images"
-
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    async def get(self, key: str) -> bytes | None:
-        return self.objects.get(key)
-
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
-        self.objects[key] = data
-
-
-class _Store:
-    async def set_fields(self, job_id: str, fields: dict[str, Any]) -> None:
-        return None
 
 
 class _Generator:
@@ -73,8 +56,9 @@ class _Handler(RenderHandler):
         return Job(jobId=ref.job_id, status=JobStatus.COMPLETED)
 
 
-def _handler(generator: _Generator, storage: _Storage) -> _Handler:
-    return _Handler(store=_Store(), publisher=None, generator=generator, storage=storage,  # type: ignore[arg-type]
+def _handler(generator: _Generator, storage: InMemoryJobFiles) -> _Handler:
+    store = InMemoryJobStore([Job(jobId="j1", status=JobStatus.RENDERING)])
+    return _Handler(store=store, publisher=RecordingPublisher(), generator=generator, storage=storage,
                     worker_id="w1", lease_seconds=30)
 
 
@@ -98,7 +82,7 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
 
 async def test_text_is_laid_out_while_the_model_works(laid_out: threading.Event) -> None:
-    storage = _Storage()
+    storage = InMemoryJobFiles("images")
     generator = _Generator(laid_out)
     handler = _handler(generator, storage)
     await handler.work(_job(["square", "bogus", "story"]), JobRef("j1", 1))
@@ -117,7 +101,8 @@ async def test_a_failed_generation_leaves_no_layout_thread_behind(laid_out: thre
     with pytest.raises(RuntimeError, match="model down"):
         # Text no other test lays out, so no cache makes the layout instant.
         product = Product(name="Wanderschuh Alpin Pro, wasserdicht", price="149.00", currency="EUR", language="de")
-        await _handler(generator, _Storage()).work(_job(["square", "landscape", "story"], product), JobRef("j1", 1))
+        handler = _handler(generator, InMemoryJobFiles("images"))
+        await handler.work(_job(["square", "landscape", "story"], product), JobRef("j1", 1))
     assert laid_out.is_set()
 
 

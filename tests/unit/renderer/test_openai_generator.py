@@ -23,6 +23,7 @@ from services.renderer.generation.base import GenerationRequest
 from services.renderer.generation.factory import GeneratorConfigError, build_generator
 from services.renderer.generation.openai_generator import ContentPolicyError, OpenAIGenerator, nearest_size
 from services.renderer.generation.settings import GenerationSettings
+from tests.fakes import InMemoryParameters
 
 KEY = "sk-test-SECRET-never-log-9f3a"
 PRODUCT = Product(
@@ -288,20 +289,6 @@ def test_nearest_size(model, requested, expected):
     assert nearest_size(model, requested) == expected
 
 
-class FakeSSM:
-    """Stands in for the aiobotocore SSM client: records the call, returns one SecureString."""
-
-    def __init__(self, value: str | None = KEY, error: Exception | None = None) -> None:
-        self.value, self.error = value, error
-        self.calls: list[dict[str, Any]] = []
-
-    async def get_parameter(self, **kwargs: Any) -> dict[str, Any]:
-        self.calls.append(kwargs)
-        if self.error is not None:
-            raise self.error
-        return {"Parameter": {"Name": kwargs["Name"], "Type": "SecureString", "Value": self.value}}
-
-
 async def test_factory_reads_the_key_from_ssm_with_decryption(server):
     """With only an SSM parameter named, the key is read decrypted and the OpenAI generator works."""
     settings = GenerationSettings(
@@ -309,11 +296,12 @@ async def test_factory_reads_the_key_from_ssm_with_decryption(server):
         openai_api_key_ssm_parameter="/productshot/openai-key",
         openai_base_url=server.base_url,
     )
-    ssm = FakeSSM()
-    generator = await build_generator(settings, ssm)
+    parameters = InMemoryParameters({"/productshot/openai-key": KEY})
+    generator = await build_generator(settings, parameters)
     try:
         assert isinstance(generator, OpenAIGenerator)
-        assert ssm.calls == [{"Name": "/productshot/openai-key", "WithDecryption": True}]
+        # Decrypted: the SSM adapter's contract (tests/contracts/test_parameters_contract.py).
+        assert parameters.reads == ["/productshot/openai-key"]
         await generator.generate(request())  # the server only accepts KEY
     finally:
         await generator.aclose()
@@ -323,9 +311,9 @@ async def test_factory_fails_start_up_when_the_ssm_key_cannot_be_read():
     """A named parameter that cannot be read (or is empty) stops start-up instead of going offline."""
     settings = GenerationSettings(openai_api_key=None, openai_api_key_ssm_parameter="/missing")
     with pytest.raises(GeneratorConfigError, match="/missing"):
-        await build_generator(settings, FakeSSM(error=RuntimeError("ParameterNotFound")))
+        await build_generator(settings, InMemoryParameters())  # ParameterNotFoundError
     with pytest.raises(GeneratorConfigError, match="empty"):
-        await build_generator(settings, FakeSSM(value=" "))
+        await build_generator(settings, InMemoryParameters({"/missing": " "}))
     with pytest.raises(GeneratorConfigError, match="SSM client"):
         await build_generator(settings, None)
 
@@ -379,4 +367,4 @@ async def test_factory_refuses_the_placeholder_terraform_leaves_in_the_parameter
 
     settings = GenerationSettings(openai_api_key=None, openai_api_key_ssm_parameter="/p/openai-api-key")
     with pytest.raises(GeneratorConfigError, match="placeholder"):
-        await build_generator(settings, FakeSSM(value=f" {UNSET_PARAMETER_VALUE}\n"))
+        await build_generator(settings, InMemoryParameters({"/p/openai-api-key": f" {UNSET_PARAMETER_VALUE}\n"}))

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from services.renderer.storage import background_key, image_content_type
+from services.common.job_files import background_key, image_content_type
 
 
 def _encoded(fmt: str) -> bytes:

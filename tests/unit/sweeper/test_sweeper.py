@@ -10,66 +10,12 @@ from services.common.events import DetailType
 from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.sweeper.sweeper import Sweeper, SweepPolicy
+from tests.fakes import InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher
 
 
 def _iso(seconds_ago: float) -> str:
     moment = datetime.now(UTC) - timedelta(seconds=seconds_ago)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-class FakeStore:
-    def __init__(self, jobs: list[Job]) -> None:
-        self.jobs = {j.jobId: j for j in jobs}
-        self.redrives: dict[str, int] = {}
-
-    async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]:
-        cutoff = (
-            datetime.fromtimestamp(older_than_epoch, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z")
-        )
-        return [
-            j
-            for j in self.jobs.values()
-            if j.status not in (JobStatus.COMPLETED, JobStatus.FAILED) and j.updatedAt < cutoff
-        ]
-
-    async def note_redrive(self, job_id: str, *, status: JobStatus, updated_at: str) -> int | None:
-        job = self.jobs[job_id]
-        if job.status != status or job.updatedAt != updated_at:
-            return None
-        self.redrives[job_id] = self.redrives.get(job_id, 0) + 1
-        job.updatedAt = _iso(0)
-        return self.redrives[job_id]
-
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
-        job = self.jobs[job_id]
-        if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
-            return None
-        job.status, job.error = JobStatus.FAILED, {"stage": stage, "reason": reason}
-        return job
-
-    async def get(self, job_id: str) -> Job | None:
-        return self.jobs.get(job_id)
-
-
-class FakePublisher:
-    def __init__(self) -> None:
-        self.events: list[tuple[DetailType, dict[str, Any]]] = []
-
-    async def publish(self, detail_type: DetailType, detail: dict[str, Any], *, source: str) -> None:
-        self.events.append((detail_type, detail))
-
-
-class FakeSqs:
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    async def get_queue_url(self, QueueName: str) -> dict[str, str]:  # noqa: N803 - the SDK's names
-        return {"QueueUrl": f"http://sqs/{QueueName}"}
-
-    async def send_message(self, QueueUrl: str, MessageBody: str) -> None:  # noqa: N803
-        self.sent.append(MessageBody)
 
 
 def job(status: JobStatus, *, idle: float, age: float | None = None, lease_in: float | None = None) -> Job:
@@ -85,12 +31,12 @@ def job(status: JobStatus, *, idle: float, age: float | None = None, lease_in: f
     return j
 
 
-def sweeper(store: FakeStore, publisher: FakePublisher, sqs: FakeSqs, **policy: float) -> Sweeper:
+def sweeper(store: InMemoryJobStore, publisher: RecordingPublisher, sqs: InMemoryWorkQueue, **policy: float) -> Sweeper:
     settings = {"stuck_after": 60.0, "max_redrives": 2, "give_up_after": 3600.0, **policy}
     return Sweeper(
-        store=store,  # type: ignore[arg-type]  # the fake has only what the sweeper calls
+        store=store,
         publisher=publisher,
-        sqs=sqs,
+        queue=sqs,
         scrape_queue="scrape-requests",
         policy=SweepPolicy(**settings),  # type: ignore[arg-type]
     )
@@ -110,13 +56,13 @@ async def test_each_stuck_stage_gets_its_own_redrive() -> None:
         ]
     }
     fresh = job(JobStatus.PENDING, idle=5)
-    store, publisher, sqs = FakeStore([*jobs.values(), fresh]), FakePublisher(), FakeSqs()
+    store, publisher, sqs = InMemoryJobStore([*jobs.values(), fresh]), RecordingPublisher(), InMemoryWorkQueue()
     report = await sweeper(store, publisher, sqs).sweep_once()
     assert report.as_dict() == {"examined": 5, "redriven": 4, "failed": 0, "held": 1, "errors": 0}
     assert sorted(sqs.sent) == sorted(
         f'{{"schemaVersion": 1, "jobId": "{jobs[n].jobId}", "attempt": 1}}' for n in ("pending", "scraping")
     )
-    assert sorted(d["jobId"] for t, d in publisher.events if t == DetailType.PRODUCT_SCRAPED) == sorted(
+    assert sorted(d["jobId"] for t, d, _ in publisher.events if t == DetailType.PRODUCT_SCRAPED) == sorted(
         jobs[n].jobId for n in ("scraped", "rendering")
     )
 
@@ -124,7 +70,7 @@ async def test_each_stuck_stage_gets_its_own_redrive() -> None:
 async def test_after_the_redrive_limit_the_job_is_failed_with_a_reason() -> None:
     """A job re-driven max_redrives times without moving is failed, and JobFailed published."""
     stuck = job(JobStatus.SCRAPED, idle=120)
-    store, publisher, sqs = FakeStore([stuck]), FakePublisher(), FakeSqs()
+    store, publisher, sqs = InMemoryJobStore([stuck]), RecordingPublisher(), InMemoryWorkQueue()
     store.redrives[stuck.jobId] = 2
     report = await sweeper(store, publisher, sqs).sweep_once()
     assert report.failed == [stuck.jobId] and stuck.status == JobStatus.FAILED
@@ -132,13 +78,13 @@ async def test_after_the_redrive_limit_the_job_is_failed_with_a_reason() -> None
         "stage": "render",
         "reason": "stuck in 'scraped' for 2 min after 2 re-drives without progress",
     }
-    assert [t for t, _ in publisher.events] == [DetailType.JOB_FAILED]
+    assert [t for t, _, _ in publisher.events] == [DetailType.JOB_FAILED]
 
 
 async def test_too_old_is_failed_even_when_a_worker_holds_it() -> None:
     """Past give_up_after the job is failed whatever its lease says."""
     ancient = job(JobStatus.RENDERING, idle=120, age=7200, lease_in=30)
-    store, publisher, sqs = FakeStore([ancient]), FakePublisher(), FakeSqs()
+    store, publisher, sqs = InMemoryJobStore([ancient]), RecordingPublisher(), InMemoryWorkQueue()
     report = await sweeper(store, publisher, sqs).sweep_once()
     assert report.failed == [ancient.jobId] and "past the 1.0 h limit" in (ancient.error or {})["reason"]
 
@@ -146,7 +92,7 @@ async def test_too_old_is_failed_even_when_a_worker_holds_it() -> None:
 async def test_a_second_sweep_of_the_same_snapshot_does_nothing() -> None:
     """The re-drive is conditional on the state read, so a concurrent sweeper skips the job."""
     stuck = job(JobStatus.PENDING, idle=120)
-    store, publisher, sqs = FakeStore([stuck]), FakePublisher(), FakeSqs()
+    store, publisher, sqs = InMemoryJobStore([stuck]), RecordingPublisher(), InMemoryWorkQueue()
     stale = Job.from_item({**stuck.to_item()})  # what a second sweeper read before the first acted
     await sweeper(store, publisher, sqs).sweep_once()
     store.find_unfinished = lambda **_: _value([stale])  # type: ignore[method-assign]

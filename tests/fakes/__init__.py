@@ -1,0 +1,21 @@
+"""One in-memory fake per port, shared by every unit test.
+
+Each passes the same contract suite as its AWS adapter (tests/contracts/), so a unit test
+on a fake proves what it would on the real thing.
+"""
+
+from tests.fakes.event_publisher import RecordingPublisher
+from tests.fakes.idempotency_store import InMemoryIdempotencyStore
+from tests.fakes.job_files import InMemoryJobFiles
+from tests.fakes.job_store import InMemoryJobStore
+from tests.fakes.parameters import InMemoryParameters
+from tests.fakes.work_queue import InMemoryWorkQueue
+
+__all__ = [
+    "InMemoryIdempotencyStore",
+    "InMemoryJobFiles",
+    "InMemoryJobStore",
+    "InMemoryParameters",
+    "InMemoryWorkQueue",
+    "RecordingPublisher",
+]

@@ -1,0 +1,56 @@
+"""The JobFiles port in memory: objects per (bucket, key)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from services.common.errors import DependencyUnavailableError
+
+__all__ = ["InMemoryJobFiles"]
+
+
+class InMemoryJobFiles:
+    """``objects`` maps a key of this bucket to its bytes (``stored`` keeps every bucket and the
+    content type); ``down`` makes every call fail as an unreachable bucket does."""
+
+    def __init__(self, bucket: str = "bucket") -> None:
+        self._bucket = bucket
+        self.stored: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.down = False
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
+    @property
+    def objects(self) -> dict[str, bytes]:
+        return {key: data for (bucket, key), (data, _) in self.stored.items() if bucket == self._bucket}
+
+    def _check_up(self) -> None:
+        if self.down:
+            raise DependencyUnavailableError("image storage unavailable (fake endpoint down)")
+
+    async def check(self) -> None:
+        self._check_up()
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._check_up()
+        self.stored[(self._bucket, key)] = (bytes(data), content_type)
+
+    async def get(self, key: str) -> bytes | None:
+        self._check_up()
+        found = self.stored.get((self._bucket, key))
+        return found[0] if found else None
+
+    async def keys_under(self, prefix: str) -> list[str]:
+        self._check_up()
+        return sorted(key for bucket, key in self.stored if bucket == self._bucket and key.startswith(prefix))
+
+    async def delete(self, keys: Iterable[str], *, bucket: str | None = None) -> None:
+        self._check_up()
+        for key in keys:
+            self.stored.pop((bucket or self._bucket, key), None)
+
+    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
+        self._check_up()
+        return f"https://s3.local/{bucket or self._bucket}/{key}?X-Amz-Expires={expires_in}"

@@ -1,0 +1,97 @@
+"""The AWS adapters pass the ports' contracts on the local AWS (LocalStack + moto), as the fakes do."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.eventbridge_publisher import EventBridgePublisher
+from services.common.adapters.s3_job_files import S3JobFiles
+from services.common.adapters.sqs_work_queue import SqsWorkQueue
+from services.common.adapters.ssm_parameters import SsmParameters
+from services.common.aws import AwsClients, aws_clients
+from services.common.settings import CommonSettings
+from tests.contracts.job_store_contract import JobStoreContract
+from tests.contracts.port_contracts import (
+    EventPublisherContract,
+    JobFilesContract,
+    ParametersContract,
+    WorkQueueContract,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def aws(aws_env: dict[str, str]) -> AsyncIterator[AwsClients]:
+    async with aws_clients(aws_env["AWS_REGION"], "dynamodb", "sqs", "s3", "events", "ssm") as clients:
+        yield clients
+
+
+@pytest.fixture
+def common(aws_env: dict[str, str]) -> CommonSettings:
+    return CommonSettings()
+
+
+class TestDynamoJobStore(JobStoreContract):
+    @pytest.fixture
+    def store(self, aws: AwsClients, common: CommonSettings) -> DynamoJobStore:
+        return DynamoJobStore(aws.dynamodb, common.jobs_table)
+
+
+class TestEventBridgePublisher(EventPublisherContract):
+    @pytest.fixture(params=[1, 10], ids=["single", "batched"])
+    def publisher(
+        self, aws: AwsClients, common: CommonSettings, request: pytest.FixtureRequest
+    ) -> EventBridgePublisher:
+        return EventBridgePublisher(aws.events, common.event_bus, batch_size=request.param)
+
+
+class TestS3JobFiles(JobFilesContract):
+    @pytest.fixture
+    def files(self, aws: AwsClients, common: CommonSettings) -> S3JobFiles:
+        return S3JobFiles(aws.s3, common.bucket, cache_control="max-age=60")
+
+    async def test_objects_are_encrypted_and_the_presigned_link_serves_them(
+        self, files: S3JobFiles, boto: Any
+    ) -> None:
+        """Every object is written with SSE (AES256) and its cache header; the presigned GET serves the bytes."""
+        key = f"jobs/{uuid.uuid4()}/square.jpg"
+        await files.put(key, b"jpeg-bytes", "image/jpeg")
+        head = boto.s3.head_object(Bucket=files.bucket, Key=key)
+        assert head["ServerSideEncryption"] == "AES256" and head["CacheControl"] == "max-age=60"
+        async with httpx.AsyncClient() as http:
+            response = await http.get(await files.presign_get(key, expires_in=60))
+        assert response.status_code == 200 and response.content == b"jpeg-bytes"
+
+
+class TestSqsWorkQueue(WorkQueueContract):
+    @pytest.fixture
+    def fresh_queue(self, boto: Any) -> Iterator[str]:
+        name = f"itest-contract-{uuid.uuid4().hex[:8]}"
+        dlq = boto.sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+        arn = boto.sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})
+        url = boto.sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+        yield name
+        for queue_url in (url, dlq):
+            boto.sqs.delete_queue(QueueUrl=queue_url)
+
+    @pytest.fixture
+    def queues(self, aws: AwsClients, fresh_queue: str) -> tuple[SqsWorkQueue, str]:
+        return SqsWorkQueue(aws.sqs), fresh_queue
+
+
+class TestSsmParameters(ParametersContract):
+    @pytest.fixture
+    def parameters(self, aws: AwsClients, boto: Any) -> Iterator[tuple[SsmParameters, str]]:
+        name = f"/productshot/itest/secret-{uuid.uuid4().hex[:8]}"
+        boto.ssm.put_parameter(Name=name, Value="s3cr3t", Type="SecureString")
+        yield SsmParameters(aws.ssm), name
+        boto.ssm.delete_parameter(Name=name)

@@ -1,0 +1,53 @@
+"""The in-memory fakes (tests/fakes/) pass the ports' contracts: unit tests on them prove real behaviour."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.contracts.job_store_contract import JobStoreContract
+from tests.contracts.port_contracts import (
+    EventPublisherContract,
+    JobFilesContract,
+    ParametersContract,
+    WorkQueueContract,
+)
+from tests.fakes import (
+    InMemoryJobFiles,
+    InMemoryJobStore,
+    InMemoryParameters,
+    InMemoryWorkQueue,
+    RecordingPublisher,
+)
+
+
+class TestInMemoryJobStore(JobStoreContract):
+    @pytest.fixture
+    def store(self) -> InMemoryJobStore:
+        return InMemoryJobStore()
+
+
+class TestRecordingPublisher(EventPublisherContract):
+    @pytest.fixture
+    def publisher(self) -> RecordingPublisher:
+        return RecordingPublisher()
+
+
+class TestInMemoryJobFiles(JobFilesContract):
+    @pytest.fixture
+    def files(self) -> InMemoryJobFiles:
+        return InMemoryJobFiles("productshot-images")
+
+
+class TestInMemoryWorkQueue(WorkQueueContract):
+    @pytest.fixture
+    def queues(self) -> tuple[InMemoryWorkQueue, str]:
+        name = f"contract-{uuid.uuid4().hex[:8]}"
+        return InMemoryWorkQueue(dead_letter={name: f"{name}-dlq"}), name
+
+
+class TestInMemoryParameters(ParametersContract):
+    @pytest.fixture
+    def parameters(self) -> tuple[InMemoryParameters, str]:
+        return InMemoryParameters({"/productshot/itest/secret": "s3cr3t"}), "/productshot/itest/secret"
