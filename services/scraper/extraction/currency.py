@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["LocaleHints", "currency_from_text", "normalize_currency", "minor_units"]
+__all__ = [
+    "LocaleHints",
+    "currency_from_text",
+    "currency_token",
+    "is_ambiguous_token",
+    "shown_means",
+    "normalize_currency",
+    "minor_units",
+]
 
 #: Currencies whose amounts have no minor unit, or three decimals (ISO 4217).
 ZERO_DECIMAL = frozenset("JPY KRW VND CLP ISK PYG UGX XAF XOF KMF GNF RWF DJF BIF VUV XPF".split())
@@ -170,3 +178,32 @@ def currency_from_text(text: str, hints: LocaleHints) -> str | None:
         if token in ISO_CODES:
             return normalize_currency(token)
     return None
+
+
+def currency_token(text: str) -> str | None:
+    """The symbol or code a price string names its currency with ("$", "kr", "EUR")."""
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group(0)
+        if token in _SYMBOLS or token in _AMBIGUOUS or token in ISO_CODES:
+            return token
+    return None
+
+
+def is_ambiguous_token(token: str) -> bool:
+    """ "$", "¥", "kr": a symbol several currencies share, resolved only by the page's locale."""
+    return token in _AMBIGUOUS
+
+
+_FAMILIES: dict[str, frozenset[str]] = {
+    "dollar": frozenset({"USD", *_DOLLAR_BY_REGION.values()}),
+    "yen": frozenset({"JPY", "CNY"}),
+    "krona": frozenset(_KRONA_BY_REGION.values()),
+}
+
+
+def shown_means(token: str, code: str) -> bool:
+    """Whether a symbol on the page can stand for ``code`` ("$" for AUD, "kr" for NOK, "€" for EUR)."""
+    family = _AMBIGUOUS.get(token)
+    if family is not None:
+        return code in _FAMILIES[family]
+    return _SYMBOLS.get(token) == code or normalize_currency(token) == code
