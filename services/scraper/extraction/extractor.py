@@ -86,7 +86,7 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
     records = [*structured, meta_record]
     page_currency = next((c for r in records for o in r.offers if (c := normalize_currency(o.currency))), None)
     visible = read_visible_prices(layout, hints, page_currency)
-    decision = decide_price(records, visible, base_url, page_currency)
+    decision = decide_price(records, visible, base_url, page_currency, hints)
 
     has_product = (
         bool(structured) or meta.is_product_page or (layout.title is not None and layout.buy_button is not None)

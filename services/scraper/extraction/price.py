@@ -48,13 +48,38 @@ def decimal_separator(amount_text: str, currency: str | None) -> str | None:
     return sep
 
 
+_SPACED_NUMBER_RE = re.compile(r"\d[\d.,]*(?:[ \t\u00a0\u202f\u2009]+\d[\d.,]*)+")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+
+
+def _first_spaced_number(text: str) -> str:
+    """Cut ``text`` where a space stops being a thousands separator: "$15 15" is 15, then another 15.
+
+    A space groups digits only in threes ("12 800", "1 234,56"); "15 15" is two numbers.
+    """
+    match = _SPACED_NUMBER_RE.search(text)
+    if match is None:
+        return text
+    number = match.group(0)
+    pos = 0
+    for space in _SPACE_RE.finditer(number):
+        head = number[pos : space.start()]
+        group = re.match(r"\d*", number[space.end() :]).group(0)  # type: ignore[union-attr]
+        if len(group) != 3 or (pos == 0 and len(head) > 3 and "," not in head and "." not in head):
+            return text[: match.start() + space.start()]
+        if pos > 0 and len(head) != 3:
+            return text[: match.start() + space.start()]
+        pos = space.end()
+    return text
+
+
 def ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The amount in a visible price string such as "1.234,56 €" or "CHF 1'234.50"."""
-    text = text.translate(_DIGITS)
+    text = _first_spaced_number(text.translate(_DIGITS))
     found = Price.fromstring(text)
     if found.amount_text is None:
         return None

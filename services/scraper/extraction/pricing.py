@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .currency import normalize_currency
+from .currency import LocaleHints, currency_from_text, normalize_currency
 from .dom_price import VisiblePrices
 from .price import parse_markup_amount
 from .record import OfferRecord, ProductRecord
@@ -39,8 +39,10 @@ class PriceDecision:
     picks: dict[str, OfferRecord] = field(default_factory=dict)
 
 
-def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
-    offer.currency = normalize_currency(offer.currency) or fallback_currency
+def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None, hints: LocaleHints) -> None:
+    # Markup written as shown ("$39.99") names its currency itself.
+    written = currency_from_text(offer.price, hints) if offer.price else None
+    offer.currency = normalize_currency(offer.currency) or written or fallback_currency
     if offer.price:
         offer.amount = parse_markup_amount(offer.price, offer.currency)
     if offer.regular:
@@ -65,14 +67,18 @@ def _pick_offer(record: ProductRecord, visible: VisiblePrices, page_url: str) ->
 
 
 def decide_price(
-    records: list[ProductRecord], visible: VisiblePrices, page_url: str, page_currency: str | None
+    records: list[ProductRecord],
+    visible: VisiblePrices,
+    page_url: str,
+    page_currency: str | None,
+    hints: LocaleHints | None = None,
 ) -> PriceDecision:
     markup: OfferRecord | None = None
     markup_source = None
     decision_picks: dict[str, OfferRecord] = {}
     for record in records:
         for offer in record.offers:
-            _resolve_amounts(offer, page_currency)
+            _resolve_amounts(offer, page_currency, hints or LocaleHints())
         chosen = _pick_offer(record, visible, page_url)
         if chosen is not None:
             decision_picks.setdefault(record.source, chosen)
