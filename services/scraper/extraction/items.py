@@ -36,6 +36,7 @@ _NESTED_SKIP = frozenset(
 )
 
 
+_TEXT_PROPS = frozenset({"brand", "manufacturer", "name", "sku", "mpn", "productID"})
 _STRUCK_RE = re.compile(r"strike|line-through|(?:^|[-_\s])(?:old|was|regular|list)(?:$|[-_\s])", re.I)
 
 
@@ -78,6 +79,8 @@ class ItemReader:
         if content is not None:
             return content
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "a" and set(self._props(el)) & _TEXT_PROPS and el.text_content().strip():
+            return el.text_content()  # a brand linked to its search page names the brand, not the URL
         if tag in _URL_ATTR and el.get(_URL_ATTR[tag]):
             return el.get(_URL_ATTR[tag])
         if tag in ("data", "meter") and el.get("value") is not None:

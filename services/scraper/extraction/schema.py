@@ -153,15 +153,29 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+# Templates that print the label into the value: "sku:CAE5D4", "Item # 101095".
+_ID_LABEL_RE = re.compile(r"^(?:sku|item\s*(?:#|no\.?|number)|art(?:ikel)?\.?\s?-?nr\.?|ref\.?|mpn|model)\s*[:#]?\s*", re.I)
+
+
 def _identifier(value: Any) -> str | None:
     text = _scalar(value)
+    if text is not None:
+        text = _ID_LABEL_RE.sub("", text) or text
     return None if text is None or _PLACEHOLDER_RE.match(text) else text
+
+
+def _brand(value: Any) -> str | None:
+    """A brand's name; a URL or a path is where the brand links to, not its name."""
+    text = _scalar(value)
+    if text is None or re.match(r"^(?:https?:|/|www\.)", text):
+        return None
+    return text.strip(" |-–:·") or None
 
 
 def product_record(node: dict[str, Any], source: str, path: str = "") -> ProductRecord:
     sku = _identifier(node.get("sku")) or _identifier(node.get("productID")) or _identifier(node.get("mpn"))
     gtin = next((g for k in _GTIN_KEYS if (g := _identifier(node.get(k)))), None)
-    brand = _scalar(node.get("brand")) or _scalar(node.get("manufacturer"))
+    brand = _brand(node.get("brand")) or _brand(node.get("manufacturer"))
     record = ProductRecord(
         source=source,
         name=_scalar(node.get("name")),
