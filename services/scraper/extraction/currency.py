@@ -116,8 +116,22 @@ _REGION_BY_TLD = {
     "us": "US",
 }
 
+_SYMBOLS.update({"TL": "TRY", "Rs": "INR", "zl": "PLN", "Kc": "CZK", "лв": "BGN", "грн": "UAH", "р.": "RUB"})
+
+
+def _token_pattern(symbol: str) -> str:
+    # A symbol made of letters is a word of its own: "kr" is no krona in "kraft", nor "TL" in "TITLE".
+    escaped = re.escape(symbol)
+    if symbol[0].isalpha():
+        escaped = r"(?<![^\W\d_])" + escaped
+    if symbol[-1].isascii() and symbol[-1].isalpha():  # "руб" still opens "рублей"
+        escaped += r"(?![^\W\d_])"
+    return escaped
+
+
 _TOKEN_RE = re.compile(
-    "|".join(re.escape(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True)) + r"|\b[A-Z]{3}\b"
+    "|".join(_token_pattern(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True))
+    + r"|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])"
 )
 
 
@@ -161,11 +175,18 @@ def normalize_currency(value: str | None) -> str | None:
 
 
 def currency_from_text(text: str, hints: LocaleHints) -> str | None:
-    """The currency a visible price string is written in, or None when it names none."""
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group(0)
+    """The currency a visible price string is written in, or None when it names none.
+
+    A code or an unambiguous symbol anywhere in the string beats a shared symbol beside
+    it: "$1,190.00 AUD" is in Australian dollars whatever the page's region.
+    """
+    tokens = [m.group(0) for m in _TOKEN_RE.finditer(text)]
+    for token in tokens:
         if token in _SYMBOLS:
             return _SYMBOLS[token]
+        if token in ISO_CODES:
+            return normalize_currency(token)
+    for token in tokens:
         kind = _AMBIGUOUS.get(token)
         if kind == "dollar":
             return _DOLLAR_BY_REGION.get(hints.region or "", "USD")
@@ -175,8 +196,6 @@ def currency_from_text(text: str, hints: LocaleHints) -> str | None:
         if kind == "krona":
             by_region = _KRONA_BY_REGION.get(hints.region or "")
             return by_region or _KRONA_BY_LANGUAGE.get(hints.language or "", "SEK")
-        if token in ISO_CODES:
-            return normalize_currency(token)
     return None
 
 

@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
 
-from .currency import THREE_DECIMAL, minor_units
+from .currency import THREE_DECIMAL, LocaleHints, currency_from_text, minor_units
 
-__all__ = ["ascii_digits", "parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
+__all__ = ["ascii_digits", "read_price", "parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
 
 _GROUPING_CHARS = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
 _MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
@@ -50,6 +50,8 @@ def decimal_separator(amount_text: str, currency: str | None) -> str | None:
 
 _SPACED_NUMBER_RE = re.compile(r"\d[\d.,]*(?:[ \t\u00a0\u202f\u2009]+\d[\d.,]*)+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+# "119. 95", "130, 38 zł": a stray space after the decimal separator, before the cents.
+_STRAY_SPACE_RE = re.compile(r"(\d[.,]) (\d{1,2})(?!\d)")
 
 
 def _first_spaced_number(text: str) -> str:
@@ -57,6 +59,7 @@ def _first_spaced_number(text: str) -> str:
 
     A space groups digits only in threes ("12 800", "1 234,56"); "15 15" is two numbers.
     """
+    text = _STRAY_SPACE_RE.sub(r"\1\2", text)
     match = _SPACED_NUMBER_RE.search(text)
     if match is None:
         return text
@@ -112,3 +115,12 @@ def format_amount(amount: Decimal, currency: str | None) -> str:
     if quantized != amount:
         return format(amount.normalize(), "f")
     return format(quantized, "f")
+
+
+def read_price(
+    text: str | None, currency_text: str | None = None, hints: LocaleHints | None = None
+) -> tuple[Decimal | None, str | None]:
+    """(amount, ISO currency) of a price string, the currency from it or else from ``currency_text``."""
+    hints = hints or LocaleHints()
+    currency = currency_from_text(text or "", hints) or currency_from_text(currency_text or "", hints)
+    return (parse_amount(text, currency) if text else None), currency

@@ -154,7 +154,9 @@ _PLACEHOLDER_RE = re.compile(
 
 
 # Templates that print the label into the value: "sku:CAE5D4", "Item # 101095".
-_ID_LABEL_RE = re.compile(r"^(?:sku|item\s*(?:#|no\.?|number)|art(?:ikel)?\.?\s?-?nr\.?|ref\.?|mpn|model)\s*[:#]?\s*", re.I)
+_ID_LABEL_RE = re.compile(
+    r"^(?:sku|item\s*(?:#|no\.?|number)|art(?:ikel)?\.?\s?-?nr\.?|ref\.?|mpn|model)\s*[:#]?\s*", re.I
+)
 
 
 def _identifier(value: Any) -> str | None:
