@@ -11,6 +11,7 @@ from .dom import element_text, find_layout
 from .dom_facts import gallery_images, offer_text, visible_availability
 from .dom_labels import PageLabels, form_sku
 from .dom_price import read_visible_prices
+from .embedded import embedded_records
 from .errors import NO_PRICE_REASON, NoProductError
 from .items import MICRODATA, RDFA
 from .merge import choose_main, first_value, language_tag, merge_images
@@ -61,7 +62,11 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
         )
     )
     hints = LocaleHints.build([language, meta.get("og:locale"), content_language], base_url)
-    records = [*structured, meta_record]
+    # Trust: schema.org markup, then the shop's platform and framework data, then meta tags,
+    # then analytics data layers; the visible buy box cross-checks all of them (pricing.py).
+    page_title = root.findtext(".//title")
+    embedded, analytics = embedded_records(root, hints, [title, meta_record.name, page_title], base_url)
+    records = [*structured, *embedded, meta_record, *analytics]
     page_currency = next(
         (c for r in records for o in r.offers if (c := normalize_currency(o.currency))), None
     )
@@ -70,6 +75,7 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
 
     has_product = (
         bool(structured)
+        or any(r.offers for r in (*embedded, *analytics))
         or meta.is_product_page
         or (layout.title is not None and layout.buy_button is not None)
     )
@@ -95,10 +101,10 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
 
     # Printed labels are read only when markup is silent: they scan the page.
     labels = PageLabels(layout)
-    brand = first_value([*(r.brand for r in structured), meta_record.brand]) or labels.brand()
-    sku = first_value([*(r.sku for r in structured), decision.sku, meta_record.sku])
+    brand = first_value([*(r.brand for r in (*structured, *embedded)), meta_record.brand]) or labels.brand()
+    sku = first_value([*(r.sku for r in structured), decision.sku, meta_record.sku, *(r.sku for r in embedded)])
     sku = sku or form_sku(layout) or labels.sku()
-    gtin = first_value([*(r.gtin for r in structured), meta_record.gtin]) or labels.gtin()
+    gtin = first_value([*(r.gtin for r in (*structured, *embedded)), meta_record.gtin]) or labels.gtin()
     return Product(
         name=first_value([*(r.name for r in structured), title, meta_record.name]),
         price=price,

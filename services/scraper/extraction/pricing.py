@@ -30,6 +30,7 @@ class PriceDecision:
     availability: str | None = None
     source: str | None = None
     sku: str | None = None
+    path: str | None = None
 
 
 def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
@@ -79,7 +80,8 @@ def decide_price(
         regular = visible.regular.amount if visible.regular else None
         return PriceDecision(shown.amount, shown.currency or page_currency, regular, None, "dom")
     decision = PriceDecision(
-        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source, markup.sku
+        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source, markup.sku,
+        markup.path,
     )
     if shown is not None and shown.amount != markup.amount:
         stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
@@ -90,6 +92,7 @@ def decide_price(
             decision.amount = shown.amount
             decision.currency = shown.currency or markup.currency
             decision.source = "dom"
+            decision.path = None
     if decision.currency is None and shown is not None:
         decision.currency = shown.currency  # markup without priceCurrency: the symbol on the page
     if decision.regular is None and visible.regular is not None and decision.amount is not None:

@@ -22,6 +22,8 @@ class OfferRecord:
     availability: str | None = None
     url: str | None = None
     sku: str | None = None
+    #: Where the price was found, for embedded sources ("BCData.product_attributes.price...").
+    path: str | None = None
     #: Filled by the merge step once the currency and locale are known.
     amount: Decimal | None = None
     regular_amount: Decimal | None = None
@@ -39,3 +41,4 @@ class ProductRecord:
     offers: list[OfferRecord] = field(default_factory=list)
     url: str | None = None
     language: str | None = None
+    path: str | None = None

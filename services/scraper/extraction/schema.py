@@ -122,6 +122,7 @@ def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> li
                 availability=availability_value(offer.get("availability")),
                 url=_scalar(offer.get("url")) or url,
                 sku=_scalar(offer.get("sku")) or sku,
+                path=_scalar(offer.get("@path")),
             )
         )
     return records
@@ -159,6 +160,7 @@ def product_record(node: dict[str, Any], source: str) -> ProductRecord:
         ),
         url=_scalar(node.get("url")) or _scalar(node.get("@id")),
         language=_scalar(node.get("inLanguage")),
+        path=_scalar(node.get("@path")),
     )
     if not record.offers and node.get("price") is not None:
         # Some templates put price and priceCurrency on the Product itself, without an Offer.
