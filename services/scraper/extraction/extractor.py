@@ -15,6 +15,7 @@ from .dom import element_text, find_layout
 from .dom_facts import gallery_images, offer_text, visible_availability
 from .dom_labels import PageLabels, form_sku, valid_gtin
 from .dom_price import read_visible_prices
+from .embedded import embedded_records
 from .errors import NO_PRICE_REASON, NoProductError
 from .facts import FactBook, Offered, similar_words
 from .items import MICRODATA, RDFA
@@ -83,13 +84,20 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
         )
     )
     hints = LocaleHints.build([language, meta.get("og:locale"), content_language], base_url)
-    records = [*structured, meta_record]
+    # Trust: schema.org markup, then the shop's platform and framework data, then meta tags,
+    # then analytics data layers; the visible buy box cross-checks all of them (pricing.py).
+    page_title = root.findtext(".//title")
+    embedded, analytics = embedded_records(root, hints, [title, meta_record.name, page_title], base_url)
+    records = [*structured, *embedded, meta_record, *analytics]
     page_currency = next((c for r in records for o in r.offers if (c := normalize_currency(o.currency))), None)
     visible = read_visible_prices(layout, hints, page_currency)
     decision = decide_price(records, visible, base_url, page_currency, hints)
 
     has_product = (
-        bool(structured) or meta.is_product_page or (layout.title is not None and layout.buy_button is not None)
+        bool(structured)
+        or any(r.offers for r in (*embedded, *analytics))
+        or meta.is_product_page
+        or (layout.title is not None and layout.buy_button is not None)
     )
     if not has_product:
         raise NoProductError("no product found on the page: no product markup and no title with a buy button")
@@ -127,7 +135,7 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
     brand = book.choose(
         "brand",
         [
-            *(Offered(r.brand, r.source, f"{r.path}.brand") for r in structured),
+            *(Offered(r.brand, r.source, f"{r.path}.brand") for r in (*structured, *embedded)),
             Offered(meta_record.brand, "meta", 'meta[property="product:brand"]'),
             Offered(labels.brand() if not any(r.brand for r in records) else None, "dom:label"),
         ],
@@ -136,6 +144,7 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
         *(Offered(r.sku, r.source, f"{r.path}.sku") for r in structured),
         Offered(decision.sku, decision.source or "markup", "offers.sku"),
         Offered(meta_record.sku, "meta", 'meta[property="product:retailer_item_id"]'),
+        *(Offered(r.sku, r.source, f"{r.path}.sku") for r in embedded),
     ]
     if not any(o.value for o in sku_offered):
         sku_offered += [
@@ -144,7 +153,7 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
         ]
     sku = book.choose("sku", sku_offered)
     gtins = [
-        *(Offered(r.gtin, r.source, f"{r.path}.gtin") for r in structured),
+        *(Offered(r.gtin, r.source, f"{r.path}.gtin") for r in (*structured, *embedded)),
         Offered(meta_record.gtin, "meta", 'meta[property="product:gtin"]'),
     ]
     # A number failing the GS1 check digit is some other code, wherever it was written.

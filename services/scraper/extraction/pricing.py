@@ -37,6 +37,7 @@ class PriceDecision:
     #: The markup offer whose price was taken or overruled, and each source's own pick.
     offer: OfferRecord | None = None
     picks: dict[str, OfferRecord] = field(default_factory=dict)
+    path: str | None = None
 
 
 def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None, hints: LocaleHints) -> None:
@@ -113,6 +114,7 @@ def decide_price(
         regular_source="markup" if markup.regular_amount is not None else None,
         offer=markup,
         picks=decision_picks,
+        path=markup.path,
     )
     if shown is not None and shown.amount != markup.amount:
         stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
@@ -125,6 +127,7 @@ def decide_price(
             decision.source = "dom"
             decision.rule = "stale" if stale else "unseen"
             decision.regular_source = "markup" if stale else None
+            decision.path = None
     if decision.currency is None and shown is not None:
         decision.currency = shown.currency  # markup without priceCurrency: the symbol on the page
     if decision.regular is None and visible.regular is not None and decision.amount is not None:

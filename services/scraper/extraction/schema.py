@@ -138,7 +138,7 @@ def _offers(
                 availability=availability_value(offer.get("availability")),
                 url=_scalar(offer.get("url")) or url,
                 sku=_scalar(offer.get("sku")) or sku,
-                path=f"{here}.{key}",
+                path=_scalar(offer.get("@path")) or f"{here}.{key}",
                 is_range=is_range,
             )
         )
@@ -193,7 +193,7 @@ def product_record(node: dict[str, Any], source: str, path: str = "") -> Product
         ),
         url=_scalar(node.get("url")) or _scalar(node.get("@id")),
         language=_scalar(node.get("inLanguage")),
-        path=path,
+        path=_scalar(node.get("@path")) or path,
     )
     if not record.offers and node.get("price") is not None:
         # Some templates put price and priceCurrency on the Product itself, without an Offer.
