@@ -27,7 +27,10 @@ from .pricing import PriceDecision
 from .provenance import around, css_path, join_path
 from .record import OfferRecord, ProductRecord
 
-__all__ = ["price_facts"]
+__all__ = ["price_facts", "DOM_SOLE_PRICE"]
+
+#: A page without markup whose buy box shows exactly one current amount, with a currency.
+DOM_SOLE_PRICE = 0.85
 
 
 def _markup_candidate(record: ProductRecord, offer: OfferRecord, currency: str | None) -> Candidate:
@@ -79,11 +82,15 @@ def _dom_price_confidence(decision: PriceDecision, visible: VisiblePrices) -> fl
         # Markup named the struck amount; the page's current price is the one next to it.
         return agree(trust("dom"), 1, 0)
     confidence = trust("dom")
+    shown = visible.current
+    if decision.rule == "dom" and len(current) == 1 and shown is not None and shown.currency is not None:
+        # No markup at all, and the buy box shows one current amount with its currency: nothing
+        # competes with it (right on every such real page, docs/extraction.md "Calibration").
+        return DOM_SOLE_PRICE
     if decision.rule == "unseen":
         confidence = min(confidence, 0.55)  # markup said something the page never shows
     if len(current) > 1:
         confidence -= 0.1 * min(3, len(current) - 1)
-    shown = visible.current
     if shown is not None and shown.currency is None:
         confidence -= 0.1
     return confidence
