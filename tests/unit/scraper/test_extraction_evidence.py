@@ -23,8 +23,7 @@ def _jsonld(price: str, currency: str = "USD", extra: str = "") -> str:
 
 
 BUY_BOX = (
-    '<div class="pdp"><h1>Desk Lamp</h1><div class="product-price">{shown}</div>'
-    "<button>Add to cart</button></div>"
+    '<div class="pdp"><h1>Desk Lamp</h1><div class="product-price">{shown}</div><button>Add to cart</button></div>'
 )
 
 
