@@ -40,36 +40,59 @@ from .merge import choose_main
 from .record import ProductRecord
 from .schema import product_record
 
-__all__ = ["EmbeddedProduct", "read_embedded", "embedded_records", "ANALYTICS_SOURCE"]
+__all__ = ["EmbeddedProduct", "read_embedded", "embedded_records", "source_probe", "ANALYTICS_SOURCE"]
 
 ANALYTICS_SOURCE = "embedded:analytics"
 _log = logging.getLogger(__name__)
 
 Reader = Callable[[etree._Element, list[ScriptText], LocaleHints], list[EmbeddedProduct]]
+#: Whether the page's source contains a string: a C-speed substring test on the raw page,
+#: so a platform's markup reader walks the tree only on pages that carry its markers.
+Probe = Callable[[str], bool]
 
-# In trust order: the platform's own product data first, analytics last.
-_READERS: tuple[tuple[str, Reader], ...] = (
-    ("shopify", lambda root, scripts, hints: read_shopify(scripts)),
-    ("magento", lambda root, scripts, hints: read_magento(root, scripts)),
-    ("woocommerce", lambda root, scripts, hints: read_woocommerce(root, hints)),
-    ("sfcc", lambda root, scripts, hints: read_sfcc(root, hints)),
-    ("shopware", lambda root, scripts, hints: read_shopware(root, hints)),
-    ("prestashop", read_prestashop),
-    ("bigcommerce", read_bigcommerce),
-    ("amazon", lambda root, scripts, hints: read_amazon(root, hints)),
-    ("ebay", lambda root, scripts, hints: read_ebay(root, hints)),
-    ("next", lambda root, scripts, hints: read_next(scripts)),
-    ("nuxt", lambda root, scripts, hints: read_nuxt(scripts)),
-    ("state", lambda root, scripts, hints: read_initial_state(scripts)),
-    ("analytics", lambda root, scripts, hints: read_analytics(scripts)),
+# In trust order: the platform's own product data first, analytics last. The markers are
+# strings every page of that platform carries; readers without markers only read scripts.
+_READERS: tuple[tuple[str, tuple[str, ...], Reader], ...] = (
+    ("shopify", (), lambda root, scripts, hints: read_shopify(scripts)),
+    ("magento", ("data-price-amount", "x-magento-init"), lambda root, scripts, hints: read_magento(root, scripts)),
+    (
+        "woocommerce",
+        ("woocommerce-Price-amount", "data-product_variations"),
+        lambda root, scripts, hints: read_woocommerce(root, hints),
+    ),
+    ("sfcc", ("data-pid",), lambda root, scripts, hints: read_sfcc(root, hints)),
+    ("shopware", ("product-detail-buy", "product--buybox"), lambda root, scripts, hints: read_shopware(root, hints)),
+    ("prestashop", ("data-product",), read_prestashop),
+    ("bigcommerce", ("BCData", "data-product-price-with"), read_bigcommerce),
+    (
+        "amazon",
+        ("priceblock_", "corePrice", "price_inside_buybox", "newBuyBoxPrice"),
+        lambda root, scripts, hints: read_amazon(root, hints),
+    ),
+    ("ebay", ("x-price-primary", "prcIsum", "mm-saleDscPrc"), lambda root, scripts, hints: read_ebay(root, hints)),
+    ("next", (), lambda root, scripts, hints: read_next(scripts)),
+    ("nuxt", (), lambda root, scripts, hints: read_nuxt(scripts)),
+    ("state", (), lambda root, scripts, hints: read_initial_state(scripts)),
+    ("analytics", (), lambda root, scripts, hints: read_analytics(scripts)),
 )
 
 
-def read_embedded(root: etree._Element, hints: LocaleHints) -> list[EmbeddedProduct]:
+def source_probe(html: bytes | str) -> Probe:
+    """A marker test on the page as received; UTF-16 pages (rare) pass every test."""
+    if isinstance(html, str):
+        return lambda marker: marker in html
+    if html[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return lambda marker: True
+    return lambda marker: marker.encode("ascii") in html
+
+
+def read_embedded(root: etree._Element, hints: LocaleHints, probe: Probe | None = None) -> list[EmbeddedProduct]:
     """Every embedded product the page carries, in trust order (bounded: see embedded_scan.py)."""
     scripts = page_scripts(root)
     found: list[EmbeddedProduct] = []
-    for kind, reader in _READERS:
+    for kind, markers, reader in _READERS:
+        if markers and probe is not None and not any(probe(m) for m in markers):
+            continue
         try:
             found.extend(reader(root, scripts, hints))
         except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
@@ -97,7 +120,7 @@ def _is_page_product(record: ProductRecord, titles: list[str | None], page_url: 
 
 
 def embedded_records(
-    root: etree._Element, hints: LocaleHints, titles: list[str | None], page_url: str
+    root: etree._Element, hints: LocaleHints, titles: list[str | None], page_url: str, probe: Probe | None = None
 ) -> tuple[list[ProductRecord], list[ProductRecord]]:
     """(platform and framework records, analytics records): one main product per source, in trust order.
 
@@ -105,7 +128,7 @@ def embedded_records(
     found by shape in a framework state is kept only when it matches one of them or the URL.
     """
     by_source: dict[str, list[ProductRecord]] = {}
-    for item in read_embedded(root, hints):
+    for item in read_embedded(root, hints, probe):
         record = product_record(item.node, item.source)
         if item.detail or _is_page_product(record, titles, page_url):
             by_source.setdefault(item.source, []).append(record)
