@@ -32,7 +32,7 @@ from .embedded_analytics import read_analytics
 from .embedded_marketplace import read_amazon, read_ebay
 from .embedded_markup import read_magento, read_sfcc, read_shopware, read_woocommerce
 from .embedded_platform_js import read_bigcommerce, read_prestashop
-from .embedded_scan import ScriptText, page_scripts
+from .embedded_scan import PageScripts, ScriptText, page_scripts
 from .embedded_shape import EmbeddedProduct
 from .embedded_shopify import read_shopify
 from .embedded_state import read_initial_state, read_next, read_nuxt
@@ -40,61 +40,69 @@ from .merge import choose_main
 from .record import ProductRecord
 from .schema import product_record
 
-__all__ = ["EmbeddedProduct", "read_embedded", "embedded_records", "source_probe", "ANALYTICS_SOURCE"]
+__all__ = ["EmbeddedProduct", "read_embedded", "embedded_records", "ANALYTICS_SOURCE"]
 
 ANALYTICS_SOURCE = "embedded:analytics"
 _log = logging.getLogger(__name__)
 
 Reader = Callable[[etree._Element, list[ScriptText], LocaleHints], list[EmbeddedProduct]]
-#: Whether the page's source contains a string: a C-speed substring test on the raw page,
-#: so a platform's markup reader walks the tree only on pages that carry its markers.
-Probe = Callable[[str], bool]
+Gate = Callable[[PageScripts], bool]
 
-# In trust order: the platform's own product data first, analytics last. The markers are
-# strings every page of that platform carries; readers without markers only read scripts.
-_READERS: tuple[tuple[str, tuple[str, ...], Reader], ...] = (
-    ("shopify", (), lambda root, scripts, hints: read_shopify(scripts)),
-    ("magento", ("data-price-amount", "x-magento-init"), lambda root, scripts, hints: read_magento(root, scripts)),
+
+def _always(page: PageScripts) -> bool:
+    return True
+
+
+# In trust order: the platform's own product data first, analytics last. A markup reader
+# walks the tree only when the page shows its platform's signs (its script URLs, its body
+# class, its inline scripts), which cost nothing to test; script readers always run.
+_READERS: tuple[tuple[str, Gate, Reader], ...] = (
+    ("shopify", _always, lambda root, scripts, hints: read_shopify(scripts)),
+    (
+        "magento",
+        lambda page: any(s.type == "text/x-magento-init" for s in page.scripts),
+        lambda root, scripts, hints: read_magento(root, scripts),
+    ),
     (
         "woocommerce",
-        ("woocommerce-Price-amount", "data-product_variations"),
+        lambda page: "woocommerce" in page.body_class,
         lambda root, scripts, hints: read_woocommerce(root, hints),
     ),
-    ("sfcc", ("data-pid",), lambda root, scripts, hints: read_sfcc(root, hints)),
-    ("shopware", ("product-detail-buy", "product--buybox"), lambda root, scripts, hints: read_shopware(root, hints)),
-    ("prestashop", ("data-product",), read_prestashop),
-    ("bigcommerce", ("BCData", "data-product-price-with"), read_bigcommerce),
     (
-        "amazon",
-        ("priceblock_", "corePrice", "price_inside_buybox", "newBuyBoxPrice"),
-        lambda root, scripts, hints: read_amazon(root, hints),
+        "sfcc",
+        lambda page: "demandware" in page.sources or page.mention("demandware"),
+        lambda root, scripts, hints: read_sfcc(root, hints),
     ),
-    ("ebay", ("x-price-primary", "prcIsum", "mm-saleDscPrc"), lambda root, scripts, hints: read_ebay(root, hints)),
-    ("next", (), lambda root, scripts, hints: read_next(scripts)),
-    ("nuxt", (), lambda root, scripts, hints: read_nuxt(scripts)),
-    ("state", (), lambda root, scripts, hints: read_initial_state(scripts)),
-    ("analytics", (), lambda root, scripts, hints: read_analytics(scripts)),
+    (
+        "shopware",
+        lambda page: "is-ctl-product" in page.body_class or "is--ctl-detail" in page.body_class,
+        lambda root, scripts, hints: read_shopware(root, hints),
+    ),
+    ("prestashop", lambda page: page.mention("prestashop"), read_prestashop),
+    ("bigcommerce", lambda page: page.mention("BCData") or "bigcommerce" in page.sources, read_bigcommerce),
+    # AUI, Amazon's UI framework, marks the body of every Amazon storefront.
+    ("amazon", lambda page: "a-aui" in page.body_class, lambda root, scripts, hints: read_amazon(root, hints)),
+    (
+        "ebay",
+        lambda page: "ebaystatic" in page.sources or "ebayimg" in page.sources,
+        lambda root, scripts, hints: read_ebay(root, hints),
+    ),
+    ("next", _always, lambda root, scripts, hints: read_next(scripts)),
+    ("nuxt", _always, lambda root, scripts, hints: read_nuxt(scripts)),
+    ("state", _always, lambda root, scripts, hints: read_initial_state(scripts)),
+    ("analytics", _always, lambda root, scripts, hints: read_analytics(scripts)),
 )
 
 
-def source_probe(html: bytes | str) -> Probe:
-    """A marker test on the page as received; UTF-16 pages (rare) pass every test."""
-    if isinstance(html, str):
-        return lambda marker: marker in html
-    if html[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return lambda marker: True
-    return lambda marker: marker.encode("ascii") in html
-
-
-def read_embedded(root: etree._Element, hints: LocaleHints, probe: Probe | None = None) -> list[EmbeddedProduct]:
+def read_embedded(root: etree._Element, hints: LocaleHints) -> list[EmbeddedProduct]:
     """Every embedded product the page carries, in trust order (bounded: see embedded_scan.py)."""
-    scripts = page_scripts(root)
+    page = page_scripts(root)
     found: list[EmbeddedProduct] = []
-    for kind, markers, reader in _READERS:
-        if markers and probe is not None and not any(probe(m) for m in markers):
+    for kind, gate, reader in _READERS:
+        if not gate(page):
             continue
         try:
-            found.extend(reader(root, scripts, hints))
+            found.extend(reader(root, page.scripts, hints))
         except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
             # A shop's odd state must not cost the page its other sources.
             _log.debug("embedded reader %s failed: %r", kind, exc)
@@ -120,7 +128,7 @@ def _is_page_product(record: ProductRecord, titles: list[str | None], page_url: 
 
 
 def embedded_records(
-    root: etree._Element, hints: LocaleHints, titles: list[str | None], page_url: str, probe: Probe | None = None
+    root: etree._Element, hints: LocaleHints, titles: list[str | None], page_url: str
 ) -> tuple[list[ProductRecord], list[ProductRecord]]:
     """(platform and framework records, analytics records): one main product per source, in trust order.
 
@@ -128,7 +136,7 @@ def embedded_records(
     found by shape in a framework state is kept only when it matches one of them or the URL.
     """
     by_source: dict[str, list[ProductRecord]] = {}
-    for item in read_embedded(root, hints, probe):
+    for item in read_embedded(root, hints):
         record = product_record(item.node, item.source)
         if item.detail or _is_page_product(record, titles, page_url):
             by_source.setdefault(item.source, []).append(record)

@@ -11,7 +11,7 @@ from .dom import element_text, find_layout
 from .dom_facts import gallery_images, offer_text, visible_availability
 from .dom_labels import PageLabels, form_sku
 from .dom_price import read_visible_prices
-from .embedded import embedded_records, source_probe
+from .embedded import embedded_records
 from .errors import NO_PRICE_REASON, NoProductError
 from .items import MICRODATA, RDFA
 from .merge import choose_main, first_value, language_tag, merge_images
@@ -65,9 +65,7 @@ def extract_product(html: bytes | str, base_url: str, *, content_language: str |
     # Trust: schema.org markup, then the shop's platform and framework data, then meta tags,
     # then analytics data layers; the visible buy box cross-checks all of them (pricing.py).
     page_title = root.findtext(".//title")
-    embedded, analytics = embedded_records(
-        root, hints, [title, meta_record.name, page_title], base_url, source_probe(html)
-    )
+    embedded, analytics = embedded_records(root, hints, [title, meta_record.name, page_title], base_url)
     records = [*structured, *embedded, meta_record, *analytics]
     page_currency = next(
         (c for r in records for o in r.offers if (c := normalize_currency(o.currency))), None
