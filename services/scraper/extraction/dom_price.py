@@ -101,6 +101,37 @@ def _is_struck(el: etree._Element) -> bool:
     return inner is not None and _digits(element_text(inner)) == _digits(element_text(el))
 
 
+_CENTS_NAME_RE = re.compile(r"cent|fraction|decimal|minor|pence|kopek|dec\b", re.I)
+_CENTS_RE = re.compile(r"^\s*(\d{2,3})\s*$")
+
+
+def price_text(el: etree._Element) -> str:
+    """An amount's text with cents set apart: "$19<sup>99</sup>" reads "$19.99", not 1999.
+
+    Cents in a superscript, or in an element named for them, follow the whole units with no
+    separator in the text; the decimal point is only drawn by the layout.
+    """
+    if len(el) == 0:
+        return element_text(el)
+    parts: list[str] = []
+    _walk_text(el, parts, top=True)
+    return " ".join("".join(parts).split())
+
+
+def _walk_text(el: etree._Element, parts: list[str], top: bool = False) -> None:
+    own = el.text or ""
+    cents = None if top else _CENTS_RE.match(own)
+    named = el.tag == "sup" or _CENTS_NAME_RE.search(el.get("class") or "")
+    if cents and named and len(el) == 0 and "".join(parts).rstrip()[-1:].isdigit():
+        parts.append("." + cents.group(1))
+    else:
+        parts.append(own)
+    for child in el:
+        if isinstance(child.tag, str):
+            _walk_text(child, parts)
+        parts.append(child.tail or "")
+
+
 def _label(el: etree._Element | None, limit: int = 30) -> str:
     """Short text of a neighbour that is a label ("From", "/ kg"), not another price."""
     if el is None or not isinstance(el.tag, str) or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
@@ -169,7 +200,7 @@ def _candidates(
         if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
             continue
         seen.add(el)
-        text = ascii_digits(element_text(el))
+        text = ascii_digits(price_text(el))
         if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
             continue
         if len(_NUMBER_RE.findall(text)) > 1:

@@ -26,6 +26,12 @@ _DIGITS = str.maketrans(
         **{chr(0x06F0 + i): str(i) for i in range(10)},
         "\u066b": ".",
         "\u066c": ",",
+        # Full-width digits and separators (Japanese, Chinese pages): "１２，８００円".
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "\uff0c": ",",
+        "\uff0e": ".",
+        "\uff04": "$",
+        "\uffe5": "￥",
     }
 )
 

@@ -117,3 +117,17 @@ def test_the_same_page_gives_the_same_evidence() -> None:
     """Deterministic: two runs give equal evidence."""
     page = _page(_jsonld("49.90"), BUY_BOX.format(shown="$49.90"))
     assert extract_with_evidence(page, URL) == extract_with_evidence(page, URL)
+
+
+@pytest.mark.parametrize(
+    ("shown", "price"),
+    [
+        ("$19<sup>99</sup>", "19.99"),
+        ("<sup>$</sup>809<sup>97</sup>", "809.97"),
+        ('<span>$</span><span>27</span><span class="price-fraction">99</span>', "27.99"),
+        ("$1,299<sup>00</sup>", "1299.00"),
+    ],
+)
+def test_cents_drawn_apart_by_the_layout_are_cents(shown: str, price: str) -> None:
+    """Cents in a superscript or an element named for them follow the units without a separator in the text."""
+    assert extract_product(_page(body=BUY_BOX.format(shown=shown)), URL).price == price
