@@ -104,10 +104,10 @@ class Calibration:
         for name in bucket_names():
             tally = self.buckets.get(name, Tally())
             out.append(f"  {name:<10} {tally.count:>5} {tally.right:>5} {_pct(tally.share)}")
-        out.append("per field: " + "  ".join(bucket_names()))
+        out.append("per field (right/count):" + "".join(f"{name:>11}" for name in bucket_names()))
         for field_name, buckets in sorted(self.per_field.items()):
-            cells = [_cell(buckets.get(name)) for name in bucket_names()]
-            out.append(f"  {field_name:<13} " + "  ".join(cells))
+            cells = [f"{_cell(buckets.get(name)):>11}" for name in bucket_names()]
+            out.append(f"  {field_name:<21}" + "".join(cells))
         sure = self.sure()
         out.append(f"facts given with confidence >= 0.9: {sure.right}/{sure.count} right ({_pct(sure.share)})")
         out.append(

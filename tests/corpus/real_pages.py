@@ -91,8 +91,13 @@ _MARKS = re.compile(r"[®™©℠]")
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+def _without_marks(text: str) -> str:
+    # Before NFKC too: it turns "™" into the letters "TM".
+    return _MARKS.sub(" ", unicodedata.normalize("NFKC", _MARKS.sub(" ", text)))
+
+
 def _tokens(text: str) -> set[str]:
-    text = _MARKS.sub(" ", unicodedata.normalize("NFKC", text)).casefold()
+    text = _without_marks(text).casefold()
     return {token for token in _NON_WORD.split(text.replace("_", " ")) if token}
 
 
@@ -137,7 +142,7 @@ def availability_name(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
-    return " ".join(_MARKS.sub(" ", unicodedata.normalize("NFKC", str(value))).split()).casefold()
+    return " ".join(_without_marks(str(value)).split()).casefold()
 
 
 def same(name: str, got: Any, want: Any, brand: str | None = None) -> bool:
