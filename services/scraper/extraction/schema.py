@@ -14,7 +14,10 @@ from .text import clean_text
 
 __all__ = ["PRODUCT_TYPES", "local_types", "is_product", "product_record", "availability_value"]
 
-PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts"})
+# A Book, a Vehicle or a Car sold with an offer is the product of its page.
+PRODUCT_TYPES = frozenset(
+    {"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Book", "Vehicle", "Car"}
+)
 _REGULAR_PRICE_TYPES = ("ListPrice", "StrikethroughPrice", "MSRP", "SRP", "RegularPrice")
 _IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "available"}
 _OUT_OF_STOCK = {"outofstock", "soldout", "discontinued", "oos", "unavailable"}
