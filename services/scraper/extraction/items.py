@@ -54,6 +54,18 @@ def _unstruck_text(el: etree._Element) -> str:
     return "".join(parts)
 
 
+def _struck_text(el: etree._Element) -> str:
+    """The struck-through parts of a price element ("$79.99" of "$79.99 $39.99"), or ""."""
+    parts = []
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        marks = " ".join(filter(None, (child.get("class"), child.get("style"))))
+        if child.tag in ("del", "s", "strike") or _STRUCK_RE.search(marks):
+            parts.append(child.text_content())
+    return "".join(parts).strip()
+
+
 class ItemReader:
     """Reads top-level product items of one syntax from a tree."""
 
@@ -108,6 +120,10 @@ class ItemReader:
                 value = self._value(el)
                 for prop in props:
                     item.setdefault(prop, []).append(value)
+                if "price" in props and len(el) and el.get("content") is None:
+                    struck = _struck_text(el)
+                    if struck:
+                        item.setdefault("@struckPrice", []).append(struck)  # read by schema.py as the regular price
             if el.get(self.scope_attr) is None:
                 stack.extend(reversed(el))
         return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in item.items()}

@@ -113,6 +113,10 @@ def _price_path(offer: dict[str, Any], spec_index: int) -> tuple[str, bool]:
     return "lowPrice", bool(high) and high != low
 
 
+def _regular(regular: str | None, price: str | None) -> str | None:
+    return regular if regular != price else None
+
+
 def _offers(
     value: Any, *, sku: str | None = None, url: str | None = None, path: str = "offers"
 ) -> list[OfferRecord]:
@@ -138,7 +142,7 @@ def _offers(
                 currency=_scalar(offer.get("priceCurrency"))
                 or spec_currency
                 or _scalar(offer.get("currency")),
-                regular=spec_regular if spec_regular != price else None,
+                regular=_regular(spec_regular or _scalar(offer.get("@struckPrice")), price),
                 availability=availability_value(offer.get("availability")),
                 url=_scalar(offer.get("url")) or url,
                 sku=_scalar(offer.get("sku")) or sku,
@@ -201,7 +205,7 @@ def product_record(node: dict[str, Any], source: str, path: str = "") -> Product
     )
     if not record.offers and node.get("price") is not None:
         # Some templates put price and priceCurrency on the Product itself, without an Offer.
-        keys = ("price", "priceCurrency", "currency", "availability")
+        keys = ("price", "priceCurrency", "currency", "availability", "@struckPrice")
         record.offers = _offers({k: node[k] for k in keys if k in node}, path="")
     # A ProductGroup's own offers are rare: its prices live on the variants.
     for index, variant in enumerate(_as_list(node.get("hasVariant"))):
