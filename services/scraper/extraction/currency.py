@@ -121,8 +121,9 @@ _SYMBOLS.update({"TL": "TRY", "Rs": "INR", "zl": "PLN", "Kc": "CZK", "лв": "BG
 
 def _token_pattern(symbol: str) -> str:
     # A symbol made of letters is a word of its own: "kr" is no krona in "kraft", nor "TL" in "TITLE".
+    # A capital may follow a word run into it ("Special PriceKD 189.500": text joined across elements).
     escaped = re.escape(symbol)
-    if symbol[0].isalpha():
+    if symbol[0].isalpha() and not symbol[0].isupper():
         escaped = r"(?<![^\W\d_])" + escaped
     if symbol[-1].isascii() and symbol[-1].isalpha():  # "руб" still opens "рублей"
         escaped += r"(?![^\W\d_])"

@@ -108,6 +108,7 @@ def test_numbers_as_people_write_them(text: str, currency: str, expected: str) -
         ("Kraft paper 3 kr", LocaleHints("sv", "SE"), "SEK"),  # "kr" only as a word of its own
         ("Kraft paper 30", LocaleHints("sv", "SE"), None),
         ("R$ 10,00", LocaleHints("pt", "BR"), "BRL"),
+        ("Special PriceKD 189.500", LocaleHints(), "KWD"),  # a label run into the symbol across elements
     ],
 )
 def test_currency_from_code_symbol_and_locale(text: str, hints: LocaleHints, expected: str | None) -> None:
