@@ -180,8 +180,10 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
             )
         )
     )
-    images = merge_images([*(r.images for r in structured), meta_record.images, gallery_images(layout, doc)], doc)
-    image_source = next((r.source for r in [*structured, meta_record] if r.images), "dom")
+    images = merge_images(
+        [*(r.images for r in (*structured, *embedded)), meta_record.images, gallery_images(layout, doc)], doc
+    )
+    image_source = next((r.source for r in [*structured, *embedded, meta_record] if r.images), "dom")
     if images:
         book.choose("images", [Offered(images[0], image_source, "image")])
     if language:
