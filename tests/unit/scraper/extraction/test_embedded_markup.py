@@ -140,3 +140,20 @@ def test_magento_page_end_to_end_uses_the_box_when_markup_is_missing() -> None:
         page(MAGENTO, body_class="catalog-product-view"), "https://shop.example.com/explorer.html"
     )
     assert (product.price, product.currency, product.regularPrice) == ("59.50", "USD", "79.00")
+
+
+SITEGENESIS = """
+<div id="product-content"><h1 class="product-name">Gold Gift Box, 36 pc.</h1>
+<div class="product-price"><span class="price-standard">$59.95</span><span content="51.95" class="price-sales">$51.95</span></div>
+<dl class="variations"><dd><ul><li><div class="product-price"><span content="97.95" class="price-sales">$97.95</span></div></li></ul></dd></dl>
+</div>
+<script>var dw = {"url": "/on/demandware.store/Sites-Shop-Site/default/Product-Show"}; // demandware</script>
+"""
+
+
+def test_sitegenesis_first_product_price_not_the_variation_picker() -> None:
+    """The older SFCC template: the first `.product-price` of `#product-content`; sizes list their own."""
+    offers = embedded_offers(page(SITEGENESIS))
+    assert [(o["source"], o["price"], o["priceSpecification"][0]["price"]) for o in offers] == [
+        ("embedded:sfcc", "51.95", "59.95")
+    ]
