@@ -37,7 +37,7 @@ _REGULAR_KEYS = tuple(
 )
 # Inside a price object: which member is the amount a buyer pays now.
 _VALUE_KEYS = tuple("value amount current currentPrice sale salePrice final finalPrice price selling now raw".split())
-_CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code", "currencyIso", "currencyIsoCode")
+_CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code", "currencyIso", "currencyUnit")
 _SKU_KEYS = ("sku", "skuId", "sku_id", "SKU", "variantSku", "reference", "itemNumber")
 _ID_KEYS = ("productId", "product_id", "productID", "item_id", "id")
 _GTIN_KEYS = ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "ean", "ean13", "upc", "barcode")

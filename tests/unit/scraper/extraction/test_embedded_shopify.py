@@ -83,3 +83,17 @@ def test_pages_without_shopify_data_yield_nothing() -> None:
     """Another platform's application/json script is not read as a Shopify product."""
     other = '<script type="application/json" id="config">{"title": "Shop", "price": 500}</script>'
     assert embedded_offers(page("<h1>X</h1>" + other)) == []
+
+
+def test_dawn_variant_picker_json_names_the_product_from_its_variants() -> None:
+    """Dawn's `<variant-selects>` holds only `product.variants | json`: "Throw - Grey" minus "Grey" is the name."""
+    variants = [
+        {"id": 1, "name": "Harbour Wool Throw - Grey", "public_title": "Grey", "price": 11200, "available": True},
+        {"id": 2, "name": "Harbour Wool Throw - Navy", "public_title": "Navy", "price": 9900, "available": True},
+    ]
+    picker = f'<variant-selects><script type="application/json">{json.dumps(variants)}</script></variant-selects>'
+    offers = embedded_offers(page("<h1>Harbour Wool Throw</h1>" + picker + "<script>Shopify.shop = 'x';</script>"))
+    assert [(o["price"], o["product"], o["@path"]) for o in offers] == [
+        ("112.00", "Harbour Wool Throw", "variant-selects script.variants[0].price"),
+        ("99.00", "Harbour Wool Throw", "variant-selects script.variants[1].price"),
+    ]

@@ -120,3 +120,29 @@ def test_nuxt_function_form_is_not_evaluated() -> None:
     """`__NUXT__=(function(a,b){return {...}}(...))` is code: nothing is read from it."""
     script = 'window.__NUXT__=(function(a,b){return {data:[{product:{name:a,price:b,sku:"S"}}]}}("Sonar 2",79.99));'
     assert embedded_offers(page(BUY + f"<script>{script}</script>")) == []
+
+
+def test_walmart_style_price_info_with_current_and_was_price() -> None:
+    """`priceInfo: {currentPrice: {price, currencyUnit}, wasPrice: {price}}`, the shape of large retailers' states."""
+    html = _next(
+        {
+            "initialData": {
+                "data": {
+                    "product": {
+                        "name": "Sonar 2 Bluetooth Speaker",
+                        "usItemId": "123",
+                        "priceInfo": {
+                            "currentPrice": {"price": 37.3, "priceString": "$37.30", "currencyUnit": "USD"},
+                            "wasPrice": {"price": 49.0, "priceString": "$49.00", "currencyUnit": "USD"},
+                            "unitPrice": {"price": 0.31, "priceString": "31.1 ¢/oz"},
+                        },
+                        "sku": "123",
+                    }
+                }
+            }
+        }
+    )
+    offers = embedded_offers(html)
+    assert [(o["price"], o["priceCurrency"], o["priceSpecification"][0]["price"]) for o in offers] == [
+        ("37.3", "USD", "49.0")
+    ]
