@@ -166,11 +166,33 @@ def read_woocommerce(root: etree._Element, hints: LocaleHints) -> list[EmbeddedP
     return [_product("embedded:woocommerce", str(offers[0]["@path"]), offers)]
 
 
+def _sitegenesis(root: etree._Element, hints: LocaleHints) -> list[EmbeddedProduct]:
+    """The older SiteGenesis: the first `.product-price` in `#product-content` (`.price-sales`, `.price-standard`).
+
+    Later ones belong to the variation picker (one per size), so only the first is read.
+    """
+    content = first(root, "//@id[.='product-content']/..")
+    box = first(content, ".//*[contains(@class, 'product-price')]") if content is not None else None
+    sales = first(box, ".//*[contains(@class, 'price-sales')]") if box is not None else None
+    if sales is None:
+        return []
+    price, currency = money(sales.text_content(), hints)
+    machine = sales.get("content")
+    if machine and _is_number(machine):
+        price = machine.strip()
+    standard = first(box, ".//*[contains(@class, 'price-standard')]")
+    regular, _ = money(standard.text_content(), hints, currency) if standard is not None else (None, None)
+    if price is None:
+        return []
+    path = "#product-content .product-price .price-sales"
+    return [_product("embedded:sfcc", path, [offer_node(price, currency, regular, path)])]
+
+
 def read_sfcc(root: etree._Element, hints: LocaleHints) -> list[EmbeddedProduct]:
-    """SFRA's `.product-detail[data-pid]` with `.prices .sales .value[content]`."""
+    """SFRA's `.product-detail[data-pid]` with `.prices .sales .value[content]`, else SiteGenesis."""
     detail = first(root, f"//*[contains(@class, 'product-detail')][@data-pid][not({_NOT_MAIN})]")
     if detail is None:
-        return []
+        return _sitegenesis(root, hints)
     prices = first(detail, f".//*[contains(@class, 'prices')][not({_NOT_MAIN})]")
     if prices is None:
         return []

@@ -25,23 +25,19 @@ MAX_FOUND = 40
 MAX_VARIANTS = 100
 
 _NAME_KEYS = ("name", "title", "productName", "product_name", "displayName", "item_name", "productTitle")
-_PRICE_KEYS = (
-    "price", "salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
-    "sellingPrice", "offerPrice", "priceValue", "displayPrice", "activePrice", "specialPrice",
-    "price_amount", "priceAmount", "priceInCents", "price_cents", "priceCents", "prices", "priceInfo",
-    "pricing", "priceData",
-)  # fmt: skip
-_REGULAR_KEYS = (
-    "listPrice", "list_price", "regularPrice", "regular_price", "originalPrice", "original_price",
-    "wasPrice", "was_price", "compareAtPrice", "compare_at_price", "strikePrice", "strikethroughPrice",
-    "regular_price_amount", "oldPrice", "old_price", "msrp",
-)  # fmt: skip
-# Inside a price object: which member is the amount a buyer pays now, which the old one.
-_VALUE_KEYS = (
-    "value", "amount", "current", "currentPrice", "sale", "salePrice", "final", "finalPrice", "price",
-    "selling", "now", "raw", "centAmount",
-)  # fmt: skip
-_CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code", "currencyIso", "currencyIsoCode")
+_PRICE_KEYS = tuple(
+    """price salePrice sale_price currentPrice current_price finalPrice final_price sellingPrice offerPrice
+    priceValue displayPrice activePrice specialPrice price_amount priceAmount priceInCents price_cents
+    priceCents prices priceInfo pricing priceData""".split()
+)
+_REGULAR_KEYS = tuple(
+    """listPrice list_price regularPrice regular_price originalPrice original_price wasPrice was_price
+    compareAtPrice compare_at_price strikePrice strikethroughPrice regular_price_amount oldPrice old_price
+    msrp""".split()
+)
+# Inside a price object: which member is the amount a buyer pays now.
+_VALUE_KEYS = tuple("value amount current currentPrice sale salePrice final finalPrice price selling now raw".split())
+_CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code", "currencyIso", "currencyUnit")
 _SKU_KEYS = ("sku", "skuId", "sku_id", "SKU", "variantSku", "reference", "itemNumber")
 _ID_KEYS = ("productId", "product_id", "productID", "item_id", "id")
 _GTIN_KEYS = ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "ean", "ean13", "upc", "barcode")
@@ -50,7 +46,7 @@ _STOCK_KEYS = ("inStock", "in_stock", "isInStock", "is_in_stock", "available", "
 # Containers whose products are not the page's product.
 _SKIP_KEY_RE = re.compile(
     r"cart|basket|bag|wish|related|recommend|similar|recent|upsell|cross_?sell|accessor|bundle|review"
-    r"|breadcrumb|navigation|menu|footer|header|compare|alsoBought|alsoViewed|sponsored|ads?$",
+    r"|breadcrumb|navigation|menu|footer|header|compare|alsoBought|alsoViewed|sponsored|^ads?$",
     re.I,
 )
 _NUMBER_RE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
@@ -198,7 +194,8 @@ def product_from_object(obj: dict[str, Any], path: str, currency: str | None = N
     currency = _currency(obj) or currency
     offers: list[dict[str, Any]] = []
     if isinstance(obj.get("offers"), (dict, list)):
-        offers = [o for o in _as_list(obj["offers"]) if isinstance(o, dict)]
+        raw = obj["offers"] if isinstance(obj["offers"], list) else [obj["offers"]]
+        offers = [o for o in raw if isinstance(o, dict)]
     elif (offer := offer_from_object(obj, path, currency)) is not None:
         offers = [offer]
     elif isinstance(obj.get("variants"), list):
@@ -225,10 +222,6 @@ def product_from_object(obj: dict[str, Any], path: str, currency: str | None = N
         if value:
             node[key] = value
     return node
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def find_products(value: Any, path: str, source: str, currency: str | None = None) -> list[EmbeddedProduct]:

@@ -104,14 +104,20 @@ def _product(data: dict[str, Any], path: str, currency: str | None, source: str)
     return EmbeddedProduct(source, path, node, detail=True)
 
 
+# Dawn and the themes built on it put `product.variants | json` inside their variant pickers.
+_PICKERS = ("variant-selects", "variant-radios", "variant-picker")
+
+
 def _is_product_json(script: ScriptText) -> bool:
     if script.type != "application/json":
         return False
     element = script.element
+    parent = element.getparent()
     return (
         script.id.startswith("ProductJson")
         or script.id == "product-json"
         or element.get("data-product-json") is not None
+        or (parent is not None and parent.tag in _PICKERS)
     )
 
 
@@ -126,6 +132,8 @@ def read_shopify(scripts: list[ScriptText]) -> list[EmbeddedProduct]:
             label = f"script#{script.id}" if script.id else "script[data-product-json]"
             if isinstance(data, dict) and isinstance(data.get("product"), dict):
                 data, label = data["product"], label + ".product"
+            elif isinstance(data, list):
+                data, label = {"variants": data}, f"{getattr(script.element.getparent(), 'tag', '')} script".strip()
             if isinstance(data, dict) and (product := _product(data, label, currency, "embedded:shopify")):
                 found.append(product)
         elif "ShopifyAnalytics" in script.text or "var meta" in script.text:
