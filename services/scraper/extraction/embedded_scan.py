@@ -19,7 +19,16 @@ from typing import Any
 import json_repair
 from lxml import etree
 
-__all__ = ["ScriptText", "PageScripts", "page_scripts", "load_json", "literal_at", "assignments", "call_arguments"]
+__all__ = [
+    "ScriptText",
+    "PageScripts",
+    "page_scripts",
+    "load_json",
+    "literal_at",
+    "assignments",
+    "call_arguments",
+    "literal_end",
+]
 
 #: Scripts longer than this are not scanned at all (bundled libraries, not page data).
 MAX_SCRIPT_CHARS = 3_000_000
@@ -30,8 +39,8 @@ MAX_REPAIR_CHARS = 200_000
 #: Literals larger than this are not cut out of a script.
 MAX_LITERAL_CHARS = 2_000_000
 
-_TOKENS = re.compile(r"[{}\[\]\"'`\\]")
-_CLOSE = {"{": "}", "[": "]"}
+_TOKENS = re.compile(r"[{}\[\]()\"'`\\]")
+_CLOSE = {"{": "}", "[": "]", "(": ")"}
 # `void 0`, `!0` and `!1` are how minifiers write undefined, true and false.
 _JS_WORDS = re.compile(r"(?<![\w$.])(?:void 0|!0|!1|undefined)(?![\w$])")
 _JS_VALUES = {"void 0": "null", "!0": "true", "!1": "false", "undefined": "null"}
@@ -99,7 +108,7 @@ def load_json(text: str, *, repair: bool = True) -> Any:
     return value if isinstance(value, (dict, list)) else None
 
 
-def _literal_end(text: str, start: int) -> int | None:
+def literal_end(text: str, start: int) -> int | None:
     """Index just past the bracketed literal opening at ``start``; None when unbalanced or too long."""
     stack: list[str] = []
     quote: str | None = None
@@ -120,7 +129,7 @@ def _literal_end(text: str, start: int) -> int | None:
             quote = char
         elif char in _CLOSE:
             stack.append(_CLOSE[char])
-        elif char in "}]":
+        elif char in "}])":
             if not stack or stack.pop() != char:
                 return None
             if not stack:
@@ -146,7 +155,7 @@ def literal_at(text: str, start: int, require: str | None = None) -> Any:
         return json.JSONDecoder().raw_decode(text, start)[0]
     except ValueError:
         pass
-    end = _literal_end(text, start)
+    end = literal_end(text, start)
     if end is None or (require is not None and require not in text[start:end]):
         return None
     return load_json(text[start:end])
@@ -208,7 +217,7 @@ def call_arguments(script: str, callee: str, max_calls: int = 50, require: str |
                 cursor += 1
             head = script[cursor : cursor + 1]
             if head in ("{", "["):
-                end = _literal_end(script, cursor)
+                end = literal_end(script, cursor)
                 if end is None:
                     break
                 literal = script[cursor:end]

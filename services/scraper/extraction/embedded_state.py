@@ -8,9 +8,11 @@ not-for-sure (`detail=False`): the extractor keeps one only when it is the page'
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-from .embedded_scan import ScriptText, assignments, load_json
+from .embedded_scan import MAX_REPAIR_CHARS, ScriptText, assignments, literal_end, load_json
 from .embedded_shape import EmbeddedProduct, find_products, join_path, product_from_object
 
 __all__ = ["read_next", "read_nuxt", "read_initial_state"]
@@ -45,8 +47,8 @@ def read_next(scripts: list[ScriptText]) -> list[EmbeddedProduct]:
 def read_nuxt(scripts: list[ScriptText]) -> list[EmbeddedProduct]:
     """Nuxt 3's `__NUXT_DATA__` (devalue-flattened JSON) and Nuxt 2's `window.__NUXT__` object.
 
-    Nuxt 2 usually writes `__NUXT__=(function(a,b){return {...}}(1,"x"))`: that is code, and
-    is left alone (only a plain object literal is read) rather than evaluated.
+    Nuxt 2 usually writes `__NUXT__=(function(a,b){return {...}}(1,"x"))`: that is code and is
+    not run; the returned object literal is read with each parameter replaced by its argument.
     """
     found: list[EmbeddedProduct] = []
     for script in scripts:
@@ -57,7 +59,56 @@ def read_nuxt(scripts: list[ScriptText]) -> list[EmbeddedProduct]:
         elif "__NUXT__" in script.text:
             for _, value in assignments(script.text, ("__NUXT__",)):
                 found.extend(find_products(value, "__NUXT__", "embedded:nuxt"))
+            value = _nuxt_function(script.text)
+            if value is not None:
+                found.extend(find_products(value, "__NUXT__", "embedded:nuxt"))
     return found
+
+
+_NUXT_FUNCTION_RE = re.compile(r"__NUXT__\s*=\s*\(function\(([\w$,]{0,2000})\)\{")
+# A string, or an identifier: strings are copied, identifiers may be parameters.
+_JS_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[A-Za-z_$][\w$]*')
+
+
+def _nuxt_function(script: str) -> Any:
+    """The object `__NUXT__=(function(a,b){return {...}}(1,"x"))` returns, without running it.
+
+    The parameters are plain names and the arguments plain values (that is what Nuxt emits), so
+    substituting each argument's JSON for its parameter in value positions gives the same object.
+    """
+    head = _NUXT_FUNCTION_RE.search(script)
+    if head is None:
+        return None
+    params = head.group(1).split(",")
+    start = script.find("{", script.find("return", head.end()))
+    end = literal_end(script, start) if start >= 0 else None
+    if end is None or end - start > MAX_REPAIR_CHARS:
+        return None
+    call = script.find("(", end)
+    if call < 0 or script[end:call].strip() != "}":
+        return None
+    call_end = literal_end(script, call)
+    args = load_json("[" + script[call + 1 : call_end - 1] + "]") if call_end else None
+    if not isinstance(args, list):
+        return None
+    values = {name: json.dumps(args[i] if i < len(args) else None) for i, name in enumerate(params)}
+    body = script[start:end]
+
+    def substitute(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token not in values:
+            return token
+        before, after = match.start() - 1, match.end()
+        while before >= 0 and body[before] in " \t\r\n":
+            before -= 1
+        while after < len(body) and body[after] in " \t\r\n":
+            after += 1
+        # A key ("a:") or a member ("x.a") keeps its name; only values are parameters.
+        if body[after : after + 1] == ":" or (before >= 0 and body[before] == "."):
+            return token
+        return values[token]
+
+    return load_json(_JS_TOKEN_RE.sub(substitute, body))
 
 
 def _unflatten(flat: list[Any]) -> Any:

@@ -116,10 +116,20 @@ def test_nuxt_data_devalue_array_is_unflattened() -> None:
     ]
 
 
-def test_nuxt_function_form_is_not_evaluated() -> None:
-    """`__NUXT__=(function(a,b){return {...}}(...))` is code: nothing is read from it."""
-    script = 'window.__NUXT__=(function(a,b){return {data:[{product:{name:a,price:b,sku:"S"}}]}}("Sonar 2",79.99));'
-    assert embedded_offers(page(BUY + f"<script>{script}</script>")) == []
+def test_nuxt_function_form_parameters_are_substituted_not_evaluated() -> None:
+    """`__NUXT__=(function(a,b){return {...}}("Sonar 2 …",79.99))`: each parameter becomes its argument.
+
+    A key named like a parameter stays a key, and nothing else in the script is run.
+    """
+    script = (
+        'window.__NUXT__=(function(a,b,c){return {layout:c,data:[{product:{name:a,price:b,a:"key",sku:"S2",'
+        'currency:"EUR"}}],state:{cart:{items:[{name:"Cable",price:9.9}]}}}}'
+        '("Sonar 2 Bluetooth Speaker",79.99,"default"));'
+    )
+    offers = embedded_offers(page(BUY + f"<script>{script}</script>"))
+    assert [(o["source"], o["price"], o["priceCurrency"], o["product"]) for o in offers] == [
+        ("embedded:nuxt", "79.99", "EUR", "Sonar 2 Bluetooth Speaker")
+    ]
 
 
 def test_walmart_style_price_info_with_current_and_was_price() -> None:
