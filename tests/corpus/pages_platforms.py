@@ -112,7 +112,7 @@ PAGES = [
                 "name": "Saugroboter R5",
                 "image": "https://www.technik-discount.de/img/r5.jpg",
                 "brand": {"@type": "Brand", "name": "Robo"},
-                "gtin13": "4260123456789",
+                "gtin13": "4260123456788",
                 "offers": {
                     "@type": "Offer",
                     "price": "1.299,00",
@@ -133,7 +133,7 @@ PAGES = [
             "offer": "-13%",
             "availability": "InStock",
             "brand": "Robo",
-            "gtin": "4260123456789",
+            "gtin": "4260123456788",
             "images": ["https://www.technik-discount.de/img/r5.jpg"],
         },
     ),

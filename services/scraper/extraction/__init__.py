@@ -6,6 +6,6 @@ See docs/extraction.md for the source priority and cross-check rules.
 from __future__ import annotations
 
 from .errors import NO_PRICE_REASON, NoProductError
-from .extractor import extract_product
+from .extractor import Extraction, extract_product, extract_with_evidence
 
-__all__ = ["extract_product", "NoProductError", "NO_PRICE_REASON"]
+__all__ = ["Extraction", "extract_product", "extract_with_evidence", "NoProductError", "NO_PRICE_REASON"]

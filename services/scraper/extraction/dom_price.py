@@ -64,6 +64,10 @@ class VisiblePrices:
     #: Every amount shown in the product container, to cross-check markup against.
     amounts: set[Decimal] = field(default_factory=set)
     regular_amounts: set[Decimal] = field(default_factory=set)
+    #: Every candidate in the container, kept for the evidence a person reviews.
+    found: list[VisiblePrice] = field(default_factory=list)
+    #: The old price came from a printed percentage alone, not from markup or strike-through.
+    regular_inferred: bool = False
     #: Reads amounts shown outside the container (not in carousels, banners...) on demand.
     scan_page: Callable[[], set[Decimal]] | None = None
     _elsewhere: set[Decimal] | None = None
@@ -75,6 +79,7 @@ class VisiblePrices:
         return amount in self._elsewhere
 
 
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # State modifiers describe the block, not the amount: "with-list-price", "has-discount", "is-old".
 _MODIFIER_RE = re.compile(r"(?:^|\s)(?:with|has|is|show)[-_]\S*")
 
@@ -96,10 +101,41 @@ def _is_struck(el: etree._Element) -> bool:
     return inner is not None and _digits(element_text(inner)) == _digits(element_text(el))
 
 
+_CENTS_NAME_RE = re.compile(r"cent|fraction|decimal|minor|pence|kopek|dec\b", re.I)
+_CENTS_RE = re.compile(r"^\s*(\d{2,3})\s*$")
+
+
+def price_text(el: etree._Element) -> str:
+    """An amount's text with cents set apart: "$19<sup>99</sup>" reads "$19.99", not 1999.
+
+    Cents in a superscript, or in an element named for them, follow the whole units with no
+    separator in the text; the decimal point is only drawn by the layout.
+    """
+    if len(el) == 0:
+        return element_text(el)
+    parts: list[str] = []
+    _walk_text(el, parts, top=True)
+    return " ".join("".join(parts).split())
+
+
+def _walk_text(el: etree._Element, parts: list[str], top: bool = False) -> None:
+    own = el.text or ""
+    cents = None if top else _CENTS_RE.match(own)
+    named = el.tag == "sup" or _CENTS_NAME_RE.search(el.get("class") or "")
+    if cents and named and len(el) == 0 and "".join(parts).rstrip()[-1:].isdigit():
+        parts.append("." + cents.group(1))
+    else:
+        parts.append(own)
+    for child in el:
+        if isinstance(child.tag, str):
+            _walk_text(child, parts)
+        parts.append(child.tail or "")
+
+
 def _label(el: etree._Element | None, limit: int = 30) -> str:
     """Short text of a neighbour that is a label ("From", "/ kg"), not another price."""
-    if el is None or not isinstance(el.tag, str):
-        return ""
+    if el is None or not isinstance(el.tag, str) or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
+        return ""  # a hidden "Starting at" is the template's spare label, not what the page says
     text = element_text(el)
     return text if len(text) <= limit and not any(c.isdigit() for c in text) else ""
 
@@ -164,7 +200,7 @@ def _candidates(
         if el in seen or not isinstance(el.tag, str) or el.tag in ("script", "style", "option"):
             continue
         seen.add(el)
-        text = ascii_digits(element_text(el))
+        text = ascii_digits(price_text(el))
         if not text or len(text) > _MAX_TEXT or not any(c.isdigit() for c in text):
             continue
         if len(_NUMBER_RE.findall(text)) > 1:
@@ -208,6 +244,8 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
         pair = discount_pair([(p.amount, p.element) for p in found], shown_percents(layout))
         for p in found:
             p.regular = pair is not None and p.amount == pair[1]
+        result.regular_inferred = pair is not None
+    result.found = found
     result.amounts = {p.amount for p in found}
     result.regular_amounts = {p.amount for p in found if p.regular}
     anchor = layout.buy_button if layout.buy_button is not None else layout.title

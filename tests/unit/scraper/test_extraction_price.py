@@ -80,3 +80,37 @@ def test_locale_hints_from_tags_and_domain() -> None:
     assert LocaleHints.build(["de-CH"], "https://shop.example.com/") == LocaleHints("de", "CH")
     assert LocaleHints.build(["en"], "https://shop.example.ca/p") == LocaleHints("en", "CA")
     assert LocaleHints.build([None, "fr_FR"], None) == LocaleHints("fr", "FR")
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        ("$15 15", "USD", "15"),  # a hidden duplicate beside the amount: a space groups only threes
+        ("1 234 567,00 €", "EUR", "1234567.00"),
+        ("130, 38 zł", "PLN", "130.38"),  # a stray space before the cents
+        ("１２，８００円", "JPY", "12800"),  # full-width digits
+        ("۱۲۳٫۵۰", "IRR", "123.50"),  # Persian digits with the Arabic decimal mark
+        ("12\u202f800\u00a0₽", "RUB", "12800"),  # narrow no-break and no-break spaces
+    ],
+)
+def test_numbers_as_people_write_them(text: str, currency: str, expected: str) -> None:
+    """Grouping only by threes, stray spaces, full-width and Persian digits, every kind of space."""
+    assert parse_amount(text, currency) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "expected"),
+    [
+        ("$1,190.00 AUD", LocaleHints("en", "US"), "AUD"),  # a code beats the shared symbol
+        ("SGD4.90 $", LocaleHints(), "SGD"),
+        ("EUR29.66", LocaleHints(), "EUR"),
+        ("118,99 TL", LocaleHints(), "TRY"),
+        ("Kraft paper 3 kr", LocaleHints("sv", "SE"), "SEK"),  # "kr" only as a word of its own
+        ("Kraft paper 30", LocaleHints("sv", "SE"), None),
+        ("R$ 10,00", LocaleHints("pt", "BR"), "BRL"),
+        ("Special PriceKD 189.500", LocaleHints(), "KWD"),  # a label run into the symbol across elements
+    ],
+)
+def test_currency_from_code_symbol_and_locale(text: str, hints: LocaleHints, expected: str | None) -> None:
+    """Codes first, then unambiguous symbols, then shared ones by the page's region; letter symbols are words."""
+    assert currency_from_text(text, hints) == expected

@@ -125,3 +125,27 @@ def test_data_vocabulary_microdata() -> None:
     <meta itemprop="currency" content="USD"><span itemprop="price">12.50</span></span></div>"""
     product = extract_product(_page(body=body), URL)
     assert (product.name, product.price, product.currency) == ("Cup", "12.50", "USD")
+
+
+def test_a_microdata_price_holding_its_struck_price_reads_both() -> None:
+    """An itemprop=price element with the old price struck inside it: the rest is the price, the struck part the
+    regular price, and markup written as shown ("$39.99") names its currency."""
+    body = (
+        '<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Shift dress</h1>'
+        '<span itemprop="price"><span class="strikethrough">$79.</span><span class="strikethrough">99</span>'
+        "<span>$</span><span>39.</span><span>99</span></span></div>"
+    )
+    product = extract_product(_page(body=body), URL)
+    assert (product.price, product.regularPrice, product.currency) == ("39.99", "79.99", "USD")
+
+
+def test_labels_printed_into_identifiers_and_links_as_brands_are_cleaned() -> None:
+    """ "sku:CAE5D4" is CAE5D4; a brand linked to its search page is its text; a Book with an offer is a product."""
+    body = (
+        '<div itemscope itemtype="http://schema.org/Book"><h1 itemprop="name">Astrophysics</h1>'
+        '<meta itemprop="sku" content="sku:CAE5D4"><a itemprop="brand" href="/search?q=brand:norton">Norton</a>'
+        '<div itemprop="offers" itemscope itemtype="http://schema.org/Offer">'
+        '<meta itemprop="price" content="11.37"><meta itemprop="priceCurrency" content="USD"></div></div>'
+    )
+    product = extract_product(_page(body=body), URL)
+    assert (product.sku, product.brand, product.price) == ("CAE5D4", "Norton", "11.37")
