@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, TransientError
 from services.common.job import Job, utc_now_iso
-from services.common.job_states import LEASED, TERMINAL, JobStatus, predecessors
+from services.common.job_states import LEASED, TERMINAL, TRANSITIONS, JobStatus, predecessors
 
 __all__ = ["JobStore", "DynamoJobStore", "JobPage"]
 
@@ -47,7 +47,8 @@ class JobStore(Protocol):
     async def clear_pending_event(self, job_id: str, event: str) -> None: ...
     async def note_redrive(self, job_id: str, *, status: JobStatus, updated_at: str) -> int | None: ...
     async def advance(
-        self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None, fields: dict[str, Any] | None = None
+        self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None, fields: dict[str, Any] | None = None,
+        from_: JobStatus | None = None,
     ) -> Job: ...
     async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None: ...
     async def reset_for_retry(self, job_id: str, *, tenant: str) -> Job: ...
@@ -227,9 +228,13 @@ class DynamoJobStore:
         return int(result["Attributes"]["redrives"]["N"])
 
     async def advance(self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None,
-                      fields: dict[str, Any] | None = None) -> Job:
-        """Move forward out of the state this worker holds (``owner``) or from a predecessor."""
-        from_preds, values = _status_in(sorted(predecessors(to) - {JobStatus.FAILED}), "p")
+                      fields: dict[str, Any] | None = None, from_: JobStatus | None = None) -> Job:
+        """Move forward out of the state this worker holds (``owner``) or from a predecessor
+        (only from ``from_`` when given: a person's review answer moves a job out of review only)."""
+        if from_ is not None and to not in TRANSITIONS[from_]:
+            raise ValueError(f"{from_} cannot move to {to}")
+        sources = {from_} if from_ is not None else predecessors(to) - {JobStatus.FAILED}
+        from_preds, values = _status_in(sorted(sources), "p")
         values[":attempt"] = attempt
         condition = f"attempt = :attempt AND {from_preds}"
         if owner is not None:
