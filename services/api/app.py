@@ -31,6 +31,7 @@ from services.api.presign import Presigner
 from services.api.problems import Problem, problem_response
 from services.api.rate_limit import TokenBuckets
 from services.api.readiness import healthz, readyz
+from services.api.review_answers import ReviewDesk
 from services.api.seed_routes import seed_routes
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
@@ -97,6 +98,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         ),
         source_images=SourceImageStore(fetcher, aws.s3, common.bucket),
         remover=JobRemover(store, aws.s3, common.bucket),
+        reviews=ReviewDesk(store=store, publisher=publisher, handoff_timeout=settings.handoff_timeout),
     )
 
 

@@ -14,13 +14,14 @@ from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
+from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.common.errors import JobNotFoundError, JobTransitionConflictError
 from services.common.events import DetailType
 from services.common.job import Job
-from services.common.job_states import TERMINAL, JobStatus
+from services.common.job_states import TERMINAL, JobStatus, predecessors
 from services.common.job_store import JobPage
 from services.common.settings import CommonSettings
 
@@ -28,6 +29,7 @@ from services.common.settings import CommonSettings
 class FakeStore:
     def __init__(self) -> None:
         self.jobs: dict[str, Job] = {}
+        self.pending: dict[str, str] = {}  # the outbox mark (pendingEvent) per job
 
     async def create(self, job: Job) -> None:
         self.jobs[job.jobId] = copy.deepcopy(job)
@@ -61,9 +63,28 @@ class FakeStore:
         to: JobStatus,
         owner: str | None,
         fields: dict[str, Any] | None = None,
+        from_: JobStatus | None = None,
     ) -> Job:
-        self.jobs[job_id].status = to
-        return copy.deepcopy(self.jobs[job_id])
+        job = self.jobs[job_id]
+        allowed = {from_} if from_ is not None else predecessors(to) - {JobStatus.FAILED}
+        if job.attempt != attempt or job.status not in allowed:
+            conflict = JobTransitionConflictError(job_id, to.value, job.status.value)
+            conflict.job = copy.deepcopy(job)  # type: ignore[attr-defined]
+            raise conflict
+        job.status = to
+        for name, value in (fields or {}).items():
+            if name == "pendingEvent":
+                self.pending[job_id] = value
+            else:
+                setattr(job, name, copy.deepcopy(value))
+        return copy.deepcopy(job)
+
+    async def pending_event(self, job_id: str) -> str | None:
+        return self.pending.get(job_id)
+
+    async def clear_pending_event(self, job_id: str, event: str) -> None:
+        if self.pending.get(job_id) == event:
+            del self.pending[job_id]
 
     async def list_for_tenant(
         self, tenant: str, *, status: str | None, limit: int, cursor: str | None
@@ -158,5 +179,6 @@ def fake_state(**settings: Any) -> tuple[ApiState, FakeStore, FakeSqs, FakePubli
         idempotency=IdempotencyGuard(FakeIdempotencyStore(), wait_seconds=0.5, poll_seconds=0.01),
         source_images=SourceImageStore(None, s3, "bucket"),  # type: ignore[arg-type]
         remover=JobRemover(store, s3, "bucket"),  # type: ignore[arg-type]
+        reviews=ReviewDesk(store=store, publisher=publisher),  # type: ignore[arg-type]
     )
     return state, store, sqs, publisher
