@@ -156,3 +156,35 @@ async def test_a_second_sweep_of_the_same_snapshot_does_nothing() -> None:
 
 async def _value(value: Any) -> Any:
     return value
+
+
+def _in_review(waited: float) -> Job:
+    j = job(JobStatus.REVIEW, idle=waited, age=waited + 60)
+    j.reviewFacts = ["price"]
+    j.timestamps["review"] = _iso(waited)
+    return j
+
+
+async def test_a_job_in_review_waits_for_a_person_until_its_deadline() -> None:
+    """Within the review deadline a job in review is held: never re-driven (no ProductScraped
+    that would render uncertain facts), even past give_up_after."""
+    waiting = _in_review(waited=2 * 3600)
+    store, publisher, sqs = FakeStore([waiting]), FakePublisher(), FakeSqs()
+    report = await sweeper(store, publisher, sqs, review_deadline=3 * 3600.0).sweep_once()
+    assert report.held == [waiting.jobId] and waiting.status == JobStatus.REVIEW
+    assert publisher.events == [] and sqs.sent == [] and store.redrives == {}
+
+
+async def test_a_job_left_in_review_past_its_deadline_fails_with_a_readable_reason() -> None:
+    """Past the review deadline the job fails at stage review, naming the facts nobody answered."""
+    late = _in_review(waited=3 * 3600 + 60)
+    store, publisher, sqs = FakeStore([late]), FakePublisher(), FakeSqs()
+    report = await sweeper(store, publisher, sqs, review_deadline=3 * 3600.0).sweep_once()
+    assert report.failed == [late.jobId] and late.status == JobStatus.FAILED
+    assert late.error == {
+        "stage": "review",
+        "reason": "nobody reviewed the uncertain facts (price) within 3 hours; "
+        "retry the job, or submit the product facts yourself",
+    }
+    [(kind, detail)] = publisher.events
+    assert kind == DetailType.JOB_FAILED and detail["stage"] == "review"
