@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from services.common.events import DetailType
 from services.common.job import Job
 from services.common.job_states import JobStatus
+from services.sweeper.__main__ import main
 from services.sweeper.sweeper import Sweeper, SweepPolicy
 
 
@@ -188,3 +192,12 @@ async def test_a_job_left_in_review_past_its_deadline_fails_with_a_readable_reas
     }
     [(kind, detail)] = publisher.events
     assert kind == DetailType.JOB_FAILED and detail["stage"] == "review"
+
+
+def test_the_sweeper_refuses_a_review_deadline_past_the_job_ttl(monkeypatch: Any) -> None:
+    """A deadline at or above the job TTL would let DynamoDB delete a job in review before it
+    could be failed: the sweeper exits with the reason before touching AWS."""
+    monkeypatch.setenv("SWEEPER_REVIEW_DEADLINE_HOURS", "24")
+    monkeypatch.setenv("PRODUCTSHOT_JOB_TTL_HOURS", "24")
+    with pytest.raises(SystemExit, match=r"review deadline \(24 h\) must be below the job TTL \(24 h\)"):
+        asyncio.run(main(["--once"]))
