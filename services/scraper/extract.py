@@ -1,9 +1,12 @@
-"""Debug an extraction: ``python -m services.scraper.extract SOURCE... [--base-url URL]``.
+"""Debug an extraction: ``python -m services.scraper.extract SOURCE... [--base-url URL] [--evidence]``.
 
 A SOURCE is a saved page (plain or gzipped HTML) or an http(s) URL. URLs go through the
 same fetcher, with the same settings, as the service, so what you see here is what the
-scraper sees. One JSON object per source per line; a failed source prints
-``{"source": ..., "error": ...}`` and makes the exit code non-zero.
+scraper sees. One JSON object per source per line: the product's fields, ``confidence``
+(field -> number in [0, 1]) and ``review`` (the printed facts the default policy would not
+print, below the print threshold); ``--evidence`` adds each fact's source, path and the
+candidates weighed. A failed source prints ``{"source": ..., "error": ...}`` and makes the
+exit code non-zero.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from services.common.errors import ProductshotError
-from services.scraper.extraction import extract_product
+from services.common.fact_evidence import evidence_to_dict
+from services.common.fact_policy import PRINT_CONFIDENCE, uncertain_facts
+from services.scraper.extraction import Extraction, extract_with_evidence
 
 __all__ = ["main", "read_saved_page"]
 
@@ -36,7 +41,17 @@ def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-async def _extract_urls(urls: list[str]) -> dict[str, dict[str, Any]]:
+def _result(source: str, extraction: Extraction, with_evidence: bool) -> dict[str, Any]:
+    evidence = extraction.evidence
+    result: dict[str, Any] = {"source": source, **extraction.product.to_dict()}
+    result["confidence"] = {name: round(fact.confidence, 3) for name, fact in evidence.items()}
+    result["review"] = uncertain_facts(extraction.product, evidence)
+    if with_evidence:
+        result["evidence"] = evidence_to_dict(evidence)
+    return result
+
+
+async def _extract_urls(urls: list[str], with_evidence: bool) -> dict[str, dict[str, Any]]:
     # Imported here so saved pages can be debugged without the fetcher's dependencies.
     try:
         from services.scraper.safe_fetch import FetchSettings, SafeFetcher
@@ -49,10 +64,10 @@ async def _extract_urls(urls: list[str]) -> dict[str, dict[str, Any]]:
             try:
                 page = await fetcher.fetch_page(url)
                 language = page.headers.get("content-language") if page.headers else None
-                product = await asyncio.to_thread(
-                    extract_product, page.text, page.final_url, content_language=language
+                extraction = await asyncio.to_thread(
+                    extract_with_evidence, page.text, page.final_url, content_language=language
                 )
-                results[url] = {"source": url, **product.to_dict()}
+                results[url] = _result(url, extraction, with_evidence)
             except ProductshotError as exc:
                 results[url] = {"source": url, "error": exc.reason}
             except Exception as exc:  # a debugging tool reports every failure on its line
@@ -60,13 +75,12 @@ async def _extract_urls(urls: list[str]) -> dict[str, dict[str, Any]]:
     return results
 
 
-def _extract_file(source: str, base_url: str | None) -> dict[str, Any]:
+def _extract_file(source: str, base_url: str | None, with_evidence: bool) -> dict[str, Any]:
     path = Path(source)
     try:
         html = read_saved_page(path)
         # Without --base-url the page's own canonical URL resolves its links (see document.py).
-        product = extract_product(html, base_url or "")
-        return {"source": source, **product.to_dict()}
+        return _result(source, extract_with_evidence(html, base_url or ""), with_evidence)
     except ProductshotError as exc:
         return {"source": source, "error": exc.reason}
     except (OSError, gzip.BadGzipFile, EOFError) as exc:
@@ -75,17 +89,26 @@ def _extract_file(source: str, base_url: str | None) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m services.scraper.extract", description=__doc__.split("\n")[0]
+        prog="python -m services.scraper.extract",
+        description="Extract the product from saved pages or URLs, one JSON object per line.",
+        epilog=(
+            "Each line holds the product's fields, 'confidence' (field -> number in [0, 1]) and 'review':"
+            f" the printed facts below the print threshold ({PRINT_CONFIDENCE}) that the default policy"
+            " would not print. Exit code 1 when a source yields no product."
+        ),
     )
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="saved page (.html, .html.gz) or URL")
     parser.add_argument("--base-url", help="URL that relative links in saved pages resolve against")
+    parser.add_argument(
+        "--evidence", action="store_true", help="add each fact's source, path and the candidates weighed"
+    )
     args = parser.parse_intermixed_args(argv)
 
     urls = [s for s in args.sources if _is_url(s)]
-    fetched = asyncio.run(_extract_urls(urls)) if urls else {}
+    fetched = asyncio.run(_extract_urls(urls, args.evidence)) if urls else {}
     failed = False
     for source in args.sources:
-        result = fetched[source] if _is_url(source) else _extract_file(source, args.base_url)
+        result = fetched[source] if _is_url(source) else _extract_file(source, args.base_url, args.evidence)
         failed = failed or "error" in result
         print(json.dumps(result, ensure_ascii=False), flush=True)
     return 1 if failed else 0

@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["LocaleHints", "currency_from_text", "normalize_currency", "minor_units"]
+__all__ = [
+    "LocaleHints",
+    "currency_from_text",
+    "currency_token",
+    "is_ambiguous_token",
+    "shown_means",
+    "normalize_currency",
+    "minor_units",
+]
 
 #: Currencies whose amounts have no minor unit, or three decimals (ISO 4217).
 ZERO_DECIMAL = frozenset("JPY KRW VND CLP ISK PYG UGX XAF XOF KMF GNF RWF DJF BIF VUV XPF".split())
@@ -108,8 +116,22 @@ _REGION_BY_TLD = {
     "us": "US",
 }
 
+_SYMBOLS.update({"TL": "TRY", "Rs": "INR", "zl": "PLN", "Kc": "CZK", "лв": "BGN", "грн": "UAH", "р.": "RUB"})
+
+
+def _token_pattern(symbol: str) -> str:
+    # A symbol made of letters is a word of its own: "kr" is no krona in "kraft", nor "TL" in "TITLE".
+    escaped = re.escape(symbol)
+    if symbol[0].isalpha():
+        escaped = r"(?<![^\W\d_])" + escaped
+    if symbol[-1].isascii() and symbol[-1].isalpha():  # "руб" still opens "рублей"
+        escaped += r"(?![^\W\d_])"
+    return escaped
+
+
 _TOKEN_RE = re.compile(
-    "|".join(re.escape(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True)) + r"|\b[A-Z]{3}\b"
+    "|".join(_token_pattern(s) for s in sorted([*_SYMBOLS, *_AMBIGUOUS], key=len, reverse=True))
+    + r"|(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])"
 )
 
 
@@ -153,11 +175,18 @@ def normalize_currency(value: str | None) -> str | None:
 
 
 def currency_from_text(text: str, hints: LocaleHints) -> str | None:
-    """The currency a visible price string is written in, or None when it names none."""
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group(0)
+    """The currency a visible price string is written in, or None when it names none.
+
+    A code or an unambiguous symbol anywhere in the string beats a shared symbol beside
+    it: "$1,190.00 AUD" is in Australian dollars whatever the page's region.
+    """
+    tokens = [m.group(0) for m in _TOKEN_RE.finditer(text)]
+    for token in tokens:
         if token in _SYMBOLS:
             return _SYMBOLS[token]
+        if token in ISO_CODES:
+            return normalize_currency(token)
+    for token in tokens:
         kind = _AMBIGUOUS.get(token)
         if kind == "dollar":
             return _DOLLAR_BY_REGION.get(hints.region or "", "USD")
@@ -167,6 +196,33 @@ def currency_from_text(text: str, hints: LocaleHints) -> str | None:
         if kind == "krona":
             by_region = _KRONA_BY_REGION.get(hints.region or "")
             return by_region or _KRONA_BY_LANGUAGE.get(hints.language or "", "SEK")
-        if token in ISO_CODES:
-            return normalize_currency(token)
     return None
+
+
+def currency_token(text: str) -> str | None:
+    """The symbol or code a price string names its currency with ("$", "kr", "EUR")."""
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group(0)
+        if token in _SYMBOLS or token in _AMBIGUOUS or token in ISO_CODES:
+            return token
+    return None
+
+
+def is_ambiguous_token(token: str) -> bool:
+    """ "$", "¥", "kr": a symbol several currencies share, resolved only by the page's locale."""
+    return token in _AMBIGUOUS
+
+
+_FAMILIES: dict[str, frozenset[str]] = {
+    "dollar": frozenset({"USD", *_DOLLAR_BY_REGION.values()}),
+    "yen": frozenset({"JPY", "CNY"}),
+    "krona": frozenset(_KRONA_BY_REGION.values()),
+}
+
+
+def shown_means(token: str, code: str) -> bool:
+    """Whether a symbol on the page can stand for ``code`` ("$" for AUD, "kr" for NOK, "€" for EUR)."""
+    family = _AMBIGUOUS.get(token)
+    if family is not None:
+        return code in _FAMILIES[family]
+    return _SYMBOLS.get(token) == code or normalize_currency(token) == code

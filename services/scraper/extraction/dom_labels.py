@@ -24,12 +24,13 @@ _SKU_LABELS = (
     r"|\bRef\.?|Código|Codice(?: articolo)?|Артикул|品番|商品番号|商品编号|型番|货号|Nr\s?kat\.?|Kod produktu"
     r"|Artikelnr\.?|Product code|Produktnummer|Art\.nr\.?"
 )
-_SKU_RE = re.compile(rf"(?:{_SKU_LABELS})\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{{2,40}})", re.I)
-_SKU_START_RE = re.compile(rf"\W*(?:{_SKU_LABELS})", re.I)
+# A label ends where its word does: "Ref" is no label in "Refurbished", nor "SKU" in "SKUs".
+_SKU_RE = re.compile(rf"(?:{_SKU_LABELS})(?![^\W\d_])\s*[:：#]?\s*([A-Za-z0-9][\w\-./]{{2,40}})", re.I)
+_SKU_START_RE = re.compile(rf"\W*(?:{_SKU_LABELS})(?![^\W\d_])", re.I)
 _BRAND_LABEL = (
     r"brand|marke|hersteller|marque|marca|merk|märke|producent|бренд|品牌|ブランド|メーカー|العلامة التجارية"
 )
-_BRAND_RE = re.compile(rf"^\W*(?:{_BRAND_LABEL})\s*[:：]?\s*(\S.{{0,39}})$", re.I)
+_BRAND_RE = re.compile(rf"^\W*(?:{_BRAND_LABEL})\s*[:：]?\s*([^\W_].{{0,39}})$", re.I)
 _BRAND_START_RE = re.compile(rf"\W*(?:{_BRAND_LABEL})\W*$", re.I)
 _BRAND_OWN_RE = re.compile(rf"\W*(?:{_BRAND_LABEL})\s*[:：]", re.I)
 # The brand line above a title: <p class="makerName">, <a class="product-info__brand">.
@@ -92,7 +93,8 @@ class PageLabels:
             texts = [_text(el), _text(parent)]
             for node in (el, parent):
                 following = node.getnext() if node is not None else None
-                if following is not None:
+                # A label over a form control names the choice, not a value ("Brand: Select an Option").
+                if following is not None and following.tag not in ("select", "input", "button", "form"):
                     texts.append(own + " " + _text(following))
             for text in texts:
                 match = value_re.match(text) if len(text) <= _MAX_TEXT else None

@@ -64,6 +64,10 @@ class VisiblePrices:
     #: Every amount shown in the product container, to cross-check markup against.
     amounts: set[Decimal] = field(default_factory=set)
     regular_amounts: set[Decimal] = field(default_factory=set)
+    #: Every candidate in the container, kept for the evidence a person reviews.
+    found: list[VisiblePrice] = field(default_factory=list)
+    #: The old price came from a printed percentage alone, not from markup or strike-through.
+    regular_inferred: bool = False
     #: Reads amounts shown outside the container (not in carousels, banners...) on demand.
     scan_page: Callable[[], set[Decimal]] | None = None
     _elsewhere: set[Decimal] | None = None
@@ -208,6 +212,8 @@ def read_visible_prices(layout: Layout, hints: LocaleHints, currency_hint: str |
         pair = discount_pair([(p.amount, p.element) for p in found], shown_percents(layout))
         for p in found:
             p.regular = pair is not None and p.amount == pair[1]
+        result.regular_inferred = pair is not None
+    result.found = found
     result.amounts = {p.amount for p in found}
     result.regular_amounts = {p.amount for p in found if p.regular}
     anchor = layout.buy_button if layout.buy_button is not None else layout.title

@@ -36,6 +36,24 @@ _NESTED_SKIP = frozenset(
 )
 
 
+_TEXT_PROPS = frozenset({"brand", "manufacturer", "name", "sku", "mpn", "productID"})
+_STRUCK_RE = re.compile(r"strike|line-through|(?:^|[-_\s])(?:old|was|regular|list)(?:$|[-_\s])", re.I)
+
+
+def _unstruck_text(el: etree._Element) -> str:
+    """A price element's text without its struck-through parts: "$79.99 $39.99" is $39.99 now."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        marks = " ".join(filter(None, (child.get("class"), child.get("style"))))
+        if child.tag not in ("del", "s", "strike") and not _STRUCK_RE.search(marks):
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 class ItemReader:
     """Reads top-level product items of one syntax from a tree."""
 
@@ -61,6 +79,8 @@ class ItemReader:
         if content is not None:
             return content
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "a" and set(self._props(el)) & _TEXT_PROPS and el.text_content().strip():
+            return el.text_content()  # a brand linked to its search page names the brand, not the URL
         if tag in _URL_ATTR and el.get(_URL_ATTR[tag]):
             return el.get(_URL_ATTR[tag])
         if tag in ("data", "meter") and el.get("value") is not None:
@@ -69,6 +89,8 @@ class ItemReader:
             return el.get("datetime")
         if el.get("resource") and self.source == "rdfa":
             return el.get("resource")
+        if "price" in self._props(el) and len(el):
+            return _unstruck_text(el)
         if self._props(el) == ["description"]:
             # A description block often opens with its own heading ("Produktinformationen …").
             return " ".join(t for t in _TEXT_NO_HEADINGS(el) if t.strip())

@@ -63,7 +63,7 @@ class MetaTags:
         return ProductRecord(
             source="meta",
             name=title,
-            brand=self.get("product:brand", "og:brand", "itemprop:brand"),
+            brand=(self.get("product:brand", "og:brand", "itemprop:brand") or "").strip(" |-–:·") or None,
             sku=self.get("product:retailer_item_id", "product:sku", "itemprop:sku"),
             gtin=self.get("product:gtin", "product:ean", "product:upc", "product:isbn", "itemprop:gtin13"),
             description=self.get("og:description", "description", "twitter:description"),

@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
 
-from .currency import THREE_DECIMAL, minor_units
+from .currency import THREE_DECIMAL, LocaleHints, currency_from_text, minor_units
 
-__all__ = ["ascii_digits", "parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
+__all__ = ["ascii_digits", "read_price", "parse_amount", "parse_markup_amount", "format_amount", "decimal_separator"]
 
 _GROUPING_CHARS = re.compile(r"[\s\u00a0\u202f\u2009'’`]")
 _MACHINE_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
@@ -48,13 +48,41 @@ def decimal_separator(amount_text: str, currency: str | None) -> str | None:
     return sep
 
 
+_SPACED_NUMBER_RE = re.compile(r"\d[\d.,]*(?:[ \t\u00a0\u202f\u2009]+\d[\d.,]*)+")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+# "119. 95", "130, 38 zł": a stray space after the decimal separator, before the cents.
+_STRAY_SPACE_RE = re.compile(r"(\d[.,]) (\d{1,2})(?!\d)")
+
+
+def _first_spaced_number(text: str) -> str:
+    """Cut ``text`` where a space stops being a thousands separator: "$15 15" is 15, then another 15.
+
+    A space groups digits only in threes ("12 800", "1 234,56"); "15 15" is two numbers.
+    """
+    text = _STRAY_SPACE_RE.sub(r"\1\2", text)
+    match = _SPACED_NUMBER_RE.search(text)
+    if match is None:
+        return text
+    number = match.group(0)
+    pos = 0
+    for space in _SPACE_RE.finditer(number):
+        head = number[pos : space.start()]
+        group = re.match(r"\d*", number[space.end() :]).group(0)  # type: ignore[union-attr]
+        if len(group) != 3 or (pos == 0 and len(head) > 3 and "," not in head and "." not in head):
+            return text[: match.start() + space.start()]
+        if pos > 0 and len(head) != 3:
+            return text[: match.start() + space.start()]
+        pos = space.end()
+    return text
+
+
 def ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The amount in a visible price string such as "1.234,56 €" or "CHF 1'234.50"."""
-    text = text.translate(_DIGITS)
+    text = _first_spaced_number(text.translate(_DIGITS))
     found = Price.fromstring(text)
     if found.amount_text is None:
         return None
@@ -87,3 +115,12 @@ def format_amount(amount: Decimal, currency: str | None) -> str:
     if quantized != amount:
         return format(amount.normalize(), "f")
     return format(quantized, "f")
+
+
+def read_price(
+    text: str | None, currency_text: str | None = None, hints: LocaleHints | None = None
+) -> tuple[Decimal | None, str | None]:
+    """(amount, ISO currency) of a price string, the currency from it or else from ``currency_text``."""
+    hints = hints or LocaleHints()
+    currency = currency_from_text(text or "", hints) or currency_from_text(currency_text or "", hints)
+    return (parse_amount(text, currency) if text else None), currency

@@ -11,10 +11,10 @@ Rules, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .currency import normalize_currency
+from .currency import LocaleHints, currency_from_text, normalize_currency
 from .dom_price import VisiblePrices
 from .price import parse_markup_amount
 from .record import OfferRecord, ProductRecord
@@ -30,10 +30,20 @@ class PriceDecision:
     availability: str | None = None
     source: str | None = None
     sku: str | None = None
+    #: Which rule decided, for the confidence: "agree", "stale", "unseen", "markup", "dom".
+    rule: str = ""
+    #: Where the regular price came from: "markup", "dom" (struck/labelled), "inferred" (a percentage).
+    regular_source: str | None = None
+    #: The markup offer whose price was taken or overruled, and each source's own pick.
+    offer: OfferRecord | None = None
+    picks: dict[str, OfferRecord] = field(default_factory=dict)
+    path: str | None = None
 
 
-def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None) -> None:
-    offer.currency = normalize_currency(offer.currency) or fallback_currency
+def _resolve_amounts(offer: OfferRecord, fallback_currency: str | None, hints: LocaleHints) -> None:
+    # Markup written as shown ("$39.99") names its currency itself.
+    written = currency_from_text(offer.price, hints) if offer.price else None
+    offer.currency = normalize_currency(offer.currency) or written or fallback_currency
     if offer.price:
         offer.amount = parse_markup_amount(offer.price, offer.currency)
     if offer.regular:
@@ -58,14 +68,21 @@ def _pick_offer(record: ProductRecord, visible: VisiblePrices, page_url: str) ->
 
 
 def decide_price(
-    records: list[ProductRecord], visible: VisiblePrices, page_url: str, page_currency: str | None
+    records: list[ProductRecord],
+    visible: VisiblePrices,
+    page_url: str,
+    page_currency: str | None,
+    hints: LocaleHints | None = None,
 ) -> PriceDecision:
     markup: OfferRecord | None = None
     markup_source = None
+    decision_picks: dict[str, OfferRecord] = {}
     for record in records:
         for offer in record.offers:
-            _resolve_amounts(offer, page_currency)
+            _resolve_amounts(offer, page_currency, hints or LocaleHints())
         chosen = _pick_offer(record, visible, page_url)
+        if chosen is not None:
+            decision_picks.setdefault(record.source, chosen)
         if chosen is not None and markup is None:
             markup, markup_source = chosen, record.source
         elif chosen is not None and markup is not None and visible.current is not None:
@@ -77,9 +94,27 @@ def decide_price(
         if shown is None:
             return PriceDecision()
         regular = visible.regular.amount if visible.regular else None
-        return PriceDecision(shown.amount, shown.currency or page_currency, regular, None, "dom")
+        return PriceDecision(
+            shown.amount,
+            shown.currency or page_currency,
+            regular,
+            None,
+            "dom",
+            rule="dom",
+            regular_source=_visible_regular_source(visible) if regular is not None else None,
+        )
     decision = PriceDecision(
-        markup.amount, markup.currency, markup.regular_amount, markup.availability, markup_source, markup.sku
+        markup.amount,
+        markup.currency,
+        markup.regular_amount,
+        markup.availability,
+        markup_source,
+        markup.sku,
+        rule="agree" if shown is not None and shown.amount == markup.amount else "markup",
+        regular_source="markup" if markup.regular_amount is not None else None,
+        offer=markup,
+        picks=decision_picks,
+        path=markup.path,
     )
     if shown is not None and shown.amount != markup.amount:
         stale = markup.amount in visible.regular_amounts and shown.amount < markup.amount
@@ -90,14 +125,23 @@ def decide_price(
             decision.amount = shown.amount
             decision.currency = shown.currency or markup.currency
             decision.source = "dom"
+            decision.rule = "stale" if stale else "unseen"
+            decision.regular_source = "markup" if stale else None
+            decision.path = None
     if decision.currency is None and shown is not None:
         decision.currency = shown.currency  # markup without priceCurrency: the symbol on the page
     if decision.regular is None and visible.regular is not None and decision.amount is not None:
         if decision.amount in visible.amounts or decision.source == "dom":
             decision.regular = visible.regular.amount
+            decision.regular_source = _visible_regular_source(visible)
     if decision.regular is not None and decision.amount is not None and decision.regular <= decision.amount:
         decision.regular = None
+        decision.regular_source = None
     return decision
+
+
+def _visible_regular_source(visible: VisiblePrices) -> str:
+    return "inferred" if visible.regular_inferred else "dom"
 
 
 def discount_text(price: Decimal, regular: Decimal) -> str | None:

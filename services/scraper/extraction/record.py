@@ -22,6 +22,10 @@ class OfferRecord:
     availability: str | None = None
     url: str | None = None
     sku: str | None = None
+    #: Where the price was read, relative to the product ("offers[1].price"), for the evidence.
+    path: str = ""
+    #: A range ("lowPrice" 10 to "highPrice" 40): one end of it is no price of the item.
+    is_range: bool = False
     #: Filled by the merge step once the currency and locale are known.
     amount: Decimal | None = None
     regular_amount: Decimal | None = None
@@ -39,3 +43,5 @@ class ProductRecord:
     offers: list[OfferRecord] = field(default_factory=list)
     url: str | None = None
     language: str | None = None
+    #: Where the product node sits in the page (a JSON path or a CSS-like selector).
+    path: str = ""

@@ -78,10 +78,11 @@ def _images(value: Any) -> list[str]:
     return urls
 
 
-def _price_specs(offer: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(price, regular, currency) from priceSpecification entries."""
+def _price_specs(offer: dict[str, Any]) -> tuple[str | None, str | None, str | None, int]:
+    """(price, regular, currency, index of the price's entry) from priceSpecification entries."""
     price = regular = currency = None
-    for spec in _as_list(offer.get("priceSpecification")):
+    where = -1
+    for index, spec in enumerate(_as_list(offer.get("priceSpecification"))):
         if not isinstance(spec, dict):
             continue
         value = _scalar(spec.get("price"))
@@ -92,25 +93,40 @@ def _price_specs(offer: dict[str, Any]) -> tuple[str | None, str | None, str | N
             regular = regular or value
         elif "UnitPriceSpecification" in local_types(spec) and spec.get("referenceQuantity"):
             continue  # price per kg / per litre, not the price of the item
-        else:
-            price = price or value
+        elif price is None:
+            price, where = value, index
         currency = currency or _scalar(spec.get("priceCurrency"))
-    return price, regular, currency
+    return price, regular, currency, where
 
 
-def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> list[OfferRecord]:
+def _price_path(offer: dict[str, Any], spec_index: int) -> tuple[str, bool]:
+    """(where the price was read, whether it is one end of a range)."""
+    if _scalar(offer.get("price")):
+        return "price", False
+    if spec_index >= 0:
+        return f"priceSpecification[{spec_index}].price", False
+    low, high = _scalar(offer.get("lowPrice")), _scalar(offer.get("highPrice"))
+    return "lowPrice", bool(high) and high != low
+
+
+def _offers(
+    value: Any, *, sku: str | None = None, url: str | None = None, path: str = "offers"
+) -> list[OfferRecord]:
     records: list[OfferRecord] = []
-    for offer in _as_list(value):
+    listed = _as_list(value)
+    for index, offer in enumerate(listed):
         if not isinstance(offer, dict):
             continue
+        here = f"{path}[{index}]" if len(listed) > 1 else path
         nested = offer.get("offers")
         if nested and "AggregateOffer" in local_types(offer):
-            inner = _offers(nested, sku=sku, url=url)
+            inner = _offers(nested, sku=sku, url=url, path=here + ".offers")
             if inner:
                 records.extend(inner)
                 continue
-        spec_price, spec_regular, spec_currency = _price_specs(offer)
+        spec_price, spec_regular, spec_currency, spec_index = _price_specs(offer)
         price = _scalar(offer.get("price")) or spec_price or _scalar(offer.get("lowPrice"))
+        key, is_range = _price_path(offer, spec_index)
         records.append(
             OfferRecord(
                 price=price,
@@ -122,6 +138,8 @@ def _offers(value: Any, *, sku: str | None = None, url: str | None = None) -> li
                 availability=availability_value(offer.get("availability")),
                 url=_scalar(offer.get("url")) or url,
                 sku=_scalar(offer.get("sku")) or sku,
+                path=_scalar(offer.get("@path")) or f"{here}.{key}",
+                is_range=is_range,
             )
         )
     return records
@@ -135,15 +153,31 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+# Templates that print the label into the value: "sku:CAE5D4", "Item # 101095".
+_ID_LABEL_RE = re.compile(
+    r"^(?:sku|item\s*(?:#|no\.?|number)|art(?:ikel)?\.?\s?-?nr\.?|ref\.?|mpn|model)\s*[:#]?\s*", re.I
+)
+
+
 def _identifier(value: Any) -> str | None:
     text = _scalar(value)
+    if text is not None:
+        text = _ID_LABEL_RE.sub("", text) or text
     return None if text is None or _PLACEHOLDER_RE.match(text) else text
 
 
-def product_record(node: dict[str, Any], source: str) -> ProductRecord:
+def _brand(value: Any) -> str | None:
+    """A brand's name; a URL or a path is where the brand links to, not its name."""
+    text = _scalar(value)
+    if text is None or re.match(r"^(?:https?:|/|www\.)", text):
+        return None
+    return text.strip(" |-–:·") or None
+
+
+def product_record(node: dict[str, Any], source: str, path: str = "") -> ProductRecord:
     sku = _identifier(node.get("sku")) or _identifier(node.get("productID")) or _identifier(node.get("mpn"))
     gtin = next((g for k in _GTIN_KEYS if (g := _identifier(node.get(k)))), None)
-    brand = _scalar(node.get("brand")) or _scalar(node.get("manufacturer"))
+    brand = _brand(node.get("brand")) or _brand(node.get("manufacturer"))
     record = ProductRecord(
         source=source,
         name=_scalar(node.get("name")),
@@ -159,15 +193,18 @@ def product_record(node: dict[str, Any], source: str) -> ProductRecord:
         ),
         url=_scalar(node.get("url")) or _scalar(node.get("@id")),
         language=_scalar(node.get("inLanguage")),
+        path=_scalar(node.get("@path")) or path,
     )
     if not record.offers and node.get("price") is not None:
         # Some templates put price and priceCurrency on the Product itself, without an Offer.
         keys = ("price", "priceCurrency", "currency", "availability")
-        record.offers = _offers({k: node[k] for k in keys if k in node})
+        record.offers = _offers({k: node[k] for k in keys if k in node}, path="")
     # A ProductGroup's own offers are rare: its prices live on the variants.
-    for variant in _as_list(node.get("hasVariant")):
+    for index, variant in enumerate(_as_list(node.get("hasVariant"))):
         if is_product(variant):
-            child = product_record(variant, source)
+            child = product_record(variant, source, f"{path}.hasVariant[{index}]")
+            for offer in child.offers:
+                offer.path = f"hasVariant[{index}].{offer.path}"
             record.offers.extend(child.offers)
             if not record.images:
                 record.images = child.images
