@@ -74,7 +74,8 @@ class RealReport:
         ]
         for name, s in self.scores.items():
             out.append(
-                f"{name:<13} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.skipped:>4}"
+                f"{name:<13} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                f"{s.tp:>4} {s.fp:>4} {s.fn:>4} {s.skipped:>4}"
             )
         out.append(f"NoProductError on {len(self.no_product)} page(s):")
         for key, reason, no_price in self.no_product:

@@ -10,6 +10,7 @@ import pytest
 from services.common.errors import JobTransitionConflictError, PermanentError
 from services.common.events import DetailType
 from services.common.fact_evidence import evidence_from_dict
+from services.common.fact_policy import PRINT_CONFIDENCE
 from services.common.job import Job, JobOptions
 from services.common.job_states import JobStatus, predecessors
 from services.common.messages import scrape_request_body
@@ -18,8 +19,11 @@ from services.scraper.fetched_content import FetchedPage
 from services.scraper.handler import ScrapeHandler
 
 URL = "https://shop.example.com/p/kettle"
-# No markup, two different prices beside the buy button: nothing says which one is asked.
-AMBIGUOUS = """<!doctype html><html lang="en"><head><title>Copper Kettle</title></head><body><main>
+# No price markup (JSON-LD names the product, nothing more), two different prices beside the
+# buy button: nothing says which one is asked.
+AMBIGUOUS = """<!doctype html><html lang="en"><head><title>Copper Kettle</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+"name": "Copper Kettle 1.5 L"}</script></head><body><main>
 <div class="product"><h1>Copper Kettle 1.5 L</h1>
 <div class="price-box"><span class="price">€49.99</span></div>
 <div class="price-box-alt"><span class="price">€59.99</span></div>
@@ -102,7 +106,7 @@ async def test_a_sure_product_is_scraped_as_before_whatever_the_policy() -> None
     await handler.handle(message)
     assert store.job.status == JobStatus.SCRAPED and store.job.product is not None
     assert store.job.product["price"] == "49.99" and store.job.hiddenFacts == [] == store.job.reviewFacts
-    assert evidence_from_dict(store.job.evidence)["price"].confidence == 1.0
+    assert evidence_from_dict(store.job.evidence)["price"].confidence >= PRINT_CONFIDENCE
     assert [e[0] for e in publisher.events] == [DetailType.PRODUCT_SCRAPED] and store.pending is None
 
 
@@ -116,7 +120,7 @@ async def test_hide_renders_without_the_uncertain_price_and_records_it() -> None
     assert kind == DetailType.PRODUCT_SCRAPED
     assert detail["product"]["price"] is None and detail["product"]["name"] == "Copper Kettle 1.5 L"
     candidates = evidence_from_dict(store.job.evidence)["price"].candidates
-    assert sorted(c.value for c in candidates) == ["49.99", "59.99"]
+    assert {c.value for c in candidates} == {"49.99", "59.99"}
 
 
 async def test_fail_fails_with_a_reason_naming_the_facts_and_what_to_do() -> None:
@@ -140,7 +144,7 @@ async def test_review_holds_the_job_and_publishes_product_needs_review_not_produ
     [(kind, detail, source)] = publisher.events
     assert (kind, source) == (DetailType.PRODUCT_NEEDS_REVIEW, "productshot.scraper")
     assert detail["reviewFacts"] == ["price"] and detail["reviewPath"] == f"/v1/jobs/{store.job.jobId}/review"
-    assert sorted(c["value"] for c in detail["facts"]["price"]["candidates"]) == ["49.99", "59.99"]
+    assert {c["value"] for c in detail["facts"]["price"]["candidates"]} == {"49.99", "59.99"}
     assert store.pending is None
 
 
