@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.common.errors import JobTransitionConflictError, PermanentError
-from services.common.events import DetailType
+from services.common.events import DetailType, validate_detail
 from services.common.fact_evidence import evidence_from_dict
 from services.common.fact_policy import PRINT_CONFIDENCE
 from services.common.job import Job, JobOptions
@@ -119,8 +119,21 @@ async def test_hide_renders_without_the_uncertain_price_and_records_it() -> None
     [(kind, detail, _)] = publisher.events
     assert kind == DetailType.PRODUCT_SCRAPED
     assert detail["product"]["price"] is None and detail["product"]["name"] == "Copper Kettle 1.5 L"
+    validate_detail(kind.value, detail)
     candidates = evidence_from_dict(store.job.evidence)["price"].candidates
     assert {c.value for c in candidates} == {"49.99", "59.99"}
+
+
+async def test_hiding_an_uncertain_name_still_publishes_a_valid_product_scraped() -> None:
+    """A name read only from the page's heading is uncertain too; hidden, it is null in a
+    ProductScraped that still passes its schema (the renderer prints no name)."""
+    bare = AMBIGUOUS.replace('<script type="application/ld+json">', "<!--").replace("</script>", "-->")
+    store, publisher, handler, message = _run(bare, "hide")
+    await handler.handle(message)
+    assert store.job.status == JobStatus.SCRAPED and "name" in store.job.hiddenFacts
+    [(kind, detail, _)] = publisher.events
+    assert detail["product"]["name"] is None
+    validate_detail(kind.value, detail)
 
 
 async def test_fail_fails_with_a_reason_naming_the_facts_and_what_to_do() -> None:
