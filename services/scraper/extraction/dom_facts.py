@@ -38,13 +38,16 @@ _OUT_RE = re.compile(
     r"|tillfälligt slut"
     r"|ej i lager|нет в наличии|распродано|в наличии нет"
     r"|在庫切れ|売り切れ|品切れ|缺货|售罄|无货|غير متوفر|نفدت"
-    r"|स्टॉक में नहीं|स्टॉक समाप्त",
+    r"|स्टॉक में नहीं|स्टॉक समाप्त"
+    r"|uitverkocht|niet (op voorraad|leverbaar|beschikbaar)|stokta yok|tükendi|품절|재고 ?없음|일시품절"
+    r"|udsolgt|utsolgt|ikke på lager|loppu varastosta|vyprodáno|není skladem|hết hàng|สินค้าหมด",
     re.I,
 )
 _IN_RE = re.compile(
     r"in stock|available|auf lager|sofort lieferbar|lieferbar|verfügbar|en stock|disponible|en existencia"
     r"|disponibile|em estoque|disponível|w magazynie|dostępny|i lager|в наличии|在庫あり|有货|现货|متوفر"
-    r"|स्टॉक में",
+    r"|स्टॉक में"
+    r"|op voorraad|leverbaar|stokta|재고 ?있음|구매 ?가능|på lager|varastossa|skladem|còn hàng|มีสินค้า",
     re.I,
 )
 _IMAGES = etree.XPath(".//img")

@@ -79,6 +79,7 @@ class VisiblePrices:
         return amount in self._elsewhere
 
 
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # State modifiers describe the block, not the amount: "with-list-price", "has-discount", "is-old".
 _MODIFIER_RE = re.compile(r"(?:^|\s)(?:with|has|is|show)[-_]\S*")
 
@@ -102,8 +103,8 @@ def _is_struck(el: etree._Element) -> bool:
 
 def _label(el: etree._Element | None, limit: int = 30) -> str:
     """Short text of a neighbour that is a label ("From", "/ kg"), not another price."""
-    if el is None or not isinstance(el.tag, str):
-        return ""
+    if el is None or not isinstance(el.tag, str) or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
+        return ""  # a hidden "Starting at" is the template's spare label, not what the page says
     text = element_text(el)
     return text if len(text) <= limit and not any(c.isdigit() for c in text) else ""
 

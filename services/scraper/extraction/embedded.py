@@ -32,7 +32,7 @@ from .embedded_analytics import read_analytics
 from .embedded_marketplace import read_amazon, read_ebay
 from .embedded_markup import read_magento, read_sfcc, read_shopware, read_woocommerce
 from .embedded_platform_js import read_bigcommerce, read_prestashop
-from .embedded_scan import ScriptText, page_scripts
+from .embedded_scan import PageScripts, ScriptText, page_scripts
 from .embedded_shape import EmbeddedProduct
 from .embedded_shopify import read_shopify
 from .embedded_state import read_initial_state, read_next, read_nuxt
@@ -46,32 +46,63 @@ ANALYTICS_SOURCE = "embedded:analytics"
 _log = logging.getLogger(__name__)
 
 Reader = Callable[[etree._Element, list[ScriptText], LocaleHints], list[EmbeddedProduct]]
+Gate = Callable[[PageScripts], bool]
 
-# In trust order: the platform's own product data first, analytics last.
-_READERS: tuple[tuple[str, Reader], ...] = (
-    ("shopify", lambda root, scripts, hints: read_shopify(scripts)),
-    ("magento", lambda root, scripts, hints: read_magento(root, scripts)),
-    ("woocommerce", lambda root, scripts, hints: read_woocommerce(root, hints)),
-    ("sfcc", lambda root, scripts, hints: read_sfcc(root, hints)),
-    ("shopware", lambda root, scripts, hints: read_shopware(root, hints)),
-    ("prestashop", read_prestashop),
-    ("bigcommerce", read_bigcommerce),
-    ("amazon", lambda root, scripts, hints: read_amazon(root, hints)),
-    ("ebay", lambda root, scripts, hints: read_ebay(root, hints)),
-    ("next", lambda root, scripts, hints: read_next(scripts)),
-    ("nuxt", lambda root, scripts, hints: read_nuxt(scripts)),
-    ("state", lambda root, scripts, hints: read_initial_state(scripts)),
-    ("analytics", lambda root, scripts, hints: read_analytics(scripts)),
+
+def _always(page: PageScripts) -> bool:
+    return True
+
+
+# In trust order: the platform's own product data first, analytics last. A markup reader
+# walks the tree only when the page shows its platform's signs (its script URLs, its body
+# class, its inline scripts), which cost nothing to test; script readers always run.
+_READERS: tuple[tuple[str, Gate, Reader], ...] = (
+    ("shopify", _always, lambda root, scripts, hints: read_shopify(scripts)),
+    (
+        "magento",
+        lambda page: any(s.type == "text/x-magento-init" for s in page.scripts),
+        lambda root, scripts, hints: read_magento(root, scripts),
+    ),
+    (
+        "woocommerce",
+        lambda page: "woocommerce" in page.body_class,
+        lambda root, scripts, hints: read_woocommerce(root, hints),
+    ),
+    (
+        "sfcc",
+        lambda page: "demandware" in page.sources or page.mention("demandware"),
+        lambda root, scripts, hints: read_sfcc(root, hints),
+    ),
+    (
+        "shopware",
+        lambda page: "is-ctl-product" in page.body_class or "is--ctl-detail" in page.body_class,
+        lambda root, scripts, hints: read_shopware(root, hints),
+    ),
+    ("prestashop", lambda page: page.mention("prestashop"), read_prestashop),
+    ("bigcommerce", lambda page: page.mention("BCData") or "bigcommerce" in page.sources, read_bigcommerce),
+    # AUI, Amazon's UI framework, marks the body of every Amazon storefront.
+    ("amazon", lambda page: "a-aui" in page.body_class, lambda root, scripts, hints: read_amazon(root, hints)),
+    (
+        "ebay",
+        lambda page: "ebaystatic" in page.sources or "ebayimg" in page.sources,
+        lambda root, scripts, hints: read_ebay(root, hints),
+    ),
+    ("next", _always, lambda root, scripts, hints: read_next(scripts)),
+    ("nuxt", _always, lambda root, scripts, hints: read_nuxt(scripts)),
+    ("state", _always, lambda root, scripts, hints: read_initial_state(scripts)),
+    ("analytics", _always, lambda root, scripts, hints: read_analytics(scripts)),
 )
 
 
 def read_embedded(root: etree._Element, hints: LocaleHints) -> list[EmbeddedProduct]:
     """Every embedded product the page carries, in trust order (bounded: see embedded_scan.py)."""
-    scripts = page_scripts(root)
+    page = page_scripts(root)
     found: list[EmbeddedProduct] = []
-    for kind, reader in _READERS:
+    for kind, gate, reader in _READERS:
+        if not gate(page):
+            continue
         try:
-            found.extend(reader(root, scripts, hints))
+            found.extend(reader(root, page.scripts, hints))
         except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
             # A shop's odd state must not cost the page its other sources.
             _log.debug("embedded reader %s failed: %r", kind, exc)

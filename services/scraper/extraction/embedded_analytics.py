@@ -108,9 +108,10 @@ def _ga4_items(payload: dict[str, Any], path: str) -> list[dict[str, Any]]:
 def _messages(script: str) -> list[tuple[str, Any]]:
     """Every object the script hands to the data layer, with a path naming it."""
     found: list[tuple[str, Any]] = []
-    for index, args in enumerate(call_arguments(script, "dataLayer.push")):
+    # Only messages about a product are worth repairing: most pushes are page events.
+    for index, args in enumerate(call_arguments(script, "dataLayer.push", require="ecommerce")):
         found.extend((f"dataLayer.push[{index}]", arg) for arg in args[:1])
-    for _, value in assignments(script, ("dataLayer",)):
+    for _, value in assignments(script, ("dataLayer",), require="ecommerce"):
         for index, item in enumerate(value[:50] if isinstance(value, list) else []):
             found.append((f"dataLayer[{index}]", item))
     return found
@@ -159,12 +160,12 @@ def read_analytics(scripts: list[ScriptText]) -> list[EmbeddedProduct]:
                 if message.get("event") == "view_item" and isinstance(ecommerce, dict):
                     nodes.extend(_ga4_items(ecommerce, join_path(path, "ecommerce")))
         if "gtag(" in text:
-            for index, args in enumerate(call_arguments(text, "gtag")):
+            for index, args in enumerate(call_arguments(text, "gtag", require="items")):
                 if len(args) >= 3 and args[0] == "event" and args[1] == "view_item" and isinstance(args[2], dict):
                     nodes.extend(_ga4_items(args[2], f"gtag[{index}]"))
-        for name, reader in (("utag_data", _tealium), ("digitalData", _digital_data)):
+        for name, needed, reader in (("utag_data", "product_", _tealium), ("digitalData", "product", _digital_data)):
             if name in text:
-                for _, value in assignments(text, (name,)):
+                for _, value in assignments(text, (name,), require=needed):
                     if (node := reader(value)) is not None:
                         nodes.append(node)
     return [EmbeddedProduct("embedded:analytics", str(n["@path"]), n, detail=True) for n in nodes[:_MAX_ITEMS]]

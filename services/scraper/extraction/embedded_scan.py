@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import json_repair
 from lxml import etree
 
-__all__ = ["ScriptText", "page_scripts", "load_json", "literal_at", "assignments", "call_arguments"]
+__all__ = ["ScriptText", "PageScripts", "page_scripts", "load_json", "literal_at", "assignments", "call_arguments"]
 
 #: Scripts longer than this are not scanned at all (bundled libraries, not page data).
 MAX_SCRIPT_CHARS = 3_000_000
@@ -30,7 +30,6 @@ MAX_REPAIR_CHARS = 200_000
 #: Literals larger than this are not cut out of a script.
 MAX_LITERAL_CHARS = 2_000_000
 
-_SCRIPTS = etree.XPath("//script")
 _TOKENS = re.compile(r"[{}\[\]\"'`\\]")
 _CLOSE = {"{": "}", "[": "]"}
 # `void 0`, `!0` and `!1` are how minifiers write undefined, true and false.
@@ -48,20 +47,36 @@ class ScriptText:
     element: etree._Element
 
 
-def page_scripts(root: etree._Element) -> list[ScriptText]:
+@dataclass(slots=True)
+class PageScripts:
+    """The page's inline scripts, plus the cheap signs of its platform: script URLs, body class."""
+
+    scripts: list[ScriptText] = field(default_factory=list)
+    sources: str = ""  # every external script's URL, space-separated
+    body_class: str = ""
+
+    def mention(self, marker: str) -> bool:
+        return any(marker in script.text for script in self.scripts)
+
+
+def page_scripts(root: etree._Element) -> PageScripts:
     """Inline scripts that may carry data, in page order, within the size bounds."""
-    found: list[ScriptText] = []
+    found = PageScripts()
+    sources: list[str] = []
     total = 0
-    for script in _SCRIPTS(root):
-        if script.get("src"):
+    for script in root.iter("script"):
+        src = script.get("src")
+        if src:
+            sources.append(src)
             continue
         text = script.text or ""
-        if not text.strip() or len(text) > MAX_SCRIPT_CHARS:
+        if not text.strip() or len(text) > MAX_SCRIPT_CHARS or total + len(text) > MAX_TOTAL_CHARS:
             continue
         total += len(text)
-        if total > MAX_TOTAL_CHARS:
-            break
-        found.append(ScriptText(text, (script.get("id") or ""), (script.get("type") or "").lower(), script))
+        found.scripts.append(ScriptText(text, script.get("id") or "", (script.get("type") or "").lower(), script))
+    body = root.find("body")
+    found.sources = " ".join(sources)
+    found.body_class = (body.get("class") or "") if body is not None else ""
     return found
 
 
@@ -113,10 +128,11 @@ def _literal_end(text: str, start: int) -> int | None:
     return None
 
 
-def literal_at(text: str, start: int) -> Any:
+def literal_at(text: str, start: int, require: str | None = None) -> Any:
     """The object or array literal starting at ``start`` (after whitespace), loaded; or None.
 
     Also reads `JSON.parse("...")` and `JSON.parse('...')`, the form bundlers emit for big states.
+    With ``require``, a literal not containing that word is not loaded (repairing costs).
     """
     length = len(text)
     while start < length and text[start] in " \t\r\n":
@@ -131,7 +147,9 @@ def literal_at(text: str, start: int) -> Any:
     except ValueError:
         pass
     end = _literal_end(text, start)
-    return load_json(text[start:end]) if end is not None else None
+    if end is None or (require is not None and require not in text[start:end]):
+        return None
+    return load_json(text[start:end])
 
 
 def _json_parse_argument(text: str, start: int) -> Any:
@@ -154,7 +172,7 @@ def _json_parse_argument(text: str, start: int) -> Any:
     return load_json(inner, repair=False)
 
 
-def assignments(script: str, names: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+def assignments(script: str, names: tuple[str, ...], require: str | None = None) -> Iterator[tuple[str, Any]]:
     """(name, value) for each `name = <literal>` in the script, for the given global names.
 
     Matches `window.NAME =`, `var NAME =`, `NAME=`; not `NAME ==` nor `NAME.x =`.
@@ -171,13 +189,13 @@ def assignments(script: str, names: tuple[str, ...]) -> Iterator[tuple[str, Any]
             while probe < len(script) and script[probe] in " \t":
                 probe += 1
             if script.startswith("=", probe) and not script.startswith("==", probe):
-                value = literal_at(script, probe + 1)
+                value = literal_at(script, probe + 1, require)
                 if value is not None:
                     yield name, value
             pos = script.find(name, after)
 
 
-def call_arguments(script: str, callee: str, max_calls: int = 50) -> Iterator[list[Any]]:
+def call_arguments(script: str, callee: str, max_calls: int = 50, require: str | None = None) -> Iterator[list[Any]]:
     """The literal arguments of each `callee(...)` call: `dataLayer.push({...})`, `gtag('event', ...)`."""
     pos = script.find(callee + "(")
     calls = 0
@@ -193,7 +211,8 @@ def call_arguments(script: str, callee: str, max_calls: int = 50) -> Iterator[li
                 end = _literal_end(script, cursor)
                 if end is None:
                     break
-                args.append(load_json(script[cursor:end]))
+                literal = script[cursor:end]
+                args.append(load_json(literal) if require is None or require in literal else None)
                 cursor = end
             elif head in ("'", '"'):
                 end = script.find(head, cursor + 1)

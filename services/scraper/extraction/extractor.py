@@ -19,7 +19,7 @@ from .embedded import embedded_records
 from .errors import NO_PRICE_REASON, NoProductError
 from .facts import FactBook, Offered, similar_words
 from .items import MICRODATA, RDFA
-from .merge import choose_main, first_value, language_tag, merge_images
+from .merge import choose_main, complete_name, first_value, language_tag, merge_images, product_name
 from .meta import read_meta
 from .price import format_amount
 from .price_evidence import price_facts
@@ -162,15 +162,12 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
         valid = [Offered(labels.gtin(), "dom:label")]
     gtin = book.choose("gtin", [Offered(_digits(o.value or ""), o.source, o.path) for o in valid])
 
-    name = book.choose(
-        "name",
-        [
-            *(Offered(r.name, r.source, f"{r.path}.name") for r in structured),
-            Offered(title, "dom", css_path(layout.title)),
-            Offered(meta_record.name, "meta", 'meta[property="og:title"]'),
-        ],
-        similar_words,
-    )
+    names = [
+        *(Offered(product_name(r.name), r.source, f"{r.path}.name") for r in structured),
+        Offered(product_name(title), "dom", css_path(layout.title)),
+        Offered(product_name(meta_record.name), "meta", 'meta[property="og:title"]'),
+    ]
+    name = complete_name(book.choose("name", names, similar_words), (o.value for o in names))
     description = truncate(
         plain_text(
             book.choose(

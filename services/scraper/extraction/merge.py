@@ -10,7 +10,35 @@ from .document import Document
 from .record import ProductRecord
 from .text import clean_text
 
-__all__ = ["first_value", "merge_images", "choose_main", "language_tag"]
+__all__ = ["first_value", "merge_images", "choose_main", "language_tag", "product_name", "complete_name"]
+
+# What templates print into a title besides the name: a marketplace's "Details about", the
+# item number and the price ("Bomber Jacket $24.99 $39.99", "Desk, Espresso Item # 101095").
+_NAME_PREFIX_RE = re.compile(r"^(?:details about|détails sur|details zu|dettagli su)\s+", re.I)
+_NAME_TAIL_RE = re.compile(
+    r"(?:\s+(?:item|sku|art(?:ikel)?\.?-?\s?nr\.?|model)\s*(?:#|no\.?|:)\s*[\w-]+"
+    r"|\s+(?:[$€£¥₹]|US\$)\s?\d[\d.,]*|\s+\d[\d.,]*\s?[€$£])+\s*$",
+    re.I,
+)
+_ELLIPSIS_RE = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def product_name(value: str | None) -> str | None:
+    """A product name without what the template printed around it."""
+    text = clean_text(value)
+    if not text:
+        return None
+    cleaned = _NAME_TAIL_RE.sub("", _NAME_PREFIX_RE.sub("", text)).strip()
+    return cleaned or text
+
+
+def complete_name(chosen: str | None, others: Iterable[str | None]) -> str | None:
+    """A name cut with an ellipsis ("Seat Pad Pain...") is replaced by another source's whole one."""
+    if not chosen or not _ELLIPSIS_RE.search(chosen):
+        return chosen
+    stem = _ELLIPSIS_RE.sub("", chosen)
+    longer = [o for o in others if o and o.startswith(stem) and len(o) > len(stem) and not _ELLIPSIS_RE.search(o)]
+    return min(longer, key=len) if longer else chosen
 
 
 def first_value(values: Iterable[str | None]) -> str | None:

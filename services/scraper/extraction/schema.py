@@ -16,8 +16,8 @@ __all__ = ["PRODUCT_TYPES", "local_types", "is_product", "product_record", "avai
 
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts"})
 _REGULAR_PRICE_TYPES = ("ListPrice", "StrikethroughPrice", "MSRP", "SRP", "RegularPrice")
-_IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "in stock", "available"}
-_OUT_OF_STOCK = {"outofstock", "soldout", "discontinued", "out of stock", "oos", "unavailable"}
+_IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "available"}
+_OUT_OF_STOCK = {"outofstock", "soldout", "discontinued", "oos", "unavailable"}
 _GTIN_KEYS = ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "isbn")
 
 
@@ -59,7 +59,8 @@ def availability_value(value: Any) -> str | None:
     text = _scalar(value)
     if not text:
         return None
-    key = re.split(r"[/#:]", text)[-1].strip().lower().replace("_", "")
+    # "InStock", "instock", "http://schema.org/InStock", "schema:InStock", "in_stock", "In Stock"
+    key = re.sub(r"[\s_-]", "", re.split(r"[/#:]", text.strip())[-1].lower())
     if key in _IN_STOCK:
         return "InStock"
     if key in _OUT_OF_STOCK:

@@ -86,3 +86,26 @@ def test_urls_go_through_the_service_fetcher(
     assert code == 0 and fetched == ["https://shop.example.com/p/mug"]
     assert line["source"] == "https://shop.example.com/p/mug"
     assert line["images"] == ["https://shop.example.com/mug.jpg"]
+
+
+def test_each_line_carries_confidence_and_the_facts_held_for_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Markup alone (no visible price to check it) prints a confidence per field and lists nothing
+    printed below the threshold; --evidence adds each fact's source and candidates."""
+    (tmp_path / "a.html").write_text(PAGE)
+    (tmp_path / "dom.html").write_text(
+        '<html lang="en"><body><div class="pdp"><h1>Lamp</h1>'
+        '<div class="price">$10.00</div><div class="price">$12.00</div>'
+        "<button>Add to cart</button></div></body></html>"
+    )
+    code = extract.main([str(tmp_path / "a.html"), str(tmp_path / "dom.html"), "--evidence"])
+    markup, dom = _lines(capsys)
+    assert code == 0
+    assert set(markup["confidence"]) >= {"name", "price", "currency"}
+    assert all(0.0 <= v <= 1.0 for v in markup["confidence"].values())
+    assert markup["review"] == []
+    assert markup["evidence"]["price"]["source"] == "jsonld"
+    # Two different current amounts and no markup: the price is a guess, held for review.
+    assert "price" in dom["review"]
+    assert dom["confidence"]["price"] < 0.8
