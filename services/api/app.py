@@ -31,6 +31,7 @@ from services.api.problem_map import PROBLEMS, domain_problem
 from services.api.problems import Problem, problem_response
 from services.api.rate_limit import TokenBuckets
 from services.api.readiness import healthz, readyz
+from services.api.review_answers import ReviewDesk
 from services.api.seed_routes import seed_routes
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
@@ -101,6 +102,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         ),
         source_images=SourceImageStore(fetcher, files),
         remover=JobRemover(store, files),
+        reviews=ReviewDesk(store=store, publisher=publisher, handoff_timeout=settings.handoff_timeout),
     )
 
 

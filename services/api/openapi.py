@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from services.api.seed_models import SeedAccepted, SeedGenerate, SeedMessage, SeedStatus
-from services.api.v1.requests import JobCreate
+from services.api.v1.requests import JobCreate, ReviewAnswer
 from services.api.v1.responses import HealthOut, JobList, JobOut, ProblemOut, ReadinessOut
 from services.common.job_states import JobStatus
 
@@ -144,6 +144,20 @@ def _paths() -> dict[str, Any]:
                 },
             },
         },
+        "/v1/jobs/{jobId}/review": {
+            "post": {
+                **job,
+                "operationId": "reviewJob",
+                "summary": "Answer a job in review: accept, correct or hide each uncertain fact",
+                "description": "Only for a job in status `review`; rendering resumes with the answered facts.",
+                "parameters": [_JOB_ID, _IDEMPOTENCY],
+                "requestBody": {"required": True, "content": _json("ReviewAnswer")},
+                "responses": {
+                    **_ok(202, "JobOut", "Answered; rendering resumes.", Location="The job's URL."),
+                    **_problems(400, 401, 404, 409, 413, 415, 422, 429, 503),
+                },
+            },
+        },
         "/healthz": {
             "get": {
                 "tags": [_OPS_TAG],
@@ -198,7 +212,11 @@ def _paths() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
-    models: list[tuple[type[BaseModel], Any]] = [(JobCreate, "validation"), (SeedGenerate, "validation")]
+    models: list[tuple[type[BaseModel], Any]] = [
+        (JobCreate, "validation"),
+        (ReviewAnswer, "validation"),
+        (SeedGenerate, "validation"),
+    ]
     models += [
         (m, "serialization")
         for m in (JobOut, JobList, ProblemOut, HealthOut, ReadinessOut, SeedAccepted, SeedStatus, SeedMessage)

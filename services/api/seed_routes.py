@@ -6,6 +6,7 @@
 Field for field and type for type what the seed's README documents: ``createdAt``,
 ``completedAt``, ``failedAt`` and ``urlExpiresAt`` are Unix epoch seconds (numbers), and
 ``fileName`` is ``<jobId>.<extension>``. The versioned API (/v1) keeps ISO 8601 timestamps.
+Jobs submitted here always leave uncertain printed facts off the image (``onUncertain: hide``).
 
 The API key is optional here (the seed's clients never sent one) unless API_SEED_REQUIRE_KEY
 is set: a job submitted with a key belongs to that key's tenant, one without to "default",
@@ -26,7 +27,8 @@ from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
-from services.common.job import Job, epoch_seconds
+from services.common.fact_policy import OnUncertain
+from services.common.job import Job, JobOptions, epoch_seconds
 from services.common.job_states import SEED_STATUS, JobStatus
 
 __all__ = ["seed_routes"]
@@ -59,7 +61,9 @@ async def generate(request: Request) -> JSONResponse:
         return _message(400, str(exc))
     try:
         caller: Caller = request.state.caller
-        job = await state.submitter.submit_url(url, tenant=caller.tenant)
+        # The seed's clients know no review step: an uncertain fact is always left off the image.
+        options = JobOptions(onUncertain=OnUncertain.HIDE.value)
+        job = await state.submitter.submit_url(url, tenant=caller.tenant, options=options)
     except QueueUnavailableError as exc:
         return _message(503, exc.reason)
     return JSONResponse(

@@ -10,6 +10,7 @@ from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
+from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.common.job_files import JobFiles
@@ -34,3 +35,4 @@ class ApiState:
     idempotency: IdempotencyGuard
     source_images: SourceImageStore
     remover: JobRemover
+    reviews: ReviewDesk

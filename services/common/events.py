@@ -38,6 +38,7 @@ _EVENT_NAMESPACE = uuid.UUID("7d3c2f1e-6a1b-4f7e-9a55-70726f647368")
 class DetailType(StrEnum):
     JOB_ACCEPTED = "JobAccepted"
     PRODUCT_SCRAPED = "ProductScraped"
+    PRODUCT_NEEDS_REVIEW = "ProductNeedsReview"
     IMAGE_GENERATED = "ProductImageGenerated"
     JOB_FAILED = "JobFailed"
 
@@ -46,6 +47,7 @@ class DetailType(StrEnum):
 _EMITTER: dict[DetailType, str] = {
     DetailType.JOB_ACCEPTED: "api",
     DetailType.PRODUCT_SCRAPED: "scraper",
+    DetailType.PRODUCT_NEEDS_REVIEW: "scraper",
     DetailType.IMAGE_GENERATED: "renderer",
 }
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.common.fact_policy import DEFAULT_ON_UNCERTAIN, OnUncertain
 from services.common.job_states import JobStatus
 
 __all__ = ["Job", "ImageRecord", "JobOptions", "utc_now_iso", "epoch_seconds", "new_job_id"]
@@ -36,6 +37,8 @@ class JobOptions:
     output: str = "jpeg"
     style: str = "studio"
     overlay: dict[str, Any] = field(default_factory=dict)
+    #: What to do when a printed fact is uncertain (services/common/fact_policy.py).
+    onUncertain: str = DEFAULT_ON_UNCERTAIN.value
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> JobOptions:
@@ -45,6 +48,8 @@ class JobOptions:
             output=str(data.get("output") or "jpeg"),
             style=str(data.get("style") or "studio"),
             overlay=dict(data.get("overlay") or {}),
+            # Jobs stored before the option existed were printed as scraped: they get the default now.
+            onUncertain=OnUncertain(data.get("onUncertain") or DEFAULT_ON_UNCERTAIN).value,
         )
 
 
@@ -94,6 +99,10 @@ class Job:
     overlayText: str | None = None
     model: str | None = None
     error: dict[str, str] | None = None  # {"stage": ..., "reason": ...}
+    evidence: dict[str, Any] | None = None  # fact_evidence.evidence_to_dict of the scraped product
+    hiddenFacts: list[str] = field(default_factory=list)  # uncertain facts left out of the image
+    reviewFacts: list[str] = field(default_factory=list)  # uncertain facts a person is asked about
+    reviewAnswer: dict[str, Any] | None = None  # {"attempt": n, "digest": sha256 of the answer}
     traceId: str = field(default_factory=lambda: uuid.uuid4().hex)
     createdAt: str = field(default_factory=utc_now_iso)
     updatedAt: str = field(default_factory=utc_now_iso)
@@ -138,6 +147,10 @@ class Job:
             overlayText=item.get("overlayText"),
             model=item.get("model"),
             error=item.get("error"),
+            evidence=item.get("evidence"),
+            hiddenFacts=[str(f) for f in item.get("hiddenFacts") or []],
+            reviewFacts=[str(f) for f in item.get("reviewFacts") or []],
+            reviewAnswer=item.get("reviewAnswer"),
             traceId=str(item.get("traceId", "")),
             createdAt=str(item.get("createdAt", "")),
             updatedAt=str(item.get("updatedAt", "")),

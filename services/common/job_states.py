@@ -1,10 +1,16 @@
 """The job state machine: the one place that says which moves are allowed.
 
     pending ──▶ scraping ──▶ scraped ──▶ rendering ──▶ completed
+       │           │  ▲         │            │
+       │           ▼  │         │            │
+       │          review        │            │
        │           │            │            │
        └───────────┴────────────┴────────────┴──▶ failed
 
-A job given product data up front (no scraping) is created ``scraped``. ``scraping`` and
+A job given product data up front (no scraping) is created ``scraped``. A scraped job
+whose printed facts are uncertain, under the caller's ``onUncertain: review`` policy, waits
+in ``review`` until a person answers (``review`` -> ``scraped``) or its review deadline
+passes or it is cancelled (``review`` -> ``failed``); nobody holds it, so it is not leased. ``scraping`` and
 ``rendering`` are *leased* states: a worker holds the job until ``leaseExpiresAt``; when a
 worker dies, the job can be claimed again once its lease has expired. ``failed`` goes
 back to ``pending`` only through an explicit retry, which starts a new ``attempt``; every
@@ -24,12 +30,14 @@ __all__ = [
     "SEED_STATUS",
     "STAGE",
     "predecessors",
+    "advance_sources",
 ]
 
 
 class JobStatus(StrEnum):
     PENDING = "pending"
     SCRAPING = "scraping"
+    REVIEW = "review"
     SCRAPED = "scraped"
     RENDERING = "rendering"
     COMPLETED = "completed"
@@ -38,7 +46,8 @@ class JobStatus(StrEnum):
 
 TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.PENDING: frozenset({JobStatus.SCRAPING, JobStatus.SCRAPED, JobStatus.FAILED}),
-    JobStatus.SCRAPING: frozenset({JobStatus.SCRAPED, JobStatus.FAILED}),
+    JobStatus.SCRAPING: frozenset({JobStatus.SCRAPED, JobStatus.REVIEW, JobStatus.FAILED}),
+    JobStatus.REVIEW: frozenset({JobStatus.SCRAPED, JobStatus.FAILED}),
     JobStatus.SCRAPED: frozenset({JobStatus.RENDERING, JobStatus.FAILED}),
     JobStatus.RENDERING: frozenset({JobStatus.COMPLETED, JobStatus.FAILED}),
     JobStatus.COMPLETED: frozenset(),
@@ -52,6 +61,7 @@ TERMINAL: frozenset[JobStatus] = frozenset({JobStatus.COMPLETED, JobStatus.FAILE
 SEED_STATUS: dict[JobStatus, str] = {
     JobStatus.PENDING: "pending",
     JobStatus.SCRAPING: "processing",
+    JobStatus.REVIEW: "processing",  # the seed's clients know no review step; their jobs never use one
     JobStatus.SCRAPED: "processing",
     JobStatus.RENDERING: "processing",
     JobStatus.COMPLETED: "completed",
@@ -62,11 +72,22 @@ SEED_STATUS: dict[JobStatus, str] = {
 STAGE: dict[JobStatus, str] = {
     JobStatus.PENDING: "queued",
     JobStatus.SCRAPING: "scrape",
+    JobStatus.REVIEW: "review",
     JobStatus.SCRAPED: "render",
     JobStatus.RENDERING: "render",
     JobStatus.COMPLETED: "done",
     JobStatus.FAILED: "done",
 }
+
+
+def advance_sources(to: JobStatus, from_: JobStatus | None = None) -> frozenset[JobStatus]:
+    """The states a forward move to ``to`` may start from: ``from_`` alone when given (a
+    person's review answer moves a job out of review only), else any predecessor but failed."""
+    if from_ is not None:
+        if to not in TRANSITIONS[from_]:
+            raise ValueError(f"{from_} cannot move to {to}")
+        return frozenset({from_})
+    return predecessors(to) - {JobStatus.FAILED}
 
 
 def predecessors(dst: JobStatus) -> frozenset[JobStatus]:

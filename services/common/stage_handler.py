@@ -34,6 +34,9 @@ class StageHandler(ABC):
     working: JobStatus
     done: JobStatus
     event: DetailType
+    #: Other states ``work`` may leave the job in instead of ``done``, each with its own event
+    #: (the scraper's ``review``); the same outbox protects them.
+    also_done: dict[JobStatus, DetailType] = {}
     #: States a job can still be in when this stage's message arrives early (retry later).
     too_early: frozenset[JobStatus] = frozenset()
     stage: str
@@ -56,7 +59,7 @@ class StageHandler(ABC):
 
     @abstractmethod
     async def publish(self, job: Job) -> None:
-        """Publish the stage's event for ``job``."""
+        """Publish the stage's event for ``job`` (the one its status calls for)."""
 
     async def handle(self, message: QueueMessage) -> None:
         ref = self.parse(message)
@@ -77,15 +80,20 @@ class StageHandler(ABC):
             raise
         await self._publish_and_clear(job)
 
-    async def advance(self, ref: JobRef, fields: dict[str, object]) -> Job:
-        """Move the held job to ``done``, with the outbox mark that says its event has not left yet."""
-        return await self._store.advance(ref.job_id, attempt=ref.attempt, to=self.done, owner=self._worker_id,
-                                         fields={**fields, "pendingEvent": self.event.value})
+    async def advance(self, ref: JobRef, fields: dict[str, object], *, to: JobStatus | None = None) -> Job:
+        """Move the held job to ``done`` (or ``to``, one of ``also_done``), with the outbox mark
+        that says its event has not left yet."""
+        to = to or self.done
+        return await self._store.advance(ref.job_id, attempt=ref.attempt, to=to, owner=self._worker_id,
+                                         fields={**fields, "pendingEvent": self._event_of(to).value})
+
+    def _event_of(self, status: JobStatus) -> DetailType:
+        return self.also_done.get(status, self.event)
 
     async def _publish_and_clear(self, job: Job) -> None:
         await self.publish(job)
         try:
-            await self._store.clear_pending_event(job.jobId, self.event.value)
+            await self._store.clear_pending_event(job.jobId, self._event_of(job.status).value)
         except Exception:  # noqa: BLE001 - a duplicate then re-publishes the same event id: harmless
             _log.warning("pending_event_not_cleared", exc_info=True)
 
@@ -98,9 +106,9 @@ class StageHandler(ABC):
         if job.attempt != ref.attempt:
             _log.info("stale_message", current_attempt=job.attempt)
             return None
-        if job.status == self.done:
+        if job.status == self.done or job.status in self.also_done:
             # Done earlier; if that worker died before the event left, publish it now (same event id).
-            if await self._store.pending_event(job.jobId) == self.event.value:
+            if await self._store.pending_event(job.jobId) == self._event_of(job.status).value:
                 await self._publish_and_clear(job)
             else:
                 _log.info("duplicate_message", status=job.status.value)

@@ -12,6 +12,8 @@ from services.common.errors import (
     ProductshotError,
 )
 from services.common.events import DetailType, EventPublisher
+from services.common.fact_evidence import evidence_to_dict
+from services.common.fact_policy import OnUncertain
 from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
 from services.common.job_files import JobFiles, source_image_key
@@ -20,9 +22,10 @@ from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_scrape_request
 from services.common.product import Product
-from services.common.stage_events import publish_product_scraped
+from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
-from services.scraper.extraction import extract_product
+from services.scraper.extraction import extract_with_evidence
+from services.scraper.uncertain_facts import decide
 
 __all__ = ["ScrapeHandler"]
 
@@ -31,6 +34,7 @@ _log = get_logger(__name__)
 
 class ScrapeHandler(StageHandler):
     working, done, event = JobStatus.SCRAPING, JobStatus.SCRAPED, DetailType.PRODUCT_SCRAPED
+    also_done = {JobStatus.REVIEW: DetailType.PRODUCT_NEEDS_REVIEW}
     stage, service = "scrape", "scraper"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, fetcher: SafeFetcher, files: JobFiles,
@@ -44,25 +48,36 @@ class ScrapeHandler(StageHandler):
         return parse_scrape_request(message.json())
 
     async def publish(self, job: Job) -> None:
-        await publish_product_scraped(self._publisher, job)
+        if job.status == JobStatus.REVIEW:
+            await publish_product_needs_review(self._publisher, job)
+        else:
+            await publish_product_scraped(self._publisher, job)
 
     async def work(self, job: Job, ref: JobRef) -> Job:
         if not job.productUrl:
             raise PermanentError("the job has no product URL to scrape")
         started = time.perf_counter()
         page = await self._fetcher.fetch_page(job.productUrl)
-        product = await asyncio.to_thread(
+        extraction = await asyncio.to_thread(
             # The fetcher decoded the page with its HTTP charset, which the HTML alone may not declare.
-            extract_product, page.text, page.final_url, content_language=page.headers.get("content-language")
+            extract_with_evidence, page.text, page.final_url, content_language=page.headers.get("content-language")
         )
+        product = extraction.product
         product.url = page.final_url
+        decision = decide(product, extraction.evidence, OnUncertain(job.options.onUncertain))
+        if decision.failure is not None:
+            raise PermanentError(decision.failure)
         source_key = await self._store_photo(job, product)
-        fields: dict[str, Any] = {"product": product.to_dict()}
+        # In review the job keeps the facts as scraped: the person's answer is merged onto them.
+        kept = decision.product or product
+        fields: dict[str, Any] = {"product": kept.to_dict(), "evidence": evidence_to_dict(extraction.evidence),
+                                  "hiddenFacts": decision.hidden, "reviewFacts": decision.review}
         if source_key:
             fields["sourceImageKey"] = source_key
-        job = await self.advance(ref, fields)
-        _log.info("product_scraped", name=product.name, price=product.price, currency=product.currency,
-                  photo=bool(source_key), ms=round((time.perf_counter() - started) * 1000))
+        job = await self.advance(ref, fields, to=JobStatus.REVIEW if decision.review else None)
+        _log.info("product_scraped", name=kept.name, price=kept.price, currency=kept.currency,
+                  photo=bool(source_key), hidden=decision.hidden, review=decision.review,
+                  ms=round((time.perf_counter() - started) * 1000))
         return job
 
     async def _store_photo(self, job: Job, product: Product) -> str | None:

@@ -38,16 +38,30 @@ def parse_args(defaults: SweeperSettings, argv: list[str] | None = None) -> argp
         default=defaults.give_up_after,
         help="seconds since creation after which a job is failed whatever holds it",
     )
+    parser.add_argument(
+        "--review-deadline-hours",
+        type=float,
+        default=defaults.review_deadline_hours,
+        help="hours a job may wait in review for a person's answer before it is failed",
+    )
     return parser.parse_args(argv)
 
 
 async def main(argv: list[str] | None = None) -> None:
     common, settings = CommonSettings(), SweeperSettings()
     args = parse_args(settings, argv)
+    if args.review_deadline_hours >= common.job_ttl_hours:
+        raise SystemExit(
+            f"the review deadline ({args.review_deadline_hours:g} h) must be below the job TTL "
+            f"({common.job_ttl_hours} h): the job record would expire before anyone could fail it"
+        )
     configure_logging("sweeper", common.log_level, common.log_format)
     log = get_logger(__name__)
     policy = SweepPolicy(
-        stuck_after=args.stuck_after, max_redrives=args.max_redrives, give_up_after=args.give_up_after
+        stuck_after=args.stuck_after,
+        max_redrives=args.max_redrives,
+        give_up_after=args.give_up_after,
+        review_deadline=args.review_deadline_hours * 3600,
     )
     async with aws_clients(common.aws_region, "sqs", "dynamodb", "events") as aws:
         sweeper = Sweeper(

@@ -18,3 +18,6 @@ class SweeperSettings(BaseSettings):
     max_redrives: int = Field(default=3, ge=0, description="re-drives without progress before failing")
     # Older than this (since creation) a job is failed even if a worker still holds it.
     give_up_after: float = Field(default=6 * 3600.0, gt=0)
+    # A job held for a person's review (onUncertain: review) waits this long for an answer,
+    # then fails. It must stay below the job TTL (24 h), or the record expires first.
+    review_deadline_hours: float = Field(default=12.0, gt=0)

@@ -11,6 +11,10 @@ A job is *stuck* when its status has not changed for ``stuck_after`` seconds. Th
   Both are idempotent for the workers (conditional claims, deterministic event ids);
 - after ``max_redrives`` re-drives without progress, or past ``give_up_after``, the job is
   failed with a reason a person can read (and JobFailed is published).
+
+A job in ``review`` waits for a person, not for a message: it is never re-driven and
+``give_up_after`` does not apply; it is failed once it has waited longer than
+``review_deadline`` since it entered review.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ _log = get_logger(__name__)
 _SERVICE = {
     JobStatus.PENDING: "scraper",
     JobStatus.SCRAPING: "scraper",
+    JobStatus.REVIEW: "scraper",
     JobStatus.SCRAPED: "renderer",
     JobStatus.RENDERING: "renderer",
 }
@@ -49,6 +54,7 @@ class SweepPolicy:
     stuck_after: float
     max_redrives: int
     give_up_after: float
+    review_deadline: float = 12 * 3600.0  # seconds a job may wait in review for a person
 
 
 @dataclass(slots=True)
@@ -56,7 +62,7 @@ class SweepReport:
     examined: int = 0
     redriven: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-    held: list[str] = field(default_factory=list)  # a live worker has it
+    held: list[str] = field(default_factory=list)  # a live worker has it, or it waits for a review
     errors: list[str] = field(default_factory=list)  # could not be handled this time round
 
     def as_dict(self) -> dict[str, Any]:
@@ -99,6 +105,9 @@ class Sweeper:
         return report
 
     async def _sweep(self, job: Job, now: float, report: SweepReport) -> None:
+        if job.status == JobStatus.REVIEW:
+            await self._sweep_review(job, now, report)
+            return
         age = _age(job.createdAt, now)
         idle = _age(job.updatedAt, now)
         if age > self._policy.give_up_after:
@@ -130,6 +139,19 @@ class Sweeper:
             await publish_product_scraped(self._publisher, job)
         _log.warning("job_redriven", redrive=redrives, idle_s=round(idle))
         report.redriven.append(job.jobId)
+
+    async def _sweep_review(self, job: Job, now: float, report: SweepReport) -> None:
+        waited = _age(job.timestamps.get(JobStatus.REVIEW.value) or job.updatedAt, now)
+        if waited <= self._policy.review_deadline:
+            report.held.append(job.jobId)
+            return
+        facts = ", ".join(job.reviewFacts) or "facts"
+        await self._fail(
+            job,
+            report,
+            f"nobody reviewed the uncertain facts ({facts}) within {self._policy.review_deadline / 3600:g} hours; "
+            "retry the job, or submit the product facts yourself",
+        )
 
     async def _fail(self, job: Job, report: SweepReport, reason: str) -> None:
         if await fail_job(

@@ -13,7 +13,7 @@ from typing import Any
 
 from services.common.errors import DependencyUnavailableError, JobNotFoundError, JobTransitionConflictError
 from services.common.job import Job, utc_now_iso
-from services.common.job_states import LEASED, TERMINAL, JobStatus, predecessors
+from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import JobPage
 
 __all__ = ["InMemoryJobStore"]
@@ -130,8 +130,8 @@ class InMemoryJobStore:
         return int(extras["redrives"])
 
     async def advance(self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None,
-                      fields: dict[str, Any] | None = None) -> Job:
-        sources = predecessors(to) - {JobStatus.FAILED}
+                      fields: dict[str, Any] | None = None, from_: JobStatus | None = None) -> Job:
+        sources = advance_sources(to, from_)
 
         def may(job: Job) -> bool:
             return job.attempt == attempt and job.status in sources and (owner is None or job.leaseOwner == owner)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, DecimalException
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.api.urls import InvalidProductUrl, validate_product_url
+from services.common.fact_policy import DEFAULT_ON_UNCERTAIN, PRINTED_FACTS
 from services.common.image_options import (
     DEFAULT_FORMAT,
     DEFAULT_OUTPUT,
@@ -29,6 +30,8 @@ from services.common.image_options import (
 __all__ = [
     "JobCreate",
     "ProductIn",
+    "ProductFacts",
+    "ReviewAnswer",
     "Overlay",
     "OverlayPart",
     "FORMAT_NAMES",
@@ -45,6 +48,8 @@ URL_MAX = 2048
 Format = FormatName
 Output = OutputName
 Style = StyleName
+OnUncertainName = Literal["review", "hide", "fail"]
+PrintedFact = Literal[PRINTED_FACTS]  # type: ignore[valid-type]
 
 
 def _checked_url(value: str) -> str:
@@ -104,18 +109,57 @@ class Overlay(_Strict):
     brand: OverlayPart | None = None
 
 
-class ProductIn(_Strict):
-    """The product facts, when you have them: Productshot then skips scraping."""
+class ProductFacts(_Strict):
+    """Printed product facts, each optional: the rules every caller-given fact is held to."""
 
-    name: str = Field(min_length=1, max_length=300, examples=["Copper Kettle 1.5 L"])
+    name: str | None = Field(default=None, min_length=1, max_length=300, examples=["Copper Kettle 1.5 L"])
     price: DecimalText | None = Field(default=None, description="Current price, a decimal string.")
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
     regularPrice: DecimalText | None = Field(default=None, description="List price shown struck through.")
     offer: str | None = Field(default=None, max_length=100, examples=["-20%"])
+    brand: str | None = Field(default=None, max_length=100)
+
+
+class ProductIn(ProductFacts):
+    """The product facts, when you have them: Productshot then skips scraping."""
+
+    name: str = Field(min_length=1, max_length=300, examples=["Copper Kettle 1.5 L"])
     imageUrl: HttpUrl | None = Field(
         default=None, description="A photo of the product, fetched once by the API."
     )
-    brand: str | None = Field(default=None, max_length=100)
+
+
+class ReviewAnswer(_Strict):
+    """A person's answer for a job in ``review``: every fact in question is accepted as
+    scraped, corrected under ``product``, or hidden."""
+
+    product: ProductFacts | None = Field(
+        default=None, description="Corrected facts, merged onto the scraped product.",
+        examples=[{"price": "49.99", "currency": "EUR"}],
+    )
+    accept: list[PrintedFact] = Field(
+        default_factory=list, max_length=len(PRINTED_FACTS), description="Facts that are right as scraped.",
+        json_schema_extra={"uniqueItems": True},
+    )
+    hide: list[PrintedFact] = Field(
+        default_factory=list, max_length=len(PRINTED_FACTS),
+        description="Facts to leave off the image (hiding the price also hides the regular price and offer).",
+        json_schema_extra={"uniqueItems": True},
+    )
+
+    def corrected(self) -> dict[str, Any]:
+        """The facts the person typed in, by name."""
+        return self.product.model_dump(exclude_none=True) if self.product else {}
+
+    @model_validator(mode="after")
+    def _each_fact_once(self) -> ReviewAnswer:
+        named = [*self.accept, *self.hide, *self.corrected()]
+        twice = sorted({n for n in named if named.count(n) > 1})
+        if twice:
+            raise ValueError(f"answer each fact once (accept, hide or product): {', '.join(twice)}")
+        if not named:
+            raise ValueError("give product, accept or hide")
+        return self
 
 
 class JobCreate(_Strict):
@@ -132,6 +176,15 @@ class JobCreate(_Strict):
     output: Output = DEFAULT_OUTPUT
     style: Style = Field(default=DEFAULT_STYLE, description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
     overlay: Overlay | None = None
+    onUncertain: OnUncertainName = Field(
+        default=DEFAULT_ON_UNCERTAIN.value,
+        description=(
+            "When a scraped fact that would be printed is uncertain: review (the job waits in "
+            "status review for POST /v1/jobs/{jobId}/review), hide (the image leaves it out) or fail "
+            "(the job fails, naming the facts). The default, hide, never prints an uncertain fact and "
+            "never leaves an unattended integration waiting for a person."
+        ),
+    )
     metadata: dict[str, Any] = Field(
         default_factory=dict,
         description=(

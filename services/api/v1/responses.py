@@ -17,6 +17,9 @@ __all__ = [
     "OptionsOut",
     "ErrorOut",
     "LinksOut",
+    "CandidateOut",
+    "FactInReviewOut",
+    "ReviewOut",
     "ProblemOut",
     "FieldErrorOut",
     "ReadinessOut",
@@ -63,28 +66,65 @@ class OptionsOut(_Out):
     output: str
     style: str
     overlay: dict[str, Any] = Field(default_factory=dict)
+    onUncertain: str = Field(description="review, hide or fail: what happens to an uncertain printed fact.")
+
+
+class CandidateOut(_Out):
+    """One value the page offered for a fact."""
+
+    value: str = Field(examples=["49.99"])
+    source: str = Field(description="Where it was read: jsonld, microdata, rdfa, meta, embedded:<kind>, dom ...")
+    path: str = Field(description="Where in the page (a JSON path or CSS-like selector); may be empty.")
+    context: str = Field(description="The text around it on the page (at most 200 characters).")
+    confidence: float = Field(ge=0, le=1)
+
+
+class FactInReviewOut(_Out):
+    """A fact in question: the value the scraper chose, how sure it is, and the alternatives."""
+
+    value: str | None = Field(description="The value as scraped (not printed unless accepted).")
+    confidence: float = Field(ge=0, le=1)
+    source: str
+    candidates: list[CandidateOut]
+
+
+class ReviewOut(_Out):
+    """What a person is asked about while the job is in ``review``."""
+
+    facts: dict[str, FactInReviewOut] = Field(description="Each fact in question, by name, in print order.")
+    answerUrl: str = Field(description="POST the answer here: accept, correct (product) or hide each fact.")
 
 
 class ErrorOut(_Out):
-    stage: str = Field(description="Where it failed: queued, scrape or render.")
+    stage: str = Field(description="Where it failed: queued, scrape, review or render.")
     reason: str = Field(description="What went wrong, for a person to read.")
 
 
 class LinksOut(_Out):
     self: str
     retry: str | None = Field(default=None, description="Present when the job failed and can be retried.")
+    review: str | None = Field(default=None, description="Present while the job waits for a person's review.")
 
 
 class JobOut(_Out):
     jobId: str
     status: JobStatus
-    stage: str = Field(description="queued, scrape, render or done.")
+    stage: str = Field(description="queued, scrape, review, render or done.")
     attempt: int = Field(ge=1)
     createdAt: str
     updatedAt: str
     timestamps: dict[str, str] = Field(description="When the job entered each status (this attempt).")
     productUrl: str | None
     product: ProductOut | None
+    confidence: dict[str, float] | None = Field(
+        default=None,
+        description="For a scraped product: how sure the scraper is (0 to 1) of each field it found, "
+        "1 for facts a person confirmed; null when you gave the facts.",
+    )
+    hiddenFacts: list[str] = Field(
+        default_factory=list, description="Uncertain facts left off the image (onUncertain: hide, or a review)."
+    )
+    review: ReviewOut | None = Field(default=None, description="Present while the job is in review.")
     options: OptionsOut
     metadata: dict[str, Any]
     images: list[ImageOut]

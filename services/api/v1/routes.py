@@ -1,8 +1,9 @@
-"""/v1/jobs: create, read, list, retry and delete a tenant's jobs."""
+"""/v1/jobs: create, read, list, retry, review and delete a tenant's jobs."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -12,11 +13,12 @@ from starlette.routing import Route
 from services.api.auth import Caller
 from services.api.idempotency import StoredResponse, body_hash, check_key
 from services.api.jobs import JobNotRetryableError, QueueUnavailableError
-from services.api.problems import Problem
+from services.api.problems import FieldError, Problem
+from services.api.review_answers import ReviewConflictError, ReviewHandoffError, ReviewIncompleteError
 from services.api.state import ApiState
 from services.api.v1.body import read_json, validate
 from services.api.v1.listing import ListQuery, check_cursor
-from services.api.v1.requests import JobCreate
+from services.api.v1.requests import JobCreate, ReviewAnswer
 from services.api.v1.responses import JobList
 from services.api.v1.views import job_out, job_path
 from services.common.errors import JobNotFoundError
@@ -47,7 +49,11 @@ async def _owned_job(state: ApiState, caller: Caller, job_id: str) -> Job:
 
 async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredResponse:
     options = JobOptions(
-        formats=list(body.formats), output=body.output, style=body.style, overlay=body.overlay_dict()
+        formats=list(body.formats),
+        output=body.output,
+        style=body.style,
+        overlay=body.overlay_dict(),
+        onUncertain=body.onUncertain,
     )
     try:
         if body.productUrl is not None:
@@ -86,19 +92,55 @@ async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredRes
     return StoredResponse(202, out.model_dump(mode="json"), {"Location": job_path(job.jobId)})
 
 
+async def _once(
+    request: Request, tenant: str, digest: str, run: Callable[[], Awaitable[StoredResponse]]
+) -> Response:
+    """Run ``run``, or replay its first answer when the request carries a used Idempotency-Key."""
+    state: ApiState = request.app.state.api
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        response, replayed = await run(), False
+    else:
+        response, replayed = await state.idempotency.run(tenant, check_key(key), digest, run)
+    headers = dict(response.headers) | ({"Idempotent-Replayed": "true"} if replayed else {})
+    return JSONResponse(response.body, status_code=response.status, headers=headers)
+
+
 async def create_job(request: Request) -> Response:
     state, caller = _ctx(request)
     data = await read_json(request, state.settings.max_body_bytes)
     body = validate(JobCreate, data)
-    key = request.headers.get("idempotency-key")
-    if key is None:
-        response, replayed = await _submit(state, caller, body), False
-    else:
-        response, replayed = await state.idempotency.run(
-            caller.tenant, check_key(key), body_hash(data), lambda: _submit(state, caller, body)
-        )
-    headers = dict(response.headers) | ({"Idempotent-Replayed": "true"} if replayed else {})
-    return JSONResponse(response.body, status_code=response.status, headers=headers)
+    return await _once(request, caller.tenant, body_hash(data), lambda: _submit(state, caller, body))
+
+
+async def _answer(state: ApiState, job: Job, answer: ReviewAnswer, digest: str) -> StoredResponse:
+    try:
+        job = await state.reviews.answer(job, answer, digest)
+    except ReviewConflictError as exc:
+        raise Problem(409, exc.reason, extra={"jobStatus": exc.status}) from exc
+    except ReviewIncompleteError as exc:
+        errors: list[FieldError] = [
+            {"field": name, "message": "not answered: accept, correct or hide it", "code": "missing"}
+            for name in exc.missing
+        ]
+        raise Problem(422, exc.reason, errors=errors) from exc
+    except ReviewHandoffError as exc:
+        raise Problem(503, exc.reason, headers={"Retry-After": "5"}) from exc
+    except JobNotFoundError:
+        raise Problem(404, _NOT_FOUND) from None
+    out = await job_out(job, state.presigner)
+    return StoredResponse(202, out.model_dump(mode="json"), {"Location": job_path(job.jobId)})
+
+
+async def review_job(request: Request) -> Response:
+    """A person's answer for a job in review: accepted, corrected or hidden facts; rendering resumes."""
+    state, caller = _ctx(request)
+    job = await _owned_job(state, caller, request.path_params["jobId"])
+    data = await read_json(request, state.settings.max_body_bytes)
+    answer = validate(ReviewAnswer, data)
+    # The job is part of the digest: one Idempotency-Key reused on another job's review is a conflict.
+    digest = body_hash({"review": job.jobId, "answer": data})
+    return await _once(request, caller.tenant, digest, lambda: _answer(state, job, answer, digest))
 
 
 async def get_job(request: Request) -> Response:
@@ -160,4 +202,5 @@ def v1_routes() -> list[Route]:
         Route("/v1/jobs/{jobId}", get_job, methods=["GET"]),
         Route("/v1/jobs/{jobId}", delete_job, methods=["DELETE"]),
         Route("/v1/jobs/{jobId}/retry", retry_job, methods=["POST"]),
+        Route("/v1/jobs/{jobId}/review", review_job, methods=["POST"]),
     ]

@@ -5,16 +5,49 @@ from __future__ import annotations
 import asyncio
 
 from services.api.presign import Presigner
-from services.api.v1.responses import ErrorOut, ImageOut, JobOut, LinksOut, OptionsOut, ProductOut
+from services.api.v1.responses import (
+    CandidateOut,
+    ErrorOut,
+    FactInReviewOut,
+    ImageOut,
+    JobOut,
+    LinksOut,
+    OptionsOut,
+    ProductOut,
+    ReviewOut,
+)
+from services.common.fact_evidence import evidence_from_dict
 from services.common.job import ImageRecord, Job
 from services.common.job_states import STAGE, JobStatus
 from services.common.product import Product
 
-__all__ = ["job_out", "job_path"]
+__all__ = ["job_out", "job_path", "review_path"]
 
 
 def job_path(job_id: str) -> str:
     return f"/v1/jobs/{job_id}"
+
+
+def review_path(job_id: str) -> str:
+    return f"/v1/jobs/{job_id}/review"
+
+
+def _review(job: Job) -> ReviewOut | None:
+    if job.status != JobStatus.REVIEW:
+        return None
+    evidence = evidence_from_dict(job.evidence)
+    product = job.product or {}
+    facts = {}
+    for name in job.reviewFacts:
+        fact = evidence.get(name)
+        value = product.get(name)
+        facts[name] = FactInReviewOut(
+            value=None if value is None else str(value),
+            confidence=fact.confidence if fact else 0.0,
+            source=fact.source if fact else "",
+            candidates=[CandidateOut(**c.to_dict()) for c in fact.candidates] if fact else [],
+        )
+    return ReviewOut(facts=facts, answerUrl=review_path(job.jobId))
 
 
 async def _image(image: ImageRecord, presigner: Presigner) -> ImageOut:
@@ -45,16 +78,26 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
         timestamps=dict(job.timestamps),
         productUrl=job.productUrl,
         product=product,
+        confidence={name: round(f.confidence, 3) for name, f in evidence_from_dict(job.evidence).items()}
+        if job.evidence is not None
+        else None,
+        hiddenFacts=list(job.hiddenFacts),
+        review=_review(job),
         options=OptionsOut(
             formats=list(job.options.formats),
             output=job.options.output,
             style=job.options.style,
             overlay=dict(job.options.overlay),
+            onUncertain=job.options.onUncertain,
         ),
         metadata=dict(job.metadata),
         images=list(images),
         error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
         if job.error
         else None,
-        links=LinksOut(self=path, retry=f"{path}/retry" if job.status == JobStatus.FAILED else None),
+        links=LinksOut(
+            self=path,
+            retry=f"{path}/retry" if job.status == JobStatus.FAILED else None,
+            review=review_path(job.jobId) if job.status == JobStatus.REVIEW else None,
+        ),
     )

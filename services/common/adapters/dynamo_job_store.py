@@ -18,7 +18,7 @@ from services.common.adapters.aws_errors import translated
 from services.common.adapters.dynamo_codec import build_update, from_item, status_in, to_attr
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
 from services.common.job import Job, utc_now_iso
-from services.common.job_states import LEASED, TERMINAL, JobStatus, predecessors
+from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import JobPage
 
 if TYPE_CHECKING:
@@ -138,9 +138,10 @@ class DynamoJobStore:
         return int(result["Attributes"]["redrives"]["N"])
 
     async def advance(self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None,
-                      fields: dict[str, Any] | None = None) -> Job:
-        """Move forward out of the state this worker holds (``owner``) or from a predecessor."""
-        from_preds, values = status_in(sorted(predecessors(to) - {JobStatus.FAILED}), "p")
+                      fields: dict[str, Any] | None = None, from_: JobStatus | None = None) -> Job:
+        """Move forward out of the state this worker holds (``owner``) or from a predecessor
+        (only from ``from_`` when given)."""
+        from_preds, values = status_in(sorted(advance_sources(to, from_)), "p")
         values[":attempt"] = attempt
         condition = f"attempt = :attempt AND {from_preds}"
         if owner is not None:

@@ -46,7 +46,8 @@ async def test_url_job_is_accepted_queued_and_announced(client: httpx.AsyncClien
     job = resp.json()
     assert resp.headers["location"] == f"/v1/jobs/{job['jobId']}" == job["links"]["self"]
     assert job["status"] == "pending" and job["attempt"] == 1 and job["metadata"] == {"campaign": "x"}
-    assert job["options"] == {"formats": ["story"], "output": "png", "style": "luxury", "overlay": {}}
+    assert job["options"] == {"formats": ["story"], "output": "png", "style": "luxury", "overlay": {},
+                              "onUncertain": "hide"}
     assert scrape_messages(boto, job["jobId"]) == [{"schemaVersion": 1, "jobId": job["jobId"], "attempt": 1}]
 
 

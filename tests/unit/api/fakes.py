@@ -10,6 +10,7 @@ from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
+from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
@@ -47,5 +48,6 @@ def fake_state(**settings: Any) -> tuple[ApiState, InMemoryJobStore, InMemoryWor
         idempotency=IdempotencyGuard(InMemoryIdempotencyStore(), wait_seconds=0.5, poll_seconds=0.01),
         source_images=SourceImageStore(None, files),  # type: ignore[arg-type]  # no imageUrl in these tests
         remover=JobRemover(store, files),
+        reviews=ReviewDesk(store=store, publisher=publisher),
     )
     return state, store, queue, publisher

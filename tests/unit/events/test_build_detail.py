@@ -61,6 +61,12 @@ def _payload(detail_type: DetailType, job: Job) -> dict[str, Any]:
     if detail_type is DetailType.PRODUCT_SCRAPED:
         source_key = f"jobs/{job.jobId}/source.jpg"
         return {"product": _product(), "sourceImageKey": source_key, "options": _options(job)}
+    if detail_type is DetailType.PRODUCT_NEEDS_REVIEW:
+        context = "Espresso Machine Pro 2 349,00 € 359,00 € In den Warenkorb"
+        candidates = [{"value": v, "source": "dom", "path": "product container", "context": context,
+                       "confidence": 0.5} for v in ("349.00", "359.00")]
+        return {"product": _product(), "reviewFacts": ["price"], "reviewPath": f"/v1/jobs/{job.jobId}/review",
+                "facts": {"price": {"confidence": 0.5, "source": "dom", "path": "", "candidates": candidates}}}
     if detail_type is DetailType.IMAGE_GENERATED:
         overlay = "Espresso Machine Pro 2 · 349,00 €"
         return {"images": _images(job), "model": "gpt-image-1", "overlayText": overlay}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from services.common.events import DetailType
 from services.common.job import Job
 from services.common.job_states import JobStatus
+from services.sweeper.__main__ import main
 from services.sweeper.sweeper import Sweeper, SweepPolicy
 from tests.fakes import InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher
 
@@ -102,3 +106,44 @@ async def test_a_second_sweep_of_the_same_snapshot_does_nothing() -> None:
 
 async def _value(value: Any) -> Any:
     return value
+
+
+def _in_review(waited: float) -> Job:
+    j = job(JobStatus.REVIEW, idle=waited, age=waited + 60)
+    j.reviewFacts = ["price"]
+    j.timestamps["review"] = _iso(waited)
+    return j
+
+
+async def test_a_job_in_review_waits_for_a_person_until_its_deadline() -> None:
+    """Within the review deadline a job in review is held: never re-driven (no ProductScraped
+    that would render uncertain facts), even past give_up_after."""
+    waiting = _in_review(waited=2 * 3600)
+    store, publisher, sqs = InMemoryJobStore([waiting]), RecordingPublisher(), InMemoryWorkQueue()
+    report = await sweeper(store, publisher, sqs, review_deadline=3 * 3600.0).sweep_once()
+    assert report.held == [waiting.jobId] and waiting.status == JobStatus.REVIEW
+    assert publisher.events == [] and sqs.sent == [] and store.redrives[waiting.jobId] == 0
+
+
+async def test_a_job_left_in_review_past_its_deadline_fails_with_a_readable_reason() -> None:
+    """Past the review deadline the job fails at stage review, naming the facts nobody answered."""
+    late = _in_review(waited=3 * 3600 + 60)
+    store, publisher, sqs = InMemoryJobStore([late]), RecordingPublisher(), InMemoryWorkQueue()
+    report = await sweeper(store, publisher, sqs, review_deadline=3 * 3600.0).sweep_once()
+    assert report.failed == [late.jobId] and late.status == JobStatus.FAILED
+    assert late.error == {
+        "stage": "review",
+        "reason": "nobody reviewed the uncertain facts (price) within 3 hours; "
+        "retry the job, or submit the product facts yourself",
+    }
+    [(kind, detail, _)] = publisher.events
+    assert kind == DetailType.JOB_FAILED and detail["stage"] == "review"
+
+
+def test_the_sweeper_refuses_a_review_deadline_past_the_job_ttl(monkeypatch: Any) -> None:
+    """A deadline at or above the job TTL would let DynamoDB delete a job in review before it
+    could be failed: the sweeper exits with the reason before touching AWS."""
+    monkeypatch.setenv("SWEEPER_REVIEW_DEADLINE_HOURS", "24")
+    monkeypatch.setenv("PRODUCTSHOT_JOB_TTL_HOURS", "24")
+    with pytest.raises(SystemExit, match=r"review deadline \(24 h\) must be below the job TTL \(24 h\)"):
+        asyncio.run(main(["--once"]))
