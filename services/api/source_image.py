@@ -1,8 +1,9 @@
 """The caller's product photo: fetched once, safely, and kept in S3 for the renderer.
 
 The renderer reads photos only from S3 (``job.sourceImageKey``), never from a URL, so the
-API fetches the caller's ``imageUrl`` with the scraper's ``SafeFetcher``: same address
-policy (no private, loopback or metadata addresses), same size and pixel caps.
+API fetches the caller's ``imageUrl`` with the shared ``SafeFetcher``
+(``services/common/fetching``): same address policy (no private, loopback or metadata
+addresses), same size and pixel caps.
 """
 
 from __future__ import annotations
