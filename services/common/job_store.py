@@ -12,7 +12,16 @@ from typing import Any, Protocol
 from services.common.job import Job
 from services.common.job_states import JobStatus
 
-__all__ = ["JobStore", "JobPage"]
+__all__ = ["JobStore", "JobPage", "retry_fields", "RETRY_REMOVES"]
+
+#: What a retry clears: the old attempt's failure and whoever held it.
+RETRY_REMOVES = ("error", "leaseOwner", "leaseExpiresAt")
+
+
+def retry_fields(current: Job, now_iso: str) -> dict[str, Any]:
+    """What a retry writes: pending again, under the next attempt number, with no images."""
+    return {"status": JobStatus.PENDING.value, "updatedAt": now_iso, "timestamps": {"pending": now_iso},
+            "images": [], "attempt": current.attempt + 1}
 
 
 class JobPage:

@@ -19,7 +19,7 @@ from services.common.adapters.dynamo_codec import build_update, from_item, statu
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
-from services.common.job_store import JobPage
+from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -173,11 +173,9 @@ class DynamoJobStore:
         current = await self.get(job_id)
         if current is None:
             raise JobNotFoundError(f"job {job_id} does not exist (expired or never created)")
-        now = utc_now_iso()
-        sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": [],
-                "attempt": current.attempt + 1}
+        sets = retry_fields(current, utc_now_iso())
         return await self._update(
-            job_id, JobStatus.PENDING, sets=sets, removes=["error", "leaseOwner", "leaseExpiresAt"],
+            job_id, JobStatus.PENDING, sets=sets, removes=list(RETRY_REMOVES),
             condition="#status = :failed AND tenant = :tenant AND attempt = :a",
             values={":failed": JobStatus.FAILED.value, ":tenant": tenant, ":a": current.attempt},
         )
