@@ -36,6 +36,9 @@ class JobOptions:
     output: str = "jpeg"
     style: str = "studio"
     overlay: dict[str, Any] = field(default_factory=dict)
+    # When the model's scene still misses the product after one retry: "composite" the real
+    # photo onto the scene, or "fail" the job (the quality gate, docs/rendering.md).
+    onFidelityFailure: str = "composite"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> JobOptions:
@@ -45,6 +48,7 @@ class JobOptions:
             output=str(data.get("output") or "jpeg"),
             style=str(data.get("style") or "studio"),
             overlay=dict(data.get("overlay") or {}),
+            onFidelityFailure=str(data.get("onFidelityFailure") or "composite"),
         )
 
 
@@ -93,6 +97,7 @@ class Job:
     images: list[ImageRecord] = field(default_factory=list)
     overlayText: str | None = None
     model: str | None = None
+    qa: dict[str, Any] | None = None  # the quality gate's report of this attempt (services/renderer/quality)
     error: dict[str, str] | None = None  # {"stage": ..., "reason": ...}
     traceId: str = field(default_factory=lambda: uuid.uuid4().hex)
     createdAt: str = field(default_factory=utc_now_iso)
@@ -137,6 +142,7 @@ class Job:
             images=[ImageRecord.from_dict(i) for i in item.get("images") or []],
             overlayText=item.get("overlayText"),
             model=item.get("model"),
+            qa=item.get("qa"),
             error=item.get("error"),
             traceId=str(item.get("traceId", "")),
             createdAt=str(item.get("createdAt", "")),

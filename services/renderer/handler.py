@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from typing import Any
-
-from PIL import Image
 
 from services.common.consumer import QueueMessage
 from services.common.events import DetailType, EventPublisher
@@ -19,9 +16,12 @@ from services.common.messages import JobRef, parse_product_scraped
 from services.common.product import Product
 from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
-from services.renderer.formats import FORMATS, OUTPUTS, encode
+from services.renderer.formats import FORMATS, OUTPUTS
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
-from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text, render_variant
+from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
+from services.renderer.quality.errors import QualityGateError
+from services.renderer.quality.report import QAReport, failure_reason, qa_document
+from services.renderer.quality.text_gate import render_checked
 from services.renderer.storage import ImageStorage, background_key, variant_key
 
 __all__ = ["RenderHandler"]
@@ -32,15 +32,6 @@ _MODEL_SIZE = {"square": "1024x1024", "landscape": "1536x1024", "story": "1024x1
 
 def _lay_out(product: Product, formats: list[str], options: OverlayOptions) -> dict[str, TextLayer]:
     return {fmt: lay_out_text(product, format=fmt, options=options) for fmt in formats}
-
-
-def _render_and_encode(background: bytes, product: Product, layer: TextLayer,
-                       output: str) -> tuple[bytes, str, int, int]:
-    with Image.open(io.BytesIO(background)) as img:
-        img.load()
-        variant = render_variant(img, product, format=layer.format, layer=layer)
-    data = encode(variant.image, output)
-    return data, variant.overlay_text, variant.image.width, variant.image.height
 
 
 class RenderHandler(StageHandler):
@@ -75,33 +66,48 @@ class RenderHandler(StageHandler):
             raise
         generate_ms = clock.lap()
         try:
-            images, overlay_text = await self._variants(job, product, background, await layers)
+            images, overlay_text, reports = await self._variants(job, product, background, await layers)
             variants_ms = clock.lap()
         finally:
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
         cache_wait_ms = clock.lap()
+        qa = await self._gate_images(job, reports)
         job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
-                                       "model": model})
+                                       "model": model, "qa": qa})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generate_ms,
                   variants_ms=variants_ms, cache_wait_ms=cache_wait_ms, advance_ms=clock.lap(),
                   total_ms=clock.total())
         return job
 
+    async def _gate_images(self, job: Job, reports: list[QAReport]) -> dict[str, Any]:
+        """The job's QA report; a variant whose text did not read back fails the job (stored report first)."""
+        qa = qa_document(reports)
+        failed = [r for r in reports if not r.passed]
+        if failed:
+            await self._store.set_fields(job.jobId, {"qa": qa})
+            raise QualityGateError(failure_reason(failed))
+        return qa
+
     async def _variants(self, job: Job, product: Product, background: bytes,
-                        layers: dict[str, TextLayer]) -> tuple[list[ImageRecord], str]:
+                        layers: dict[str, TextLayer]) -> tuple[list[ImageRecord], str, list[QAReport]]:
         output = job.options.output if job.options.output in OUTPUTS else "jpeg"
         images: list[ImageRecord] = []
+        reports: list[QAReport] = []
         overlay_text = ""
         for fmt, layer in layers.items():
-            data, overlay_text, width, height = await asyncio.to_thread(
-                _render_and_encode, background, product, layer, output)
+            # Rendered, read back (re-laid if need be) and encoded on a worker thread.
+            checked = await asyncio.to_thread(render_checked, background, product, layer, output)
+            data, overlay_text, width, height = checked.data, checked.overlay_text, checked.width, checked.height
+            reports.append(checked.report)
+            if not checked.report.passed:
+                continue  # never stored: it would be published by nobody, but served by a stale link
             spec = OUTPUTS[output]
             key = variant_key(job.jobId, fmt, spec.extension)
             await self._storage.put(key, data, spec.content_type)
             images.append(ImageRecord(format=fmt, key=key, bucket=self._storage.bucket, contentType=spec.content_type,
                                       width=width, height=height, size=len(data), output=output))
-        return images, overlay_text
+        return images, overlay_text, reports
 
     async def _background(self, job: Job, product: Product) -> tuple[bytes, str, asyncio.Future[Any] | None]:
         """The model's scene for this attempt, generated at most once (kept in S3).

@@ -88,6 +88,11 @@ class JobOut(_Out):
     options: OptionsOut
     metadata: dict[str, Any]
     images: list[ImageOut]
+    qa: dict[str, Any] | None = Field(
+        default=None,
+        description="The quality gate's report (text read back, product fidelity): each check, its score, "
+        "threshold, pass/fail and the action taken. Null until the renderer has checked the images.",
+    )
     error: ErrorOut | None
     links: LinksOut
 

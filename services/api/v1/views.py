@@ -53,6 +53,7 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
         ),
         metadata=dict(job.metadata),
         images=list(images),
+        qa=job.qa,
         error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
         if job.error
         else None,

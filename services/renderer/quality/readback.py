@@ -1,0 +1,179 @@
+"""Text read-back: OCR a finished variant and compare it with the facts laid out on it.
+
+Only the pixels a customer sees are read: each text block's box is cut from the finished
+image (grey, dark ink on light, scaled to a ~40 px line), the offer badge's inner part
+(its white text isolated from the red disc), stacked into one strip and read with one
+tesseract call (one process start, ~0.1 s, instead of one per block). Words are assigned
+back to the block they sit in by their height in the strip.
+
+Checks (thresholds in ``docs/rendering.md``):
+- ``ocr.price``: the decimal digits of the price as laid out, in order, read in the price
+  block. Exact (a wrong price is the worst outcome).
+- ``ocr.currency``: the currency sign or code beside the amount; only for markers the
+  ``eng`` pack reads ($, €, £, ¥ and letter codes), otherwise skipped and said so.
+- ``ocr.offer``: the badge's digits exactly and its text (normalised) at >= 0.8 similarity.
+- ``ocr.name``: the first three words of the name as laid out, at >= 0.8 similarity, read
+  with the name's script's language pack; skipped when that pack is not installed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from PIL import Image, ImageChops, ImageOps
+
+from services.renderer.overlay import RenderedVariant, TextLayer
+from services.renderer.quality.ocr import OcrWord, language_for, read_words, script_of
+from services.renderer.quality.report import CheckResult
+
+__all__ = ["read_back", "SIMILARITY", "READABLE_CURRENCY"]
+
+SIMILARITY = 0.8  # name and offer text: share of matching characters (difflib ratio)
+READABLE_CURRENCY = re.compile(r"^(?:[$€£¥]|[A-Z]{2,3}|[A-Z]{1,2}\$|[$€£¥][A-Z]{1,3})$")
+_LINE_PX = 40  # line height tesseract reads best at
+_PAD = 24  # white rows between stacked segments
+_NAME_WORDS = 3
+_BADGE_INK = 190  # the badge's white text vs its disc, on the darkest channel
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    kind: str
+    image: Image.Image
+
+
+def _digits(text: str) -> str:
+    """The decimal digits of ``text`` in any script, as ASCII ("١٢٣" -> "123")."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if unicodedata.decimal(c, None) is not None)
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, letters, digits and % only, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if (c.isalnum() or c == "%") else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+def _partial_ratio(expected: str, read: str) -> float:
+    """How well ``expected`` matches the best window of ``read`` of its length."""
+    if not expected:
+        return 1.0
+    if len(read) <= len(expected):
+        return SequenceMatcher(None, expected, read).ratio()
+    return max(SequenceMatcher(None, expected, read[i:i + len(expected)]).ratio()
+               for i in range(len(read) - len(expected) + 1))
+
+
+def _scaled(crop: Image.Image, lines: float) -> Image.Image:
+    line = max(1.0, crop.height / max(1, lines))
+    factor = min(2.0, max(0.25, _LINE_PX / line))
+    size = (max(1, round(crop.width * factor)), max(1, round(crop.height * factor)))
+    return crop.resize(size, Image.Resampling.BILINEAR)
+
+
+def _segments(variant: RenderedVariant, layer: TextLayer) -> list[_Segment]:
+    segments: list[_Segment] = []
+    image = variant.image
+    # render_variant places the layer's blocks in order: the i-th placed block is the i-th laid out.
+    for block, laid in zip(variant.blocks, layer.blocks, strict=True):
+        if block.kind == "regular_price":
+            continue
+        grey = image.crop(block.box).convert("L")
+        if sum(block.color) > 382:  # light ink: tesseract wants dark text on light
+            grey = ImageOps.invert(grey)
+        segments.append(_Segment(block.kind, _scaled(grey, len(laid.text.lines))))
+    if variant.badge_box is not None:
+        x0, y0, x1, y1 = variant.badge_box
+        # Inside the disc's inscribed square (a pill is wider: less off its sides).
+        dx = (x1 - x0) * (0.18 if (x1 - x0) < 1.3 * (y1 - y0) else 0.08)
+        dy = (y1 - y0) * 0.18
+        inner = image.crop((round(x0 + dx), round(y0 + dy), round(x1 - dx), round(y1 - dy)))
+        # The badge's text is white on a saturated disc: its darkest channel is high only
+        # on the text, which becomes black on white.
+        r, g, b = inner.split()
+        text = ImageChops.darker(ImageChops.darker(r, g), b).point(lambda v: 0 if v > _BADGE_INK else 255)
+        # The text is about 40% of the inner height.
+        segments.append(_Segment("offer", _scaled(text, 2.5)))
+    return segments
+
+
+def _strip(segments: list[_Segment]) -> tuple[Image.Image, list[tuple[str, int, int]]]:
+    width = max(s.image.width for s in segments) + 2 * _PAD
+    height = sum(s.image.height for s in segments) + _PAD * (len(segments) + 1)
+    strip = Image.new("L", (width, height), 255)
+    spans, y = [], _PAD
+    for s in segments:
+        strip.paste(s.image, (_PAD, y))
+        spans.append((s.kind, y - _PAD // 2, y + s.image.height + _PAD // 2))
+        y += s.image.height + _PAD
+    return strip, spans
+
+
+def _by_segment(words: list[OcrWord], spans: list[tuple[str, int, int]]) -> dict[str, str]:
+    read: dict[str, list[str]] = {kind: [] for kind, _, _ in spans}
+    for word in words:
+        middle = word.top + word.height / 2
+        for kind, top, bottom in spans:
+            if top <= middle < bottom:
+                read[kind].append(word.text)
+                break
+    return {kind: " ".join(texts) for kind, texts in read.items()}
+
+
+def read_back(variant: RenderedVariant, layer: TextLayer) -> list[CheckResult]:
+    """The read-back checks of one finished variant, against the text ``layer`` laid out on it."""
+    offer = layer.text.offer
+    segments = _segments(variant, layer)
+    if not segments:
+        return []
+    laid = {b.kind: b.text for b in variant.blocks}
+    if offer and variant.badge_box is not None:
+        laid["offer"] = offer
+    name_script = script_of(laid.get("name", ""))
+    name_lang = language_for(name_script)
+    strip, spans = _strip(segments)
+    read = _by_segment(read_words(strip, ["eng"] + ([name_lang] if name_lang else [])), spans)
+    checks: list[CheckResult] = []
+    if "price" in laid:
+        checks.extend(_price_checks(laid["price"], read.get("price", "")))
+    if "offer" in laid:
+        checks.append(_offer_check(laid["offer"], read.get("offer", "")))
+    if "name" in laid:
+        checks.append(_name_check(laid["name"], read.get("name", ""), name_script, name_lang))
+    return checks
+
+
+def _price_checks(price: str, read: str) -> list[CheckResult]:
+    want, got = _digits(price), _digits(read)
+    score = 1.0 if want and want in got else _partial_ratio(want, got)
+    checks = [CheckResult("ocr.price", score, 1.0, score >= 1.0, note=f"laid out {price!r}, read {read!r}")]
+    marker = "".join(c for c in price if not (c.isdigit() or c.isspace() or c in ".,'’\u00a0\u202f-"))
+    if not marker:
+        return checks
+    if not READABLE_CURRENCY.match(marker):
+        checks.append(CheckResult("ocr.currency", None, 1.0, True,
+                                  note=f"skipped: {marker!r} is not in the read-back character set"))
+        return checks
+    found = 1.0 if marker.casefold() in read.casefold() else 0.0
+    checks.append(CheckResult("ocr.currency", found, 1.0, found >= 1.0, note=f"expected {marker!r}, read {read!r}"))
+    return checks
+
+
+def _offer_check(offer: str, read: str) -> CheckResult:
+    want, got = _plain(offer), _plain(read)
+    digits_ok = _digits(offer) == _digits(read) if _digits(offer) else True
+    score = _partial_ratio(want, got) if digits_ok else 0.0
+    return CheckResult("ocr.offer", score, SIMILARITY, score >= SIMILARITY, note=f"laid out {offer!r}, read {read!r}")
+
+
+def _name_check(name: str, read: str, script: str | None, lang: str | None) -> CheckResult:
+    if lang is None:
+        return CheckResult("ocr.name", None, SIMILARITY, True,
+                           note=f"skipped: no tesseract language pack for {script or 'this'} script installed")
+    want = " ".join(_plain(name.replace("…", " ")).split()[:_NAME_WORDS])
+    score = _partial_ratio(want, _plain(read))
+    return CheckResult("ocr.name", score, SIMILARITY, score >= SIMILARITY,
+                       note=f"first words {want!r}, read {read!r}")
