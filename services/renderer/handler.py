@@ -20,7 +20,8 @@ from services.renderer.formats import FORMATS, OUTPUTS
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
 from services.renderer.quality.errors import QualityGateError
-from services.renderer.quality.report import QAReport, failure_reason, qa_document
+from services.renderer.quality.report import QAReport, cached_scene_report, failure_reason, qa_document
+from services.renderer.quality.scene_gate import SceneFidelityError, gate_scene
 from services.renderer.quality.text_gate import render_checked
 from services.renderer.storage import ImageStorage, background_key, variant_key
 
@@ -60,7 +61,7 @@ class RenderHandler(StageHandler):
         layers = asyncio.ensure_future(
             asyncio.to_thread(_lay_out, product, formats, overlay_options(job.options.overlay)))
         try:
-            background, model, caching = await self._background(job, product)
+            background, model, caching, scene_report = await self._background(job, product)
         except BaseException:
             await asyncio.gather(layers, return_exceptions=True)  # never leave the thread's result unobserved
             raise
@@ -72,7 +73,7 @@ class RenderHandler(StageHandler):
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
         cache_wait_ms = clock.lap()
-        qa = await self._gate_images(job, reports)
+        qa = await self._gate_images(job, [scene_report, *reports])
         job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
                                        "model": model, "qa": qa})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generate_ms,
@@ -109,11 +110,13 @@ class RenderHandler(StageHandler):
                                       width=width, height=height, size=len(data), output=output))
         return images, overlay_text, reports
 
-    async def _background(self, job: Job, product: Product) -> tuple[bytes, str, asyncio.Future[Any] | None]:
-        """The model's scene for this attempt, generated at most once (kept in S3).
+    async def _background(self, job: Job, product: Product
+                          ) -> tuple[bytes, str, asyncio.Future[Any] | None, QAReport]:
+        """The model's scene for this attempt, generated (and gated) at most once (kept in S3).
 
-        Returns the scene, the model's name and, after a generation, the writes that cache
-        it: they run while the overlay is drawn, and are awaited before the job advances.
+        Returns the scene, the model's name, after a generation the writes that cache
+        it (they run while the overlay is drawn, and are awaited before the job advances),
+        and the scene's QA report.
         """
         key = background_key(job.jobId, job.attempt)
         # The cache probe and the product photo are independent reads: one round trip, not two.
@@ -121,14 +124,22 @@ class RenderHandler(StageHandler):
             self._storage.get(key),
             self._storage.get(job.sourceImageKey) if job.sourceImageKey else _none())
         if cached is not None:
-            return cached, job.model or "cached", None
+            return cached, job.model or "cached", None, cached_scene_report(job.qa)
         first = (job.options.formats or ["square"])[0]
-        generated: GeneratedImage = await self._generator.generate(GenerationRequest(
+        request = GenerationRequest(
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
-            job_id=job.jobId))
+            job_id=job.jobId)
+        generated: GeneratedImage = await self._generator.generate(request)
+        try:
+            verdict = await gate_scene(self._generator, request, generated, on_failure=job.options.onFidelityFailure)
+        except SceneFidelityError as exc:
+            await self._store.set_fields(job.jobId, {"qa": qa_document([exc.report])})
+            raise
+        generated = verdict.image
         caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
-                                 self._store.set_fields(job.jobId, {"model": generated.model}))
-        return generated.data, generated.model, caching
+                                 self._store.set_fields(job.jobId, {"model": generated.model,
+                                                                    "qa": qa_document([verdict.report])}))
+        return generated.data, generated.model, caching, verdict.report
 
 class _Clock:
     """Milliseconds per step of a render, for the log line that closes it."""

@@ -68,3 +68,15 @@ def failure_reason(failed: list[QAReport]) -> str:
         named = "; ".join(f"{c.check} {c.note}" if c.note else c.check for c in checks)
         parts.append(f"{report.subject}: {named or 'check failed'}")
     return "quality gate: " + " | ".join(parts)
+
+
+def cached_scene_report(qa: dict[str, Any] | None) -> QAReport:
+    """The scene's report stored when the (cached) scene was generated and gated."""
+    for image in (qa or {}).get("images") or []:
+        if image.get("subject") == "scene":
+            checks = [CheckResult(c["check"], c.get("score"), c["threshold"], c["passed"],
+                                  c.get("direction", "min") == "min", c.get("note", ""))
+                      for c in image.get("checks") or []]
+            return QAReport("scene", checks, str(image.get("action", "none")), bool(image.get("passed", True)))
+    return QAReport("scene", [CheckResult("fidelity", None, 0.0, True, note="skipped: cached scene, no report")],
+                    "skipped")
