@@ -38,6 +38,7 @@ URL_MAX = 2048
 
 Format = Literal["square", "landscape", "story"]
 Output = Literal["jpeg", "png", "webp"]
+OnFidelityFailure = Literal["composite", "fail"]
 Style = Literal[STYLE_NAMES]  # type: ignore[valid-type]
 
 
@@ -126,6 +127,11 @@ class JobCreate(_Strict):
     output: Output = "jpeg"
     style: Style = Field(default="studio", description="Scene preset: " + ", ".join(STYLE_NAMES) + ".")
     overlay: Overlay | None = None
+    onFidelityFailure: OnFidelityFailure = Field(
+        default="composite",
+        description="When the image model changes the product in the scene and does so again when asked "
+        "once more: composite the real product photo onto the scene (default), or fail the job.",
+    )
     metadata: dict[str, Any] = Field(
         default_factory=dict,
         description=(

@@ -63,6 +63,7 @@ class OptionsOut(_Out):
     output: str
     style: str
     overlay: dict[str, Any] = Field(default_factory=dict)
+    onFidelityFailure: str = Field(default="composite", description="composite or fail (the quality gate).")
 
 
 class ErrorOut(_Out):

@@ -47,7 +47,8 @@ async def _owned_job(state: ApiState, caller: Caller, job_id: str) -> Job:
 
 async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredResponse:
     options = JobOptions(
-        formats=list(body.formats), output=body.output, style=body.style, overlay=body.overlay_dict()
+        formats=list(body.formats), output=body.output, style=body.style, overlay=body.overlay_dict(),
+        onFidelityFailure=body.onFidelityFailure,
     )
     try:
         if body.productUrl is not None:

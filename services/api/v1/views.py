@@ -50,6 +50,7 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
             output=job.options.output,
             style=job.options.style,
             overlay=dict(job.options.overlay),
+            onFidelityFailure=job.options.onFidelityFailure,
         ),
         metadata=dict(job.metadata),
         images=list(images),
