@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh machine; quick no-op when nothing changed.
 #   .venv/            Python 3.11 with requirements-dev.txt pinned by constraints.txt
-#   system packages   tesseract-ocr (OCR legibility tests) and the libraries in SYSTEM_PACKAGES
+#   system packages   tesseract-ocr (the renderer's text read-back, OCR tests) and the libraries in SYSTEM_PACKAGES
 #   .localstack/venv  LocalStack + moto in their own Python >= 3.12 (scripts/local_aws.sh install)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

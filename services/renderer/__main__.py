@@ -41,6 +41,7 @@ async def main() -> None:
                 publisher=EventBridgePublisher(aws.events, common.event_bus),
                 generator=generator, storage=ImageStorage(aws.s3, common.bucket, settings.cache_control),
                 worker_id=worker_id, lease_seconds=config.visibility_timeout,
+                quality_gate=settings.quality_gate,
             )
             await consume_until_stopped(aws.sqs, handler, config, stop)
         finally:

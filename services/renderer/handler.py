@@ -21,7 +21,7 @@ from services.renderer.generation.base import GeneratedImage, GenerationRequest,
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
 from services.renderer.quality.errors import QualityGateError
 from services.renderer.quality.report import QAReport, cached_scene_report, failure_reason, qa_document
-from services.renderer.quality.scene_gate import SceneFidelityError, gate_scene
+from services.renderer.quality.scene_gate import SceneFidelityError, SceneVerdict, gate_scene
 from services.renderer.quality.text_gate import render_checked
 from services.renderer.storage import ImageStorage, background_key, variant_key
 
@@ -41,10 +41,11 @@ class RenderHandler(StageHandler):
     stage, service = "render", "renderer"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
-                 storage: ImageStorage, worker_id: str, lease_seconds: float) -> None:
+                 storage: ImageStorage, worker_id: str, lease_seconds: float, quality_gate: bool = True) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._generator = generator
         self._storage = storage
+        self._gate = quality_gate
 
     def parse(self, message: QueueMessage) -> JobRef:
         return parse_product_scraped(message.json())
@@ -98,7 +99,7 @@ class RenderHandler(StageHandler):
         overlay_text = ""
         for fmt, layer in layers.items():
             # Rendered, read back (re-laid if need be) and encoded on a worker thread.
-            checked = await asyncio.to_thread(render_checked, background, product, layer, output)
+            checked = await asyncio.to_thread(render_checked, background, product, layer, output, read=self._gate)
             data, overlay_text, width, height = checked.data, checked.overlay_text, checked.width, checked.height
             reports.append(checked.report)
             if not checked.report.passed:
@@ -130,16 +131,22 @@ class RenderHandler(StageHandler):
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
             job_id=job.jobId)
         generated: GeneratedImage = await self._generator.generate(request)
-        try:
-            verdict = await gate_scene(self._generator, request, generated, on_failure=job.options.onFidelityFailure)
-        except SceneFidelityError as exc:
-            await self._store.set_fields(job.jobId, {"qa": qa_document([exc.report])})
-            raise
+        if not self._gate:
+            verdict = SceneVerdict(generated, QAReport("scene", action="skipped"))
+        else:
+            verdict = await self._gate_scene(job, request, generated)
         generated = verdict.image
         caching = asyncio.gather(self._storage.put(key, generated.data, "image/png"),
                                  self._store.set_fields(job.jobId, {"model": generated.model,
                                                                     "qa": qa_document([verdict.report])}))
         return generated.data, generated.model, caching, verdict.report
+
+    async def _gate_scene(self, job: Job, request: GenerationRequest, generated: GeneratedImage) -> SceneVerdict:
+        try:
+            return await gate_scene(self._generator, request, generated, on_failure=job.options.onFidelityFailure)
+        except SceneFidelityError as exc:
+            await self._store.set_fields(job.jobId, {"qa": qa_document([exc.report])})
+            raise
 
 class _Clock:
     """Milliseconds per step of a render, for the log line that closes it."""

@@ -2,9 +2,10 @@
 
 The model's scene is kept; where it put its (wrong) product, the scene is painted over
 from its surroundings (OpenCV inpainting at 1/4 scale, which is all a blurred backdrop
-needs), and the product cut out of the source photo stands in that box, bottom-aligned,
-with a soft contact shadow. Without a clean cut-out (a photo of a scene), the photo is
-framed as a card, as the offline generator does. Blocking: run on a worker thread.
+needs), and the product cut out of the source photo stands in that box, bottom-aligned
+(a studio photo's own floor shadow comes with the cut-out; no second shadow is drawn: it
+would darken the product's foot, which the fidelity check would see). Without a clean
+cut-out (a photo of a scene), the photo is framed as a card, as the offline generator does. Blocking: run on a worker thread.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 
 from services.renderer.generation.offline import cutout_alpha
 
@@ -47,10 +48,6 @@ def composite_product(scene_data: bytes, photo_data: bytes, box: tuple[int, int,
     size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
     rgb, alpha = rgb.resize(size, Image.Resampling.LANCZOS), alpha.resize(size, Image.Resampling.LANCZOS)
     px, py = x0 + (x1 - x0 - size[0]) // 2, y1 - size[1]
-    contact = Image.new("L", scene.size, 0)
-    ImageDraw.Draw(contact).ellipse((px + size[0] * 0.1, py + size[1] * 0.96, px + size[0] * 0.9,
-                                     py + size[1] * 1.04), fill=120)
-    scene.paste((30, 26, 24), (0, 0), contact.filter(ImageFilter.GaussianBlur(max(4, size[0] // 28))))
     scene.paste(rgb, (px, py), alpha)
     out = io.BytesIO()
     scene.save(out, "PNG", compress_level=1)

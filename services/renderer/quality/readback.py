@@ -3,8 +3,8 @@
 Only the pixels a customer sees are read: each text block's box is cut from the finished
 image (grey, dark ink on light, scaled to a ~40 px line), the offer badge's inner part
 (its white text isolated from the red disc), stacked into one strip and read with one
-tesseract call (one process start, ~0.1 s, instead of one per block). Words are assigned
-back to the block they sit in by their height in the strip.
+tesseract call (~15-30 ms, instead of one per block). Words are assigned back to the
+block they sit in by their height in the strip.
 
 Checks (thresholds in ``docs/rendering.md``):
 - ``ocr.price``: the decimal digits of the price as laid out, in order, read in the price
