@@ -5,7 +5,8 @@ from its surroundings (OpenCV inpainting at 1/4 scale, which is all a blurred ba
 needs), and the product cut out of the source photo stands in that box, bottom-aligned
 (a studio photo's own floor shadow comes with the cut-out; no second shadow is drawn: it
 would darken the product's foot, which the fidelity check would see). Without a clean
-cut-out (a photo of a scene), the photo is framed as a card, as the offline generator does. Blocking: run on a worker thread.
+cut-out (a photo of a scene), the photo is framed as a card, as the offline generator does.
+Blocking: run on a worker thread.
 """
 
 from __future__ import annotations
