@@ -85,6 +85,10 @@ class RenderHandler(StageHandler):
     async def _gate_images(self, job: Job, reports: list[QAReport]) -> dict[str, Any]:
         """The job's QA report; a variant whose text did not read back fails the job (stored report first)."""
         qa = qa_document(reports)
+        # One line per job with every check's verdict and each subject's action: what a
+        # metric filter counts for the pass rate of each check.
+        _log.info("quality_gate", passed=qa["passed"], actions={r.subject: r.action for r in reports},
+                  checks={f"{r.subject}:{c.check}": c.passed for r in reports for c in r.checks})
         failed = [r for r in reports if not r.passed]
         if failed:
             await self._store.set_fields(job.jobId, {"qa": qa})

@@ -90,7 +90,10 @@ class _Engine:
             iterator = self._api.GetIterator()
             level = tesserocr.RIL.WORD
             for word in tesserocr.iterate_level(iterator, level):
-                text = word.GetUTF8Text(level)
+                try:
+                    text = word.GetUTF8Text(level)
+                except RuntimeError:  # tesserocr raises for a word with no text (a blank strip)
+                    continue
                 box = word.BoundingBox(level)
                 if text and text.strip() and box:
                     found.append(OcrWord(text, box[1], box[3] - box[1], word.Confidence(level)))

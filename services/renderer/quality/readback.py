@@ -36,6 +36,7 @@ READABLE_CURRENCY = re.compile(r"^(?:[$€£¥]|[A-Z]{2,3}|[A-Z]{1,2}\$|[$€£�
 _LINE_PX = 40  # line height tesseract reads best at
 _PAD = 24  # white rows between stacked segments
 _NAME_WORDS = 3
+_RTL = frozenset({"ARABIC", "HEBREW"})
 _BADGE_INK = 190  # the badge's white text vs its disc, on the darkest channel
 
 
@@ -112,6 +113,11 @@ def _strip(segments: list[_Segment]) -> tuple[Image.Image, list[tuple[str, int, 
     return strip, spans
 
 
+def _read(segments: list[_Segment], languages: list[str]) -> dict[str, str]:
+    strip, spans = _strip(segments)
+    return _by_segment(read_words(strip, languages), spans)
+
+
 def _by_segment(words: list[OcrWord], spans: list[tuple[str, int, int]]) -> dict[str, str]:
     read: dict[str, list[str]] = {kind: [] for kind, _, _ in spans}
     for word in words:
@@ -134,8 +140,14 @@ def read_back(variant: RenderedVariant, layer: TextLayer) -> list[CheckResult]:
         laid["offer"] = offer
     name_script = script_of(laid.get("name", ""))
     name_lang = language_for(name_script)
-    strip, spans = _strip(segments)
-    read = _by_segment(read_words(strip, ["eng"] + ([name_lang] if name_lang else [])), spans)
+    # The facts are read with English data (digits, Latin signs). A name in another script
+    # is read on its own with that script's data: mixed into one engine, Arabic or Hebrew
+    # data garbles the digits of the price beside them.
+    apart = name_lang not in (None, "eng")
+    together = [s for s in segments if not (apart and s.kind == "name")]
+    read = _read(together, ["eng"]) if together else {}
+    if apart and name_lang is not None:
+        read.update(_read([s for s in segments if s.kind == "name"], [name_lang]))
     checks: list[CheckResult] = []
     if "price" in laid:
         checks.extend(_price_checks(laid["price"], read.get("price", "")))
@@ -175,5 +187,9 @@ def _name_check(name: str, read: str, script: str | None, lang: str | None) -> C
                            note=f"skipped: no tesseract language pack for {script or 'this'} script installed")
     want = " ".join(_plain(name.replace("…", " ")).split()[:_NAME_WORDS])
     score = _partial_ratio(want, _plain(read))
+    if script in _RTL:
+        # Tesseract (5.5 with the 4.1 data packs) returns right-to-left words with their
+        # letters in visual order: each word is compared reversed too.
+        score = max(score, _partial_ratio(want, " ".join(w[::-1] for w in _plain(read).split())))
     return CheckResult("ocr.name", score, SIMILARITY, score >= SIMILARITY,
                        note=f"first words {want!r}, read {read!r}")

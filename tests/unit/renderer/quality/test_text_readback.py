@@ -9,7 +9,8 @@ from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.product import Product
 from services.renderer.overlay import OverlayOptions, lay_out_text, render_variant
-from services.renderer.quality.ocr import tesseract_available
+from services.renderer.quality import readback
+from services.renderer.quality.ocr import installed_languages, tesseract_available
 from services.renderer.quality.readback import read_back
 from services.renderer.quality.relayout import on_stronger_backdrop
 from services.renderer.quality.report import failure_reason, qa_document
@@ -78,3 +79,37 @@ def test_the_report_travels_in_product_image_generated() -> None:
                                                             "overlayText": "x", "qa": qa_document([report])})
     validate_detail(DetailType.IMAGE_GENERATED.value, detail)
     assert detail["qa"]["passed"] is True
+
+
+_SCRIPTS = {
+    "rus": Product(name="Медный чайник классический", price="129.00", currency="RUB", language="ru"),
+    "ell": Product(name="Χάλκινος βραστήρας νερού", price="129.00", currency="EUR", language="el"),
+    "ara": Product(name="غلاية نحاسية فاخرة", price="129.00", currency="SAR", language="ar"),
+    "heb": Product(name="קומקום נחושת מעולה", price="129.00", currency="ILS", language="he"),
+}
+
+
+@pytest.mark.parametrize("pack", sorted(_SCRIPTS))
+def test_a_name_in_another_script_is_read_with_its_language_pack(pack: str) -> None:
+    """Cyrillic, Greek, Arabic and Hebrew names read back with their pack (right-to-left
+    words compared in both letter orders), and the price beside them still reads."""
+    if pack not in installed_languages():
+        pytest.skip(f"tesseract-ocr-{pack} is not installed (scripts/setup.sh installs it)")
+    product = _SCRIPTS[pack]
+    for fmt in ("square", "landscape"):
+        layer = lay_out_text(product, format=fmt)
+        checks = {c.check: c for c in read_back(render_variant(backgrounds.dark(), product, format=fmt,
+                                                               layer=layer), layer)}
+        assert checks["ocr.name"].score is not None and checks["ocr.name"].passed, checks["ocr.name"].note
+        assert checks["ocr.price"].passed, checks["ocr.price"].note
+
+
+def test_without_a_pack_the_name_check_says_it_was_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script whose pack is missing is reported skipped (never silently passed); the price still counts."""
+    monkeypatch.setattr(readback, "language_for", lambda script: None)
+    product = _SCRIPTS["ara"]
+    layer = lay_out_text(product, format="square")
+    checks = {c.check: c for c in read_back(render_variant(backgrounds.dark(), product, format="square",
+                                                           layer=layer), layer)}
+    assert checks["ocr.name"].score is None and "no tesseract language pack for ARABIC" in checks["ocr.name"].note
+    assert checks["ocr.price"].score == 1.0
