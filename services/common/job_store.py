@@ -265,7 +265,7 @@ class DynamoJobStore:
         sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": [],
                 "attempt": current.attempt + 1}
         return await self._update(
-            job_id, JobStatus.PENDING, sets=sets, removes=["error", "leaseOwner", "leaseExpiresAt"],
+            job_id, JobStatus.PENDING, sets=sets, removes=["error", "qa", "leaseOwner", "leaseExpiresAt"],
             condition="#status = :failed AND tenant = :tenant AND attempt = :a",
             values={":failed": JobStatus.FAILED.value, ":tenant": tenant, ":a": current.attempt},
         )

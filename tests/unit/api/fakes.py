@@ -50,7 +50,7 @@ class FakeStore:
             conflict = JobTransitionConflictError(job_id, "pending", job.status.value)
             conflict.job = copy.deepcopy(job)  # type: ignore[attr-defined]
             raise conflict
-        job.status, job.error, job.attempt, job.images = JobStatus.PENDING, None, job.attempt + 1, []
+        job.status, job.error, job.attempt, job.images, job.qa = JobStatus.PENDING, None, job.attempt + 1, [], None
         return copy.deepcopy(job)
 
     async def advance(
