@@ -100,3 +100,16 @@ async def test_text_that_does_not_read_back_fails_the_job_and_stores_nothing() -
         await handler.work(job, JobRef("j1", 1))
     assert [r["action"] for r in store.fields["qa"]["images"]] == ["none", "failed"]
     assert "jobs/j1/square.png" not in storage.objects
+
+
+async def test_a_cached_scene_keeps_the_report_it_was_gated_with() -> None:
+    """A render retried after the scene was cached reuses the scene and its stored scene report."""
+    handler, _, storage, job = _run(_Model())  # no model call is scripted: it must not be made
+    storage.objects["jobs/j1/background-1.png"] = staged(PHOTO)
+    job.model = "fake-model"
+    job.qa = {"passed": True, "images": [{"subject": "scene", "passed": True, "action": "regenerated", "checks": [
+        {"check": "fidelity.colour", "score": 1.2, "threshold": 12.0, "passed": True, "direction": "max"}]}]}
+    await handler.work(job, JobRef("j1", 1))
+    qa: Any = handler.advanced["qa"]
+    assert qa["images"][0] == job.qa["images"][0]
+    assert qa["images"][1]["subject"] == "square"
