@@ -23,7 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from PIL import Image, ImageChops, ImageOps
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
 
 from services.renderer.overlay import RenderedVariant, TextLayer
 from services.renderer.quality.ocr import OcrWord, language_for, read_words, script_of
@@ -86,19 +88,24 @@ def _segments(variant: RenderedVariant, layer: TextLayer) -> list[_Segment]:
         if sum(block.color) > 382:  # light ink: tesseract wants dark text on light
             grey = ImageOps.invert(grey)
         segments.append(_Segment(block.kind, _scaled(grey, len(laid.text.lines))))
-    if variant.badge_box is not None:
-        x0, y0, x1, y1 = variant.badge_box
-        # Inside the disc's inscribed square (a pill is wider: less off its sides).
-        dx = (x1 - x0) * (0.18 if (x1 - x0) < 1.3 * (y1 - y0) else 0.08)
-        dy = (y1 - y0) * 0.18
-        inner = image.crop((round(x0 + dx), round(y0 + dy), round(x1 - dx), round(y1 - dy)))
-        # The badge's text is white on a saturated disc: its darkest channel is high only
-        # on the text, which becomes black on white.
-        r, g, b = inner.split()
-        text = ImageChops.darker(ImageChops.darker(r, g), b).point(lambda v: 0 if v > _BADGE_INK else 255)
-        # The text is about 40% of the inner height.
-        segments.append(_Segment("offer", _scaled(text, 2.5)))
+    if variant.badge_box is not None and layer.badge is not None:
+        segments.append(_Segment("offer", _badge_text(image, variant.badge_box, layer.badge[1])))
     return segments
+
+
+def _badge_text(image: Image.Image, box: tuple[int, int, int, int], shape: Image.Image) -> Image.Image:
+    """The badge's white text as black on white. Only the inside of the badge's own shape
+    (the mask it was pasted with, a few pixels in) is kept: the scene around the disc may
+    hold white pixels of its own."""
+    rgb = np.asarray(image.crop(box).convert("RGB"))
+    inside = cv2.erode((np.asarray(shape.convert("L")) > 250).astype(np.uint8), np.ones((7, 7), np.uint8))
+    if inside.shape != rgb.shape[:2]:  # not expected (the box is the mask's): match it anyway
+        inside = cv2.resize(inside, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+    # The text is white on the saturated disc: its darkest channel is high only on the text.
+    ink = (rgb.min(axis=2) > _BADGE_INK) & (inside > 0)
+    text = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
+    # A line of the badge's text is about a quarter of its height.
+    return _scaled(text, 4)
 
 
 def _strip(segments: list[_Segment]) -> tuple[Image.Image, list[tuple[str, int, int]]]:

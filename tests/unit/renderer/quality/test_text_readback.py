@@ -113,3 +113,16 @@ def test_without_a_pack_the_name_check_says_it_was_skipped(monkeypatch: pytest.M
                                                            layer=layer), layer)}
     assert checks["ocr.name"].score is None and "no tesseract language pack for ARABIC" in checks["ocr.name"].note
     assert checks["ocr.price"].score == 1.0
+
+
+@pytest.mark.parametrize("offer", ["Summer sale", "Free shipping today", "2 for 1", "-50%"])
+@pytest.mark.parametrize("background", ["noise", "stripes"])
+def test_shop_offer_texts_read_back_from_the_badge_on_busy_scenes(offer: str, background: str) -> None:
+    """The badge's text is read inside its own disc or pill only: white scene pixels or red
+    stripes around it never leak into what is read, so a shop's offer text passes."""
+    product = Product(name="Copper Kettle", price="1299.99", currency="GBP", offer=offer, regularPrice="1499.99")
+    layer = lay_out_text(product, format="square")
+    _, report = check_text(render_variant(backgrounds.ALL[background](), product, format="square", layer=layer),
+                           layer)
+    offer_check = next(c for c in report.checks if c.check == "ocr.offer")
+    assert report.passed and offer_check.passed, offer_check.note
