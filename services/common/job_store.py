@@ -14,8 +14,8 @@ from services.common.job_states import JobStatus
 
 __all__ = ["JobStore", "JobPage", "retry_fields", "RETRY_REMOVES"]
 
-#: What a retry clears: the old attempt's failure and whoever held it.
-RETRY_REMOVES = ("error", "leaseOwner", "leaseExpiresAt")
+#: What a retry clears: the old attempt's failure, its quality report and whoever held it.
+RETRY_REMOVES = ("error", "qa", "leaseOwner", "leaseExpiresAt")
 
 
 def retry_fields(current: Job, now_iso: str) -> dict[str, Any]:

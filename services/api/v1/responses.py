@@ -67,6 +67,7 @@ class OptionsOut(_Out):
     style: str
     overlay: dict[str, Any] = Field(default_factory=dict)
     onUncertain: str = Field(description="review, hide or fail: what happens to an uncertain printed fact.")
+    onFidelityFailure: str = Field(default="composite", description="composite or fail (the quality gate).")
 
 
 class CandidateOut(_Out):
@@ -128,6 +129,11 @@ class JobOut(_Out):
     options: OptionsOut
     metadata: dict[str, Any]
     images: list[ImageOut]
+    qa: dict[str, Any] | None = Field(
+        default=None,
+        description="The quality gate's report (text read back, product fidelity): each check, its score, "
+        "threshold, pass/fail and the action taken. Null until the renderer has checked the images.",
+    )
     error: ErrorOut | None
     links: LinksOut
 

@@ -89,9 +89,11 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
             style=job.options.style,
             overlay=dict(job.options.overlay),
             onUncertain=job.options.onUncertain,
+            onFidelityFailure=job.options.onFidelityFailure,
         ),
         metadata=dict(job.metadata),
         images=list(images),
+        qa=job.qa,
         error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
         if job.error
         else None,

@@ -162,6 +162,8 @@ class OpenAIGenerator:
             if photo is None:
                 self._log.warning("openai_photo_unusable_prompt_only")
         prompt = build_prompt(request.product, preset, edit=photo is not None)
+        if request.note:
+            prompt = f"{prompt} {request.note}"
         size = nearest_size(self._settings.model, request.size)
         images = self._client.images
         call: Callable[[], Awaitable[Any]]
