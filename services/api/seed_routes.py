@@ -28,6 +28,7 @@ from services.api.jobs import QueueUnavailableError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
 from services.common.fact_policy import OnUncertain
+from services.common.failure_codes import FailureCode
 from services.common.job import Job, JobOptions, epoch_seconds
 from services.common.job_states import SEED_STATUS, JobStatus
 
@@ -110,7 +111,10 @@ async def _seed_status(job: Job, state: ApiState) -> dict[str, Any]:
         )
     elif job.status == JobStatus.FAILED:
         body["failedAt"] = _entered(job, JobStatus.FAILED)
-        body["error"] = (job.error or {}).get("reason", "Image generation failed")
+        error = job.error or {}
+        body["error"] = error.get("reason", "Image generation failed")
+        body["errorCode"] = error.get("code", FailureCode.INTERNAL_ERROR.value)
+        body["traceId"] = job.traceId
     elif seed_status != "pending":
         body["message"] = _MESSAGES[seed_status]
     return body
