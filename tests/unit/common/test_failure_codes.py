@@ -98,7 +98,8 @@ def test_image_model_messages_are_replaced_by_the_codes_sentence(error: Exceptio
 
 def test_our_own_page_reasons_are_shown_as_written_with_their_code() -> None:
     """Reasons we write for the shop owner (a 404, a missing price) stay as they are, with their code."""
-    assert public_failure(HttpStatusError("The page answered 404 Not Found", 404)).reason == "The page answered 404 Not Found"
+    not_found = "The page answered 404 Not Found"
+    assert public_failure(HttpStatusError(not_found, 404)).reason == not_found
     no_price = public_failure(NoPriceError("no price in the page HTML"))
     assert (no_price.code, no_price.reason) == (FailureCode.NO_PRICE, "no price in the page HTML")
 
