@@ -27,6 +27,7 @@ from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
+from services.api.v1.body import BodyTooLargeError, read_capped
 from services.common.fact_policy import OnUncertain
 from services.common.failure_codes import FailureCode
 from services.common.job import Job, JobOptions, epoch_seconds
@@ -47,8 +48,9 @@ def _message(status: int, message: str) -> JSONResponse:
 
 async def generate(request: Request) -> JSONResponse:
     state: ApiState = request.app.state.api
-    raw = await request.body()
-    if len(raw) > _MAX_BODY:
+    try:
+        raw = await read_capped(request, _MAX_BODY)
+    except BodyTooLargeError:
         return _message(413, "Request body is larger than 64 KB")
     try:
         body = json.loads(raw or b"null")
