@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from services.common.errors import PermanentError, ProductshotError, TransientError
+from services.common.job_failures import public_failure
 from services.common.job_files import JobFiles, source_image_key
 from services.common.logging import get_logger
 
@@ -52,9 +53,12 @@ class SourceImageStore:
             image = await self._fetcher.fetch_image(url)
         except ProductshotError as exc:
             _log.info("source_image_refused", url=url, reason=exc.reason, permanent=exc.permanent)
+            # The caller sees the public sentence: a refused internal address and an unknown
+            # host read the same, so the answer cannot map our network.
+            reason = public_failure(exc).reason
             if exc.permanent:
-                raise SourceImageUnusableError(exc.reason) from exc
-            raise SourceImageUnreachableError(exc.reason) from exc
+                raise SourceImageUnusableError(reason) from exc
+            raise SourceImageUnreachableError(reason) from exc
         key = source_image_key(job_id, image.content_type)
         try:
             await self._files.put(key, image.body, image.content_type)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SEED_SHAPES", "assert_seed_shape"]
+__all__ = ["SEED_SHAPES", "ADDITIONS", "assert_seed_shape"]
 
 SEED_SHAPES: dict[str, dict[str, type]] = {
     "pending": {"jobId": str, "status": str, "createdAt": int},
@@ -19,11 +19,18 @@ SEED_SHAPES: dict[str, dict[str, type]] = {
                   "urlExpiresAt": int, "fileName": str, "contentType": str, "overlayText": str},
     "failed": {"jobId": str, "status": str, "createdAt": int, "failedAt": int, "error": str},
 }
+# What Productshot adds to a status, only where a seed client cannot break on it: a new key
+# it never reads. A failure's stable code and the trace id to quote to support.
+ADDITIONS: dict[str, dict[str, type]] = {
+    "failed": {"errorCode": str, "traceId": str},
+}
 
 
 def assert_seed_shape(body: dict[str, Any], status: str | None = None) -> None:
-    """``body`` has exactly the fields of its status (or ``status``), each of its JSON type."""
-    shape = SEED_SHAPES[status or body["status"]]
+    """``body`` has exactly the fields of its status (or ``status``) and our additions, each of
+    its JSON type."""
+    status = status or body["status"]
+    shape = {**SEED_SHAPES[status], **ADDITIONS.get(status, {})}
     assert set(body) == set(shape), body
     for name, kind in shape.items():
         # bool is an int in Python but not a number in JSON: rule it out explicitly.

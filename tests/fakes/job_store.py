@@ -138,11 +138,13 @@ class InMemoryJobStore:
 
         return self._update(job_id, to, may, self._entered(to) | dict(fields or {}), ["leaseOwner", "leaseExpiresAt"])
 
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
+    async def fail(
+        self, job_id: str, *, stage: str, reason: str, code: str, attempt: int | None = None
+    ) -> Job | None:
         def may(job: Job) -> bool:
             return job.status not in TERMINAL and (attempt is None or job.attempt == attempt)
 
-        sets = self._entered(JobStatus.FAILED) | {"error": {"stage": stage, "reason": reason}}
+        sets = self._entered(JobStatus.FAILED) | {"error": {"stage": stage, "reason": reason, "code": code}}
         try:
             return self._update(job_id, JobStatus.FAILED, may, sets, ["leaseOwner", "leaseExpiresAt"])
         except (JobTransitionConflictError, JobNotFoundError):

@@ -120,4 +120,4 @@ async def test_a_seed_client_sees_a_failing_url_end_failed_in_the_seed_shape(
         failed = await wait_for_status(client, resp.json()["jobId"], timeout=60)
     assert_seed_shape(failed)
     assert failed["status"] == "failed" and failed["createdAt"] <= failed["failedAt"] <= time.time() + 1
-    assert len(failed["error"]) > 10
+    assert len(failed["error"]) > 10 and failed["errorCode"] == "no_product"

@@ -98,7 +98,13 @@ class ReviewOut(_Out):
 
 class ErrorOut(_Out):
     stage: str = Field(description="Where it failed: queued, scrape, review or render.")
-    reason: str = Field(description="What went wrong, for a person to read.")
+    reason: str = Field(description="What went wrong, for a person to read (never internal detail).")
+    code: str | None = Field(
+        default=None,
+        description="Why, from a closed set a client may branch on (page_unreachable, no_product, "
+        "image_model_refused, internal_error, ...; see the API guide). Absent for jobs failed before codes.",
+    )
+    traceId: str = Field(description="Quote it when asking for help: our logs of the job carry it.")
 
 
 class LinksOut(_Out):

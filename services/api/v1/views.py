@@ -94,7 +94,12 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
         metadata=dict(job.metadata),
         images=list(images),
         qa=job.qa,
-        error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
+        error=ErrorOut(
+            stage=str(error.get("stage", "")),
+            reason=str(error.get("reason", "")),
+            code=error.get("code"),
+            traceId=job.traceId,
+        )
         if job.error
         else None,
         links=LinksOut(

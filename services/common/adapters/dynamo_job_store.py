@@ -151,13 +151,16 @@ class DynamoJobStore:
         return await self._update(job_id, to, sets=sets, removes=["leaseOwner", "leaseExpiresAt"],
                                   condition=condition, values=values)
 
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
+    async def fail(
+        self, job_id: str, *, stage: str, reason: str, code: str, attempt: int | None = None
+    ) -> Job | None:
         """Fail a job that is not finished yet; None when it already was (or is another attempt's)."""
         condition, values = status_in(_NON_TERMINAL, "s")
         if attempt is not None:
             condition += " AND attempt = :attempt"
             values[":attempt"] = attempt
-        sets = self._entered(JobStatus.FAILED, utc_now_iso()) | {"error": {"stage": stage, "reason": reason}}
+        error = {"stage": stage, "reason": reason, "code": code}
+        sets = self._entered(JobStatus.FAILED, utc_now_iso()) | {"error": error}
         try:
             return await self._update(job_id, JobStatus.FAILED, sets=sets, removes=["leaseOwner", "leaseExpiresAt"],
                                       condition=condition, values=values)

@@ -66,12 +66,14 @@ def test_a_completed_job_answers_epoch_timestamps_and_a_file_named_after_the_job
 
 
 def test_a_failed_job_answers_failed_at_and_the_reason(parts: tuple[TestClient, InMemoryJobStore]) -> None:
-    """failed is {jobId, status, createdAt, failedAt, error}."""
+    """failed is {jobId, status, createdAt, failedAt, error, errorCode, traceId}."""
     client, store = parts
-    job = _job(store, JobStatus.FAILED, error={"stage": "scrape", "reason": "the page answered 404"})
+    error = {"stage": "scrape", "reason": "the page answered 404", "code": "page_blocked"}
+    job = _job(store, JobStatus.FAILED, error=error)
     body = client.get(f"/generative-ai-images/status/{job.jobId}", headers=ACME).json()
     assert_seed_shape(body, "failed")
     assert body["failedAt"] == 1738324842 and body["error"] == "the page answered 404"
+    assert (body["errorCode"], body["traceId"]) == ("page_blocked", job.traceId)
 
 
 def test_a_record_without_the_status_timestamp_falls_back_to_its_last_update(
