@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from services.common.events import DetailType, source_for
+from services.common.job_files import background_key
 from services.renderer.quality.fidelity import judge, measure
 from tests.integration.faults.conftest import StartStack
 from tests.integration.faults.harness import (
@@ -62,7 +63,7 @@ async def test_altered_products_are_caught_and_every_published_image_shows_the_r
         action = scene_report["action"]
         assert action in {"none", "regenerated", "composited"}, scene_report
         accounted += {"none": 0, "regenerated": 1, "composited": 2}[action]
-        scene = boto.s3.get_object(Bucket=BUCKET, Key=f"jobs/{job_id}/background-1.png")["Body"].read()
+        scene = boto.s3.get_object(Bucket=BUCKET, Key=background_key(job_id, 1))["Body"].read()
         checks = judge(measure(scene, photo))
         assert all(c.passed for c in checks), (job_id, action, [c.to_dict() for c in checks])
         assert events[job_id]["qa"] == json.loads(json.dumps(job["qa"], default=float))  # DynamoDB: Decimals
