@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.api.auth import DEFAULT_TENANT, Caller, hash_key, parse_bearer
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
+from services.common.metrics import Metric, emit_many, status_class
 
 __all__ = ["RequestContext", "CallerGate", "REQUEST_ID_HEADER", "SEED_PREFIX", "V1_PREFIX"]
 
@@ -67,12 +68,14 @@ class RequestContext:
                     await problem_response(problem, scope["path"])(scope, receive, send_with_id)
             finally:
                 caller: Caller | None = scope["state"].get("caller")
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))
                 _log.info(
                     "request",
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
+                    ms=round(elapsed_ms, 1),
                     tenant=caller.tenant if caller else None,
                     client=(scope.get("client") or ("-",))[0],
                 )

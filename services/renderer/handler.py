@@ -17,6 +17,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_product_scraped
+from services.common.metrics import Metric, emit
 from services.common.product import Product
 from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
@@ -117,9 +118,15 @@ class RenderHandler(StageHandler):
         if cached is not None:
             return cached, job.model or "cached", None
         first = (job.options.formats or ["square"])[0]
-        generated: GeneratedImage = await self._generator.generate(GenerationRequest(
-            product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
-            job_id=job.jobId))
+        started = time.perf_counter()
+        try:
+            generated: GeneratedImage = await self._generator.generate(GenerationRequest(
+                product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
+                job_id=job.jobId))
+        except Exception:
+            _model_latency(started, self._generator.name, "error", job.jobId)
+            raise
+        _model_latency(started, generated.model, "ok", job.jobId)
         caching = asyncio.gather(self._storage.put(key, generated.data, image_content_type(generated.data)),
                                  self._store.set_fields(job.jobId, {"model": generated.model}))
         return generated.data, generated.model, caching
@@ -137,6 +144,11 @@ class _Clock:
 
     def total(self) -> int:
         return round((time.perf_counter() - self._start) * 1000)
+
+
+def _model_latency(started: float, model: str, outcome: str, job_id: str) -> None:
+    emit(Metric.MODEL_LATENCY, (time.perf_counter() - started) * 1000, properties={"jobId": job_id},
+         model=model, outcome=outcome)
 
 
 async def _none() -> None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from services.common.adapters.aws_errors import translated
 from services.common.errors import JobFileNotFoundError
+from services.common.job_files import key_kind
+from services.common.metrics import Metric, emit
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3.client import S3Client
@@ -37,6 +39,7 @@ class S3JobFiles:
         with translated("image storage"):
             await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type,
                                       ServerSideEncryption=_ENCRYPTION, **extra)
+        emit(Metric.BYTES_WRITTEN, len(data), kind=key_kind(key))
 
     async def get(self, key: str) -> bytes | None:
         try:
