@@ -39,7 +39,7 @@ class S3JobFiles:
         with translated("image storage"):
             await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type,
                                       ServerSideEncryption=_ENCRYPTION, **extra)
-        emit(Metric.BYTES_WRITTEN, len(data), kind=key_kind(key))
+        emit(Metric.BYTES_WRITTEN, len(data), properties={"key": key}, kind=key_kind(key))
 
     async def get(self, key: str) -> bytes | None:
         try:
