@@ -89,7 +89,7 @@ resource "aws_cloudwatch_metric_alarm" "job_failure_rate" {
 
   metric_query {
     id          = "rate"
-    expression  = "IF(fs + fr + done >= ${var.observability.min_jobs_for_rate}, 100 * (fs + fr) / (fs + fr + done), 0)"
+    expression  = "IF(FILL(fs, 0) + FILL(fr, 0) + FILL(done, 0) >= ${var.observability.min_jobs_for_rate}, 100 * (FILL(fs, 0) + FILL(fr, 0)) / (FILL(fs, 0) + FILL(fr, 0) + FILL(done, 0)), 0)"
     label       = "failed jobs, percent of finished"
     return_data = true
   }
