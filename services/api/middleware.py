@@ -30,6 +30,7 @@ SEED_PREFIX = "/generative-ai-images/"
 # A caller's id is kept only when it cannot smuggle anything into logs or headers.
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _log = get_logger("services.api.access")
+_PROBES = frozenset({"/healthz", "/readyz"})
 
 
 class RequestContext:
@@ -69,7 +70,8 @@ class RequestContext:
             finally:
                 caller: Caller | None = scope["state"].get("caller")
                 elapsed_ms = (time.perf_counter() - started) * 1000
-                emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))
+                if scope["path"] not in _PROBES:  # the load balancer's probes would drown the callers
+                    emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))
                 _log.info(
                     "request",
                     method=scope["method"],

@@ -80,7 +80,8 @@ CATALOGUE: dict[Metric, MetricSpec] = {
     Metric.MODEL_THROTTLES: MetricSpec(_C, ("model",), "an image-model call answered 429"),
     Metric.ESTIMATED_COST: MetricSpec(_N, ("model",), "the list price in USD of one generated scene"),
     Metric.BYTES_WRITTEN: MetricSpec(_B, ("kind",), "bytes put to S3 (kind: variant, scene, photo, other)"),
-    Metric.API_REQUESTS: MetricSpec(_C, ("status",), "an HTTP request answered (status: 2xx, 3xx, 4xx, 429, 5xx)"),
+    Metric.API_REQUESTS: MetricSpec(_C, ("status",),
+                                    "an HTTP request answered, health probes aside (status: 2xx, 3xx, 4xx, 429, 5xx)"),
     Metric.API_LATENCY: MetricSpec(_MS, ("status",), "time to answer one HTTP request"),
 }
 
