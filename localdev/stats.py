@@ -92,7 +92,7 @@ def figures(samples: list[Sample]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     accepted, completed, failed = total("JobsAccepted"), total("JobsCompleted"), total("JobsFailed")
     rows.append(("jobs accepted / completed / failed",
-                 f"{accepted:.0f} / {completed:.0f} / {failed:.0f} (over {span_min:.1f} min)"))
+                 f"{accepted:.0f} / {completed:.0f} / {failed:.0f} (over {_span(span_min)})"))
     rows.append(("jobs per minute: accepted / completed / failed",
                  f"{accepted / span_min:.1f} / {completed / span_min:.1f} / {failed / span_min:.1f}"))
     for (stage, reason), vals in grouped("JobsFailed", "stage", "reason").items():
@@ -124,6 +124,10 @@ def figures(samples: list[Sample]) -> list[tuple[str, str]]:
         rows.append((f"API {status}", f"{sum(vals):.0f} ({sum(vals) / span_min:.1f}/min)"))
     rows.append(("API latency", _spread(values("ApiLatency"))))
     return rows
+
+
+def _span(minutes: float) -> str:
+    return f"{minutes * 60:.0f} s" if minutes < 1 else f"{minutes:.1f} min"
 
 
 def _since(text: str) -> float:
