@@ -272,3 +272,23 @@ variable "create_redrive_operator_policy" {
   type        = bool
   default     = true
 }
+
+variable "observability" {
+  description = "The services' metrics dashboard and alarms (observability.tf; runbooks in docs/operations.md). runbook_url is where that page is served; each alarm links to its section."
+  type = object({
+    create_dashboard              = optional(bool, true)
+    runbook_url                   = optional(string, "docs/operations.md")
+    max_failure_rate_percent      = optional(number, 10)
+    min_jobs_for_rate             = optional(number, 10)
+    max_time_to_image_p95_seconds = optional(number, 180)
+    stalled_minutes               = optional(number, 15)
+    max_model_429_per_5_min       = optional(number, 20)
+    min_extraction_confidence     = optional(number, 0.6)
+  })
+  default = {}
+
+  validation {
+    condition     = var.observability.stalled_minutes >= 1 && var.observability.min_extraction_confidence >= 0 && var.observability.min_extraction_confidence <= 1 && var.observability.max_failure_rate_percent > 0 && var.observability.max_failure_rate_percent <= 100
+    error_message = "stalled_minutes >= 1, min_extraction_confidence in [0, 1], max_failure_rate_percent in (0, 100]."
+  }
+}

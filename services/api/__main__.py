@@ -7,12 +7,14 @@ import uvicorn
 from services.api.app import create_app
 from services.api.settings import ApiSettings
 from services.common.logging import configure_logging
+from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
 
 
 def main() -> None:
     common, settings = CommonSettings(), ApiSettings()
     configure_logging("api", common.log_level, common.log_format)
+    configure_metrics("api", enabled=common.metrics)
     # uvicorn handles SIGTERM: it stops accepting, finishes open requests, runs the lifespan exit.
     uvicorn.run(
         create_app(common, settings),

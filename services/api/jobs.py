@@ -16,6 +16,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import scrape_request_body
+from services.common.metrics import Metric, emit
 from services.common.product import Product
 from services.common.stage_events import publish_product_scraped
 from services.common.work_queue import WorkQueue
@@ -87,6 +88,7 @@ class JobSubmitter:
         await self._store.create(job)
         await self._enqueue(job)
         self._announce_later(job, mode="scrape")
+        emit(Metric.JOBS_ACCEPTED, 1, properties={"jobId": job.jobId}, mode="scrape")
         return job
 
     async def submit_product(
@@ -113,6 +115,7 @@ class JobSubmitter:
         await self._store.create(job)
         await self._hand_to_renderer(job)
         self._announce_later(job, mode="product")
+        emit(Metric.JOBS_ACCEPTED, 1, properties={"jobId": job.jobId}, mode="product")
         return job
 
     async def retry(self, job_id: str, *, tenant: str) -> Job:

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.api.auth import DEFAULT_TENANT, Caller, hash_key, parse_bearer
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
+from services.common.metrics import Metric, emit_many, status_class
 
 __all__ = ["RequestContext", "CallerGate", "REQUEST_ID_HEADER", "SEED_PREFIX", "V1_PREFIX"]
 
@@ -29,6 +30,7 @@ SEED_PREFIX = "/generative-ai-images/"
 # A caller's id is kept only when it cannot smuggle anything into logs or headers.
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _log = get_logger("services.api.access")
+_PROBES = frozenset({"/healthz", "/readyz"})
 
 
 class RequestContext:
@@ -67,12 +69,15 @@ class RequestContext:
                     await problem_response(problem, scope["path"])(scope, receive, send_with_id)
             finally:
                 caller: Caller | None = scope["state"].get("caller")
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                if scope["path"] not in _PROBES:  # the load balancer's probes would drown the callers
+                    emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))
                 _log.info(
                     "request",
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
+                    ms=round(elapsed_ms, 1),
                     tenant=caller.tenant if caller else None,
                     client=(scope.get("client") or ("-",))[0],
                 )

@@ -36,6 +36,7 @@ from services.common.errors import (
 )
 from services.common.health_file import HealthFile, HealthFileError
 from services.common.logging import get_logger
+from services.common.metrics import Metric, emit, reason_code
 from services.common.queue_message import QueueMessage, backoff_delay
 from services.common.work_queue import WorkQueue
 
@@ -150,6 +151,16 @@ class SqsConsumer:
             task = asyncio.create_task(self._process(message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        if messages:
+            self._observe_receive(messages)
+
+    def _observe_receive(self, messages: list[QueueMessage]) -> None:
+        queue, now = self._config.queue_name, time.time()
+        emit(Metric.IN_FLIGHT, len(self._tasks), queue=queue)
+        for message in messages:
+            if message.sent_at is not None:
+                emit(Metric.QUEUE_WAIT, max(0.0, now - message.sent_at) * 1000,
+                     properties={"messageId": message.message_id}, queue=queue)
 
     async def _drain(self) -> None:
         if not self._tasks:
@@ -211,6 +222,7 @@ class SqsConsumer:
         delay = backoff_delay(
             message.receive_count, self._config.backoff_base, self._config.backoff_max, retry_after
         )
+        emit(Metric.MESSAGE_RETRIES, 1, queue=self._config.queue_name, reason=reason_code(exc))
         if isinstance(exc, ProductshotError):
             _log.warning("transient_failure", reason=reason, retry_in=delay)
         else:
@@ -240,6 +252,7 @@ class SqsConsumer:
             attributes={"failureReason": reason[:1000] or "unknown", "sourceQueue": self._config.queue_name},
         )
         await self._delete(message)
+        emit(Metric.DEAD_LETTERED, 1, queue=self._config.queue_name)
         _log.warning("dead_lettered", reason=reason[:200])
 
     async def _heartbeat(self, message: QueueMessage) -> None:

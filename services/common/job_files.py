@@ -21,6 +21,7 @@ __all__ = [
     "variant_key",
     "background_key",
     "image_content_type",
+    "key_kind",
 ]
 
 #: The photo types the fetcher accepts, and the extension each is stored under.
@@ -43,6 +44,16 @@ def source_image_key(job_id: str, content_type: str) -> str:
 
 def variant_key(job_id: str, fmt: str, ext: str) -> str:
     return f"{job_prefix(job_id)}{fmt}.{ext}"
+
+
+def key_kind(key: str) -> str:
+    """Which of a job's files ``key`` is: photo, scene, variant (or other), for metrics."""
+    if not key.startswith("jobs/"):
+        return "other"
+    name = key.rsplit("/", 1)[-1]
+    if name.startswith("source."):
+        return "photo"
+    return "scene" if name.startswith("background-") else "variant"
 
 
 def background_key(job_id: str, attempt: int) -> str:

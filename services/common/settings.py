@@ -36,3 +36,4 @@ class CommonSettings(BaseSettings):
     job_ttl_hours: int = Field(default=_TOPOLOGY["job_ttl_hours"], ge=1)
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|console)$")
+    metrics: bool = True  # EMF metric lines on stdout (services/common/metrics.py)

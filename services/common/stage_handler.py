@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from abc import ABC, abstractmethod
+from datetime import UTC, datetime
 
 import structlog
 
@@ -23,6 +24,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef
+from services.common.metrics import Metric, emit, emit_many
 from services.common.queue_message import QueueMessage
 
 __all__ = ["StageHandler"]
@@ -73,13 +75,23 @@ class StageHandler(ABC):
             await self._store.extend_lease(ref.job_id, owner=self._worker_id, lease_seconds=self._lease)
 
         message.heartbeat_callbacks.append(extend)
+        started = time.perf_counter()
         try:
             job = await self.work(job, ref)
         except BaseException:
+            self._observe(started, "error", ref.job_id)
             # Whatever went wrong, let the retry (on any worker) claim the job at once.
             await asyncio.shield(self._store.release_lease(ref.job_id, owner=self._worker_id))
             raise
         await self._publish_and_clear(job)
+        self._observe(started, "ok" if job.status == self.done else job.status.value, ref.job_id)
+        if job.status == JobStatus.COMPLETED:
+            emit_many({Metric.JOBS_COMPLETED: 1, Metric.TIME_TO_IMAGE: _ms_since(job.createdAt)},
+                      properties={"jobId": job.jobId})
+
+    def _observe(self, started: float, outcome: str, job_id: str) -> None:
+        emit(Metric.STAGE_DURATION, (time.perf_counter() - started) * 1000, properties={"jobId": job_id},
+             stage=self.stage, outcome=outcome)
 
     async def advance(self, ref: JobRef, fields: dict[str, object], *, to: JobStatus | None = None) -> Job:
         """Move the held job to ``done`` (or ``to``, one of ``also_done``), with the outbox mark
@@ -128,5 +140,15 @@ class StageHandler(ABC):
         if failure.code == FailureCode.INTERNAL_ERROR:  # the detail stays here, never in the job
             _log.error("job_failed_internally", jobId=ref.job_id, error=str(error) or type(error).__name__,
                        error_type=type(error).__name__)
-        await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage=self.stage,
-                       failure=failure, service=self.service)
+        if await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage=self.stage,
+                          failure=failure, service=self.service):
+            emit(Metric.JOBS_FAILED, 1, properties={"jobId": ref.job_id}, stage=self.stage,
+                 reason=failure.code.value)
+
+
+def _ms_since(iso: str) -> float:
+    """Milliseconds from an ISO timestamp of the job's to now (0 when it cannot be read)."""
+    try:
+        return max(0.0, (datetime.now(UTC) - datetime.fromisoformat(iso)).total_seconds() * 1000)
+    except ValueError:
+        return 0.0

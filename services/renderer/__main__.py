@@ -13,6 +13,7 @@ from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.logging import configure_logging, get_logger
+from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
 from services.common.worker_main import (
@@ -30,6 +31,7 @@ from services.renderer.settings import RendererSettings
 async def main() -> None:
     common, settings, generation = CommonSettings(), RendererSettings(), GenerationSettings()
     configure_logging("renderer", common.log_level, common.log_format)
+    configure_metrics("renderer", enabled=common.metrics)
     config = consumer_config(common.render_queue, load_topology()["queues"]["render-requests"], settings)
     stop = asyncio.Event()
     install_stop_signals(stop)

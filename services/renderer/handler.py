@@ -14,6 +14,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_product_scraped
+from services.common.metrics import Metric, emit
 from services.common.product import Product
 from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
@@ -134,7 +135,13 @@ class RenderHandler(StageHandler):
         request = GenerationRequest(
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
             job_id=job.jobId)
-        generated: GeneratedImage = await self._generator.generate(request)
+        started = time.perf_counter()
+        try:
+            generated: GeneratedImage = await self._generator.generate(request)
+        except Exception:
+            _model_latency(started, self._generator.name, "error", job.jobId)
+            raise
+        _model_latency(started, generated.model, "ok", job.jobId)
         if not self._gate:
             verdict = SceneVerdict(generated, QAReport("scene", action="skipped"))
         else:
@@ -165,6 +172,11 @@ class _Clock:
 
     def total(self) -> int:
         return round((time.perf_counter() - self._start) * 1000)
+
+
+def _model_latency(started: float, model: str, outcome: str, job_id: str) -> None:
+    emit(Metric.MODEL_LATENCY, (time.perf_counter() - started) * 1000, properties={"jobId": job_id},
+         model=model, outcome=outcome)
 
 
 async def _none() -> None:

@@ -13,6 +13,7 @@ from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 from services.common.logging import configure_logging
+from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
 from services.common.worker_main import (
@@ -28,6 +29,7 @@ from services.scraper.settings import ScraperSettings
 async def main() -> None:
     common, settings, fetch_settings = CommonSettings(), ScraperSettings(), FetchSettings()
     configure_logging("scraper", common.log_level, common.log_format)
+    configure_metrics("scraper", enabled=common.metrics)
     config = consumer_config(common.scrape_queue, load_topology()["queues"]["scrape-requests"], settings)
     stop = asyncio.Event()
     install_stop_signals(stop)

@@ -21,6 +21,7 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_scrape_request
+from services.common.metrics import Metric, emit_many
 from services.common.product import Product
 from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
@@ -65,6 +66,9 @@ class ScrapeHandler(StageHandler):
         )
         product = extraction.product
         product.url = page.final_url
+        if extraction.evidence:  # how sure the scraper is of this shop's markup, before any policy
+            emit_many({Metric.EXTRACTION_CONFIDENCE: min(f.confidence for f in extraction.evidence.values()),
+                       Metric.FIELDS_FOUND: len(extraction.evidence)}, properties={"jobId": job.jobId})
         decision = decide(product, extraction.evidence, OnUncertain(job.options.onUncertain))
         if decision.failure is not None:
             raise UncertainFactsError(decision.failure)

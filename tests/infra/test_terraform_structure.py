@@ -543,9 +543,10 @@ def test_schemas_registered_from_the_schema_folder() -> None:
 
 
 def test_alarms_cover_dlqs_queue_age_and_5xx_on_an_encrypted_topic() -> None:
-    """Alarms on DLQ depth, oldest message age and the API 5xx rate notify an encrypted SNS topic."""
+    """Alarms on DLQ depth, oldest message age and the API 5xx rate notify an encrypted SNS topic
+    (the services' own metrics have theirs in observability.tf, tests/infra/test_metric_catalogue.py)."""
     alarms = {b.labels[1] for b in _resources("aws_cloudwatch_metric_alarm")}
-    assert alarms == {"dlq_depth", "oldest_message", "http_5xx_rate"}
+    assert {"dlq_depth", "oldest_message", "http_5xx_rate"} <= alarms
     (topic,) = _resources("aws_sns_topic")
     assert topic.body["kms_master_key_id"] == "${var.kms_key_arn}"
 

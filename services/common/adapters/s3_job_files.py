@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
 from services.common.errors import JobFileNotFoundError
+from services.common.job_files import key_kind
+from services.common.metrics import Metric, emit
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3.client import S3Client
@@ -41,6 +43,7 @@ class S3JobFiles:
         extra: dict[str, Any] = {"CacheControl": self._cache_control} if self._cache_control else {}
         with translated("image storage"):
             await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type, **extra)
+        emit(Metric.BYTES_WRITTEN, len(data), properties={"key": key}, kind=key_kind(key))
 
     async def get(self, key: str) -> bytes | None:
         try:

@@ -27,6 +27,7 @@ from tenacity.stop import stop_base
 
 from services.common.errors import PermanentError, TransientError
 from services.common.logging import get_logger
+from services.common.metrics import Metric, emit
 from services.renderer.generation.base import GeneratedImage, GenerationRequest
 from services.renderer.generation.edit_photo import EditPhoto, prepare_photo
 from services.renderer.generation.model_errors import (
@@ -34,6 +35,7 @@ from services.renderer.generation.model_errors import (
     ImageModelRejectedError,
     ImageModelUnavailableError,
 )
+from services.renderer.generation.model_prices import estimate_cost
 from services.renderer.generation.prompts import build_prompt, resolve_preset
 from services.renderer.generation.settings import GenerationSettings
 
@@ -191,10 +193,16 @@ class OpenAIGenerator:
             # A copy per call: tenacity keeps per-run iteration state on the object.
             response: ImagesResponse = await self._retrying.copy()(self._attempt, call)
         except Exception as exc:
+            if getattr(exc, "status_code", None) == 429:  # the last answer: no retry counted it
+                emit(Metric.MODEL_THROTTLES, 1, model=self._settings.model)
             error = self._translate(exc)
             log.warning("openai_generation_failed", error=type(error).__name__, reason=error.reason)
             raise error from exc
         image = self._to_image(response, prompt)
+        cost = estimate_cost(self._settings.model, quality=str(self._params.get("quality")), size=size,
+                             usage=response.usage)
+        if cost is not None:
+            emit(Metric.ESTIMATED_COST, cost, properties={"jobId": request.job_id}, model=self._settings.model)
         log.info(
             "openai_image_generated", style=preset.name, elapsed_ms=round((time.monotonic() - started) * 1000)
         )
@@ -221,6 +229,9 @@ class OpenAIGenerator:
 
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
+        emit(Metric.MODEL_RETRIES, 1, model=self._settings.model)
+        if getattr(exc, "status_code", None) == 429:
+            emit(Metric.MODEL_THROTTLES, 1, model=self._settings.model)
         self._log.warning(
             "openai_call_retrying",
             attempt=state.attempt_number,
