@@ -30,6 +30,7 @@ class FailureCode(StrEnum):
     IMAGE_MODEL_REFUSED = "image_model_refused"
     IMAGE_MODEL_REJECTED = "image_model_rejected"
     IMAGE_MODEL_UNAVAILABLE = "image_model_unavailable"
+    IMAGE_QUALITY_FAILED = "image_quality_failed"
     QUEUE_UNAVAILABLE = "queue_unavailable"
     TIMED_OUT = "timed_out"
     INTERNAL_ERROR = "internal_error"
@@ -54,6 +55,8 @@ SENTENCES: dict[FailureCode, str] = {
     FailureCode.IMAGE_MODEL_REFUSED: "The image model refused the request (content policy).",
     FailureCode.IMAGE_MODEL_REJECTED: "The image model rejected the request.",
     FailureCode.IMAGE_MODEL_UNAVAILABLE: "The image model is unavailable right now: retry the job later.",
+    FailureCode.IMAGE_QUALITY_FAILED: "The finished image did not pass our checks (the product or its text did not "
+    "come out right): retry the job.",
     FailureCode.QUEUE_UNAVAILABLE: "the job could not be queued; please submit it again",
     FailureCode.TIMED_OUT: "The job made no progress in time: retry it.",
     FailureCode.INTERNAL_ERROR: "Something went wrong on our side: retry the job, "

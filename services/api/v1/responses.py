@@ -176,4 +176,3 @@ class HealthOut(_Out):
 
 class ReadinessOut(_Out):
     status: Literal["ready"]
-    checks: dict[str, str]

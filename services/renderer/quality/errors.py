@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from services.common.errors import PermanentError
+from services.common.failure_codes import FailureCode
 
 __all__ = ["QualityGateError"]
 
 
 class QualityGateError(PermanentError):
     """An image failed the quality gate after its fix was tried; the reason says what to do."""
+
+    failure_code = FailureCode.IMAGE_QUALITY_FAILED
+    public_reason = True  # the gate's own words: which check failed on which format, and what to do
