@@ -78,6 +78,9 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         parameters=SsmParameters(aws.ssm),
         parameter=common.api_keys_parameter,
     )
+    if not settings.seed_require_key:
+        # Honoured on a loopback API_HOST only (settings.py): say so where nobody can miss it.
+        _log.warning("seed_paths_open", hint="anyone who reaches this API can start jobs; local runs only")
     submitter = JobSubmitter(
         store=store,
         publisher=publisher,

@@ -8,9 +8,10 @@ Field for field and type for type what the seed's README documents: ``createdAt`
 ``fileName`` is ``<jobId>.<extension>``. The versioned API (/v1) keeps ISO 8601 timestamps.
 Jobs submitted here always leave uncertain printed facts off the image (``onUncertain: hide``).
 
-The API key is optional here (the seed's clients never sent one) unless API_SEED_REQUIRE_KEY
-is set: a job submitted with a key belongs to that key's tenant, one without to "default",
-and the status of a job is shown only to the tenant that owns it (404 otherwise).
+An API key is required here as on /v1: a job belongs to the key's tenant, and the status of
+a job is shown only to the tenant that owns it (404 otherwise). A local run may open these
+paths to the seed's keyless clients (API_SEED_REQUIRE_KEY=false, honoured only on a loopback
+API_HOST); such jobs belong to the anonymous tenant, which no key can hold.
 """
 
 from __future__ import annotations

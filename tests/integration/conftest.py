@@ -126,6 +126,9 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
         "SCRAPER_WAIT_TIME_SECONDS": "1", "RENDERER_WAIT_TIME_SECONDS": "1",
         "SCRAPER_HEALTH_FILE": str(tmp / "scraper.health"), "RENDERER_HEALTH_FILE": str(tmp / "renderer.health"),
         "PYTHONUNBUFFERED": "1",
+        # The seed's keyless clients, as these tests play them: the local-only switch (the
+        # API listens on loopback here); tests of the keyed default set it back to true.
+        "API_SEED_REQUIRE_KEY": "false",
     })
     env.update(extra)
     return env
