@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from services.common.tenants import check_key_tenant
 from services.common.topology import load_topology
 
 __all__ = ["desired_queues", "desired_rules", "desired_table", "desired_bucket", "bootstrap", "hash_api_key"]
@@ -262,6 +263,17 @@ def _parameter(ssm: Any, name: str, value: str, report: _Report) -> None:
     report.add(f"ssm:{name}", "created" if current is None else "updated")
 
 
+def _key_arg(entry: str) -> tuple[str, str]:
+    """``TENANT:KEY`` split, refusing a tenant no key may hold (``default``, the anonymous tenant)."""
+    tenant, _, key = entry.partition(":")
+    if not key:
+        raise SystemExit(f"--api-key {tenant!r}: need TENANT:KEY")
+    try:
+        return check_key_tenant(tenant), key
+    except ValueError as exc:
+        raise SystemExit(f"--api-key: {exc}") from exc
+
+
 def bootstrap(api_keys: list[str], openai_key: str | None) -> int:
     """Create or reconcile everything; returns the number of resources changed."""
     topology = load_topology()
@@ -275,10 +287,10 @@ def bootstrap(api_keys: list[str], openai_key: str | None) -> int:
     _events(session.client("events"), sqs, topology, region, account, report)
     _bucket(session.client("s3"), topology, region, report)
     ssm = session.client("ssm")
-    keys = []
-    for entry in api_keys:
-        tenant, _, key = entry.partition(":")
-        keys.append({"tenant": tenant, "sha256": hash_api_key(key)})
+    keys = [
+        {"id": f"{tenant}-{hash_api_key(key)[:8]}", "tenant": tenant, "sha256": hash_api_key(key)}
+        for tenant, key in (_key_arg(entry) for entry in api_keys)
+    ]
     _parameter(ssm, topology["ssm"]["api_keys"]["name"], json.dumps(sorted(keys, key=lambda k: k["tenant"])), report)
     if openai_key:
         _parameter(ssm, topology["ssm"]["openai_api_key"]["name"], openai_key, report)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -19,12 +20,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from services.api.auth import load_key_ring
+from services.api.auth import ApiKeyRing
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
 from services.api.dynamo_idempotency import DynamoIdempotencyStore
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
+from services.api.key_ring_source import KeyRingRefresher, load_key_ring
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
 from services.api.presign import Presigner
 from services.api.problem_map import PROBLEMS, domain_problem
@@ -46,6 +48,7 @@ from services.common.aws import aws_clients
 from services.common.errors import TransientError
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 from services.common.logging import get_logger
+from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
 
 __all__ = ["create_app", "build_state"]
@@ -72,10 +75,11 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     stack.push_async_callback(publisher.aclose)
     stack.push_async_callback(queue.aclose)
     files = S3JobFiles(aws.s3, common.bucket)
+    parameters = SsmParameters(aws.ssm)
     keys = await load_key_ring(
         disabled=settings.auth_disabled,
         configured=settings.keys.get_secret_value(),
-        parameters=SsmParameters(aws.ssm),
+        parameters=parameters,
         parameter=common.api_keys_parameter,
     )
     if not settings.seed_require_key:
@@ -90,7 +94,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         handoff_timeout=settings.handoff_timeout,
     )
     stack.push_async_callback(submitter.aclose)  # runs first: its events join the final flush
-    return ApiState(
+    state = ApiState(
         common=common,
         settings=settings,
         store=store,
@@ -107,6 +111,25 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         remover=JobRemover(store, files),
         reviews=ReviewDesk(store=store, publisher=publisher, handoff_timeout=settings.handoff_timeout),
     )
+    if not settings.auth_disabled and not settings.keys.get_secret_value().strip():
+        await start_key_refresh(stack, state, parameters, common.api_keys_parameter)
+    return state
+
+
+async def start_key_refresh(stack: AsyncExitStack, state: ApiState, parameters: Parameters, parameter: str) -> None:
+    """Reload the SSM key list in the background for as long as ``stack`` is open."""
+
+    def install(ring: ApiKeyRing) -> None:
+        state.keys = ring  # one reference swap: a request sees the old ring or the new one, whole
+
+    refresher = KeyRingRefresher(parameters, parameter, install, interval=state.settings.keys_refresh_seconds)
+    task = asyncio.create_task(refresher.run(), name="api-key-refresh")
+
+    async def stop() -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(stop)
 
 
 async def _problem(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -17,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.api.auth import DEFAULT_TENANT, Caller, hash_key, parse_bearer
+from services.api.auth import ANONYMOUS_TENANT, Caller, parse_bearer
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
 
@@ -111,20 +112,20 @@ class CallerGate:
     def _caller(scope: Scope, api: Any, *, seed: bool) -> Caller:
         client = (scope.get("client") or ("unknown",))[0]
         if api.keys.disabled:
-            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
+            return Caller(ANONYMOUS_TENANT, f"addr:{client}", authenticated=False)
         token = parse_bearer(Headers(scope=scope).get("authorization"))
         if token is None and seed and not api.settings.seed_require_key:
-            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
-        tenant = api.keys.tenant_for(token) if token else None
-        if tenant is None:
-            detail = (
-                "Send a valid API key as 'Authorization: Bearer <key>'."
-                if token is None or token == ""
-                else "The API key is not valid."
-            )
-            raise Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
-        assert token  # a tenant was found for it
-        return Caller(tenant, f"key:{hash_key(token)}", authenticated=True)
+            return Caller(ANONYMOUS_TENANT, f"addr:{client}", authenticated=False)
+        key = api.keys.lookup(token) if token else None
+        refusal = (
+            ("Send a valid API key as 'Authorization: Bearer <key>'." if not token else "The API key is not valid.")
+            if key is None
+            else key.refusal(datetime.now(UTC))
+        )
+        if refusal is not None:
+            raise Problem(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
+        assert key is not None  # no refusal: a usable key was found
+        return Caller(key.tenant, f"key:{key.id}", authenticated=True, limits=key.limits)
 
     @staticmethod
     def _refuse(problem: Problem, seed: bool, path: str) -> Response:

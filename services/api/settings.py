@@ -41,6 +41,8 @@ class ApiSettings(BaseSettings):
     auth_disabled: bool = False
     #: ``tenant:sha256hex,...``; when empty the keys come from the SSM parameter in topology.json.
     keys: SecretStr = SecretStr("")
+    #: How often the SSM key list is read again (revocations and new keys, without a restart).
+    keys_refresh_seconds: float = Field(default=30.0, ge=1, le=60)
     #: Every path that starts work needs a key. ``false`` (the seed's open behaviour, for local
     #: runs and old local clients) is refused unless ``host`` is a loopback address.
     seed_require_key: bool = True
