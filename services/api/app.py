@@ -23,10 +23,12 @@ from starlette.staticfiles import StaticFiles
 from services.api.auth import ApiKeyRing
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
 from services.api.dynamo_idempotency import DynamoIdempotencyStore
+from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
 from services.api.key_ring_source import KeyRingRefresher, load_key_ring
+from services.api.limiter import LimitDefaults, Limiter
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
 from services.api.presign import Presigner
 from services.api.problem_map import PROBLEMS, domain_problem
@@ -39,6 +41,7 @@ from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.api.v1.routes import v1_routes
+from services.api.window_counter import WindowCounter
 from services.common.adapters.dynamo_job_store import DynamoJobStore
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
@@ -104,6 +107,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         submitter=submitter,
         presigner=Presigner(files, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        limiter=build_limiter(DynamoWindowCounter(aws.dynamodb, common.jobs_table), settings),
         idempotency=IdempotencyGuard(
             DynamoIdempotencyStore(aws.dynamodb, common.jobs_table, settings.idempotency_ttl_hours)
         ),
@@ -114,6 +118,18 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     if not settings.auth_disabled and not settings.keys.get_secret_value().strip():
         await start_key_refresh(stack, state, parameters, common.api_keys_parameter)
     return state
+
+
+def build_limiter(counter: WindowCounter, settings: ApiSettings) -> Limiter | None:
+    if not settings.shared_limits:
+        _log.warning("shared_limits_off", hint="no quota, no cross-task rate limit, no auth-failure throttle")
+        return None
+    defaults = LimitDefaults(
+        requests_per_second=settings.limit_requests_per_second,
+        jobs_per_day=settings.limit_jobs_per_day,
+        auth_failures_per_minute=settings.limit_auth_failures_per_minute,
+    )
+    return Limiter(counter, defaults)
 
 
 async def start_key_refresh(stack: AsyncExitStack, state: ApiState, parameters: Parameters, parameter: str) -> None:

@@ -19,6 +19,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.api.auth import ANONYMOUS_TENANT, Caller, parse_bearer
+from services.api.limiter import Limiter, LimitExceededError
+from services.api.problem_map import limit_problem
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
 
@@ -92,15 +94,32 @@ class CallerGate:
             return
         api: Any = scope["app"].state.api
         seed = path.startswith(SEED_PREFIX)
+        # uvicorn's address: X-Forwarded-For's only when the peer is a trusted proxy.
+        client = (scope.get("client") or ("unknown",))[0]
+        limiter: Limiter | None = api.limiter
         try:
-            caller = self._caller(scope, api, seed=seed)
+            try:
+                if limiter is not None:
+                    limiter.auth_blocked(client)
+                caller = self._caller(scope, api, client, seed=seed)
+            except Problem as problem:
+                # A presented key that fails is a guess; a request without one reveals nothing.
+                if problem.status == 401 and limiter is not None and "authorization" in Headers(scope=scope):
+                    await limiter.auth_failure(client)
+                raise
             wait = api.buckets.take(caller.bucket)
             if wait > 0:
                 raise Problem(
                     429,
                     "Too many requests for this API key; slow down.",
                     headers={"Retry-After": api.buckets.retry_after(wait)},
+                    extra={"limit": "requestsPerSecond"},
                 )
+            if limiter is not None:
+                await limiter.request(caller)
+        except LimitExceededError as exc:
+            await self._refuse(limit_problem(exc), seed, path)(scope, receive, send)
+            return
         except Problem as problem:
             await self._refuse(problem, seed, path)(scope, receive, send)
             return
@@ -109,8 +128,7 @@ class CallerGate:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _caller(scope: Scope, api: Any, *, seed: bool) -> Caller:
-        client = (scope.get("client") or ("unknown",))[0]
+    def _caller(scope: Scope, api: Any, client: str, *, seed: bool) -> Caller:
         if api.keys.disabled:
             return Caller(ANONYMOUS_TENANT, f"addr:{client}", authenticated=False)
         token = parse_bearer(Headers(scope=scope).get("authorization"))

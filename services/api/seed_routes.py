@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
+from services.api.limiter import LimitExceededError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
 from services.common.fact_policy import OnUncertain
@@ -60,13 +61,19 @@ async def generate(request: Request) -> JSONResponse:
         url = validate_product_url(body.get("productUrl"), max_length=state.settings.max_url_length)
     except InvalidProductUrl as exc:
         return _message(400, str(exc))
+    caller: Caller = request.state.caller
     try:
-        caller: Caller = request.state.caller
+        if state.limiter is not None:
+            await state.limiter.job(caller)
         # The seed's clients know no review step: an uncertain fact is always left off the image.
         options = JobOptions(onUncertain=OnUncertain.HIDE.value)
         job = await state.submitter.submit_url(url, tenant=caller.tenant, options=options)
     except QueueUnavailableError as exc:
         return _message(503, exc.reason)
+    except LimitExceededError as exc:
+        return JSONResponse(
+            {"message": exc.detail}, status_code=429, headers={"Retry-After": exc.retry_after_header}
+        )
     return JSONResponse(
         {
             "jobId": job.jobId,

@@ -1,0 +1,137 @@
+"""Rate limits and quotas that hold across every API task, on the shared WindowCounter.
+
+requestsPerSecond   per API key (keyless local callers: per client address), 1 s windows
+jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry, seed)
+authFailures        failed key checks per client address, per minute
+
+A key's own ``limits`` (auth.KeyLimits) override the defaults. The client address is what
+uvicorn gives: the ``X-Forwarded-For`` address only when the peer is a trusted proxy
+(FORWARDED_ALLOW_IPS), else the peer itself, so a forged header moves no bucket.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.api.auth import Caller
+from services.api.window_counter import WindowCounter
+from services.common.errors import DependencyUnavailableError
+from services.common.logging import get_logger
+
+__all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
+
+_log = get_logger(__name__)
+_DAY = 86_400
+_MINUTE = 60
+
+
+class LimitExceededError(Exception):
+    """A rate limit or quota is used up: 429 with Retry-After, naming ``limit``."""
+
+    def __init__(self, limit: str, detail: str, retry_after: float) -> None:
+        super().__init__(detail)
+        self.limit = limit
+        self.detail = detail
+        self.retry_after = retry_after
+
+    @property
+    def retry_after_header(self) -> str:
+        return str(max(1, math.ceil(self.retry_after)))
+
+
+@dataclass(frozen=True, slots=True)
+class LimitDefaults:
+    requests_per_second: float = 20.0  # 0: no shared request limit
+    jobs_per_day: int = 1000  # 0: no daily quota
+    auth_failures_per_minute: int = 10  # 0: failed key checks are not throttled
+
+
+class Limiter:
+    def __init__(
+        self,
+        counter: WindowCounter,
+        defaults: LimitDefaults,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_blocked: int = 10_000,
+    ) -> None:
+        self._counter = counter
+        self._defaults = defaults
+        self._clock = clock
+        self._max_blocked = max_blocked
+        # Addresses this task saw go over the auth-failure limit, until their window ends:
+        # refused before any key lookup (a right guess must not get through either), with no
+        # store call. Other tasks learn it at their first failure from that address.
+        self._blocked: OrderedDict[str, float] = OrderedDict()
+
+    async def request(self, caller: Caller) -> None:
+        """Count one request for ``caller``; LimitExceededError when its per-second limit is used up."""
+        rate = caller.limits.requestsPerSecond or self._defaults.requests_per_second
+        if rate <= 0:
+            return
+        try:
+            wait = await self._counter.hit(
+                f"rps:{caller.bucket}", limit=max(1, math.floor(rate)), window_seconds=1, now=self._clock()
+            )
+        except DependencyUnavailableError as exc:
+            # Open, not closed: the per-task token bucket still bounds a runaway client, and a
+            # counter outage must not refuse reads of jobs that exist.
+            _log.warning("rate_limit_unavailable", error=str(exc))
+            return
+        if wait > 0:
+            raise LimitExceededError(
+                "requestsPerSecond", f"More than {rate:g} requests per second for this API key; slow down.", wait
+            )
+
+    async def job(self, caller: Caller) -> None:
+        """Count one accepted job for the caller's tenant; LimitExceededError past its daily quota.
+
+        A store outage leaves as DependencyUnavailableError (503): paid work is not started unmetered.
+        """
+        quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
+        if quota <= 0:
+            return
+        wait = await self._counter.hit(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY, now=self._clock())
+        if wait > 0:
+            raise LimitExceededError(
+                "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait
+            )
+
+    def auth_blocked(self, client: str) -> None:
+        """LimitExceededError when ``client`` is over its failed-authentication limit (no store call)."""
+        until = self._blocked.get(client)
+        if until is None:
+            return
+        wait = until - self._clock()
+        if wait <= 0:
+            del self._blocked[client]
+            return
+        raise self._auth_error(wait)
+
+    async def auth_failure(self, client: str) -> None:
+        """Count a failed key check from ``client``; LimitExceededError once over the limit."""
+        limit = self._defaults.auth_failures_per_minute
+        if limit <= 0:
+            return
+        now = self._clock()
+        try:
+            wait = await self._counter.hit(f"authfail:{client}", limit=limit, window_seconds=_MINUTE, now=now)
+        except DependencyUnavailableError as exc:
+            _log.warning("auth_throttle_unavailable", error=str(exc))
+            return
+        if wait > 0:
+            self._blocked[client] = now + wait
+            while len(self._blocked) > self._max_blocked:
+                self._blocked.popitem(last=False)
+            _log.warning("auth_failures_throttled", client=client)
+            raise self._auth_error(wait)
+
+    @staticmethod
+    def _auth_error(wait: float) -> LimitExceededError:
+        return LimitExceededError(
+            "authFailures", "Too many failed API key checks from this address; try again later.", wait
+        )
