@@ -50,6 +50,7 @@ from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.aws import aws_clients
 from services.common.errors import TransientError
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
+from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
@@ -107,7 +108,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         submitter=submitter,
         presigner=Presigner(files, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
-        limiter=build_limiter(DynamoWindowCounter(aws.dynamodb, common.jobs_table), settings),
+        limiter=build_limiter(DynamoWindowCounter(aws.dynamodb, common.jobs_table), settings, store, common),
         idempotency=IdempotencyGuard(
             DynamoIdempotencyStore(aws.dynamodb, common.jobs_table, settings.idempotency_ttl_hours)
         ),
@@ -120,16 +121,19 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     return state
 
 
-def build_limiter(counter: WindowCounter, settings: ApiSettings) -> Limiter | None:
+def build_limiter(
+    counter: WindowCounter, settings: ApiSettings, store: JobStore, common: CommonSettings
+) -> Limiter | None:
     if not settings.shared_limits:
         _log.warning("shared_limits_off", hint="no quota, no cross-task rate limit, no auth-failure throttle")
         return None
     defaults = LimitDefaults(
         requests_per_second=settings.limit_requests_per_second,
         jobs_per_day=settings.limit_jobs_per_day,
+        jobs_in_flight=settings.limit_jobs_in_flight,
         auth_failures_per_minute=settings.limit_auth_failures_per_minute,
     )
-    return Limiter(counter, defaults)
+    return Limiter(counter, defaults, store=store, job_ttl_hours=common.job_ttl_hours)
 
 
 async def start_key_refresh(stack: AsyncExitStack, state: ApiState, parameters: Parameters, parameter: str) -> None:

@@ -2,6 +2,7 @@
 
 requestsPerSecond   per API key (keyless local callers: per client address), 1 s windows
 jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry, seed)
+jobsInFlight        per tenant: unfinished jobs of the last job-TTL hours (a check, not a reservation)
 authFailures        failed key checks per client address, per minute
 
 A key's own ``limits`` (auth.KeyLimits) override the defaults. The client address is what
@@ -16,10 +17,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from services.api.auth import Caller
 from services.api.window_counter import WindowCounter
 from services.common.errors import DependencyUnavailableError
+from services.common.job_store import JobStore
 from services.common.logging import get_logger
 
 __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
@@ -27,6 +30,7 @@ __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 _log = get_logger(__name__)
 _DAY = 86_400
 _MINUTE = 60
+_IN_FLIGHT_RETRY = 10.0  # seconds: jobs finish in about that time
 
 
 class LimitExceededError(Exception):
@@ -47,6 +51,7 @@ class LimitExceededError(Exception):
 class LimitDefaults:
     requests_per_second: float = 20.0  # 0: no shared request limit
     jobs_per_day: int = 1000  # 0: no daily quota
+    jobs_in_flight: int = 100  # 0: no concurrency quota
     auth_failures_per_minute: int = 10  # 0: failed key checks are not throttled
 
 
@@ -56,11 +61,15 @@ class Limiter:
         counter: WindowCounter,
         defaults: LimitDefaults,
         *,
+        store: JobStore | None = None,
+        job_ttl_hours: int = 24,
         clock: Callable[[], float] = time.time,
         max_blocked: int = 10_000,
     ) -> None:
         self._counter = counter
         self._defaults = defaults
+        self._store = store
+        self._job_ttl = timedelta(hours=job_ttl_hours)
         self._clock = clock
         self._max_blocked = max_blocked
         # Addresses this task saw go over the auth-failure limit, until their window ends:
@@ -88,10 +97,11 @@ class Limiter:
             )
 
     async def job(self, caller: Caller) -> None:
-        """Count one accepted job for the caller's tenant; LimitExceededError past its daily quota.
+        """Count one accepted job for the caller's tenant; LimitExceededError past its quotas.
 
         A store outage leaves as DependencyUnavailableError (503): paid work is not started unmetered.
         """
+        await self._check_in_flight(caller)
         quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
         if quota <= 0:
             return
@@ -99,6 +109,21 @@ class Limiter:
         if wait > 0:
             raise LimitExceededError(
                 "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait
+            )
+
+    async def _check_in_flight(self, caller: Caller) -> None:
+        most = caller.limits.jobsInFlight or self._defaults.jobs_in_flight
+        if most <= 0 or self._store is None:
+            return
+        # Older jobs are gone (table TTL) or failed by the sweeper: no need to read them.
+        since = datetime.fromtimestamp(self._clock(), UTC) - self._job_ttl
+        running = await self._store.count_unfinished_for_tenant(
+            caller.tenant, created_after=since.isoformat(timespec="milliseconds").replace("+00:00", "Z"), at_most=most
+        )
+        if running >= most:
+            raise LimitExceededError(
+                "jobsInFlight", f"{most} jobs of this tenant are still running; wait for one to finish.",
+                _IN_FLIGHT_RETRY,
             )
 
     def auth_blocked(self, client: str) -> None:

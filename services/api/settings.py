@@ -52,10 +52,11 @@ class ApiSettings(BaseSettings):
     rate_limit_per_second: float = Field(default=20.0, ge=0)
     rate_limit_burst: int = Field(default=40, ge=1)
     #: Limits shared by every API task (counters in the jobs table); a key's own ``limits``
-    #: override the first two. 0 disables one; ``shared_limits=false`` disables all three.
+    #: override the first three. 0 disables one; ``shared_limits=false`` disables them all.
     shared_limits: bool = True
     limit_requests_per_second: float = Field(default=20.0, ge=0)
     limit_jobs_per_day: int = Field(default=1000, ge=0)
+    limit_jobs_in_flight: int = Field(default=100, ge=0)
     limit_auth_failures_per_minute: int = Field(default=10, ge=0)
 
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

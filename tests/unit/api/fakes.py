@@ -47,7 +47,7 @@ def fake_state(**settings: Any) -> tuple[ApiState, InMemoryJobStore, InMemoryWor
         ),
         presigner=Presigner(files, 900),
         buckets=TokenBuckets(api_settings.rate_limit_per_second, api_settings.rate_limit_burst),
-        limiter=build_limiter(InMemoryWindowCounter(), api_settings),
+        limiter=build_limiter(InMemoryWindowCounter(), api_settings, store, CommonSettings()),
         idempotency=IdempotencyGuard(InMemoryIdempotencyStore(), wait_seconds=0.5, poll_seconds=0.01),
         source_images=SourceImageStore(None, files),  # type: ignore[arg-type]  # no imageUrl in these tests
         remover=JobRemover(store, files),

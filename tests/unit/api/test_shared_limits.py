@@ -129,3 +129,22 @@ def test_keyless_local_callers_are_limited_per_address() -> None:
     with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
         codes = [client.post(SEED, json=URL_JOB).status_code for _ in range(2)]
     assert codes == [202, 429] and ("rps:addr:testclient", 1, int(NOON)) in counter.counts
+
+
+def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() -> None:
+    """jobsInFlight 2: with two unfinished jobs the next (/v1 or seed) is 429 naming jobsInFlight;
+    once one fails, a new one is accepted."""
+    state, store, _, _ = fake_state(rate_limit_per_second=0)
+    entry = {"id": "acme-1", "tenant": "acme", "sha256": hash_key("acme-key"), "limits": {"jobsInFlight": 2}}
+    state.keys = ApiKeyRing.from_json(json.dumps([entry]))
+    state.limiter = Limiter(InMemoryWindowCounter(), LimitDefaults(), store=store, job_ttl_hours=1)
+    with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
+        ids = [client.post("/v1/jobs", json=URL_JOB, headers=ACME).json()["jobId"] for _ in range(2)]
+        full = client.post(SEED, json=URL_JOB, headers=ACME)
+        full_v1 = client.post("/v1/jobs", json=URL_JOB, headers=ACME)
+        assert client.portal is not None
+        client.portal.call(lambda: store.fail(ids[0], stage="scrape", reason="gone"))
+        freed = client.post("/v1/jobs", json=URL_JOB, headers=ACME)
+    assert full.status_code == 429 and full.headers["retry-after"] == "10" and "still running" in full.json()["message"]
+    assert full_v1.status_code == 429 and full_v1.json()["limit"] == "jobsInFlight"
+    assert freed.status_code == 202
