@@ -1,8 +1,8 @@
 """The WindowCounter port on the jobs table (items ``limit#<bucket>#<window>#<start>``).
 
-One conditional UpdateItem per hit: ``ADD hits 1`` unless ``hits`` already reached the
-limit. The item expires (table TTL on ``expiresAt``) a minute after its window ends; no
-GSI key is set, so the counters stay out of every index.
+One conditional UpdateItem per hit: ``ADD hits <cost>`` unless that would pass the limit.
+The item expires (table TTL on ``expiresAt``) a minute after its window ends; no GSI key is
+set, so the counters stay out of every index.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ class DynamoWindowCounter:
         self._db = dynamodb
         self._table = table
 
-    async def hit(self, bucket: str, *, limit: int, window_seconds: int, now: float) -> float:
+    async def hit(self, bucket: str, *, limit: int, window_seconds: int, now: float, cost: int = 1) -> float:
+        if cost > limit:
+            return max(int(now // window_seconds) * window_seconds + window_seconds - now, 0.001)
         start = int(now // window_seconds) * window_seconds
         end = start + window_seconds
         try:
@@ -34,11 +36,11 @@ class DynamoWindowCounter:
                 await self._db.update_item(
                     TableName=self._table,
                     Key={"jobId": {"S": f"limit#{bucket}#{window_seconds}#{start}"}},
-                    UpdateExpression="ADD hits :one SET expiresAt = :exp",
-                    ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                    UpdateExpression="ADD hits :cost SET expiresAt = :exp",
+                    ConditionExpression="attribute_not_exists(hits) OR hits <= :room",
                     ExpressionAttributeValues={
-                        ":one": {"N": "1"},
-                        ":limit": {"N": str(limit)},
+                        ":cost": {"N": str(cost)},
+                        ":room": {"N": str(limit - cost)},
                         ":exp": {"N": str(end + _KEEP_SECONDS)},
                     },
                 )

@@ -1,6 +1,7 @@
 """Rate limits and quotas that hold across every API task, on the shared WindowCounter.
 
-requestsPerSecond   per API key (keyless local callers: per client address), 1 s windows
+requestsPerSecond   per API key (keyless local callers: per client address), 10 s windows,
+                    spent from leased tokens (request_leases.py)
 jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry, seed)
 jobsInFlight        per tenant: unfinished jobs of the last job-TTL hours (a check, not a reservation)
 authFailures        failed key checks per client address, per minute
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.api.auth import Caller
+from services.api.request_leases import RequestLeases
 from services.api.window_counter import WindowCounter
 from services.common.errors import DependencyUnavailableError
 from services.common.job_store import JobStore
@@ -68,6 +70,7 @@ class Limiter:
     ) -> None:
         self._counter = counter
         self._defaults = defaults
+        self._leases = RequestLeases(counter, clock)
         self._store = store
         self._job_ttl = timedelta(hours=job_ttl_hours)
         self._clock = clock
@@ -83,9 +86,7 @@ class Limiter:
         if rate <= 0:
             return
         try:
-            wait = await self._counter.hit(
-                f"rps:{caller.bucket}", limit=max(1, math.floor(rate)), window_seconds=1, now=self._clock()
-            )
+            wait = await self._leases.take(caller.bucket, rate)
         except DependencyUnavailableError as exc:
             # Open, not closed: the per-task token bucket still bounds a runaway client, and a
             # counter outage must not refuse reads of jobs that exist.

@@ -13,8 +13,8 @@ __all__ = ["WindowCounter"]
 
 
 class WindowCounter(Protocol):
-    async def hit(self, bucket: str, *, limit: int, window_seconds: int, now: float) -> float:
-        """Count one against ``bucket`` in the window of ``window_seconds`` that holds ``now``
+    async def hit(self, bucket: str, *, limit: int, window_seconds: int, now: float, cost: int = 1) -> float:
+        """Count ``cost`` against ``bucket`` in the window of ``window_seconds`` that holds ``now``
         (windows start at multiples of ``window_seconds`` since the epoch).
 
         0.0 when the count stays within ``limit``; else nothing is counted and the answer is

@@ -43,6 +43,14 @@ class WindowCounterContract:
         assert await counter.hit(other, limit=1, window_seconds=60, now=T0 + 1) == 0.0
         assert await counter.hit(bucket, limit=1, window_seconds=60, now=T0 + 60) == 0.0
 
+    async def test_a_hit_of_several_counts_them_all_or_none(self, counter: WindowCounter) -> None:
+        """cost 4 against a limit of 6 passes once; a second cost 4 is refused (nothing counted), a cost 2 fits."""
+        bucket = self._bucket()
+        assert await counter.hit(bucket, limit=6, window_seconds=10, now=T0, cost=4) == 0.0
+        assert await counter.hit(bucket, limit=6, window_seconds=10, now=T0 + 1, cost=4) == pytest.approx(9)
+        assert await counter.hit(bucket, limit=6, window_seconds=10, now=T0 + 1, cost=2) == 0.0
+        assert await counter.hit(bucket, limit=6, window_seconds=10, now=T0 + 1) > 0
+
     async def test_concurrent_hits_never_overshoot_the_limit(self, counter: WindowCounter) -> None:
         """20 hits at once against a limit of 5: exactly 5 pass (the count is one atomic update)."""
         bucket = self._bucket()
