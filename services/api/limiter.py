@@ -53,7 +53,7 @@ class LimitExceededError(Exception):
 class LimitDefaults:
     requests_per_second: float = 20.0  # 0: no shared request limit
     jobs_per_day: int = 1000  # 0: no daily quota
-    jobs_in_flight: int = 100  # 0: no concurrency quota
+    jobs_in_flight: int = 0  # 0: no concurrency quota (a key's own limits may set one)
     auth_failures_per_minute: int = 10  # 0: failed key checks are not throttled
 
 

@@ -56,7 +56,8 @@ class ApiSettings(BaseSettings):
     shared_limits: bool = True
     limit_requests_per_second: float = Field(default=20.0, ge=0)
     limit_jobs_per_day: int = Field(default=1000, ge=0)
-    limit_jobs_in_flight: int = Field(default=100, ge=0)
+    #: Off by default: its check is a Query over the tenant's recent jobs on every accepted job.
+    limit_jobs_in_flight: int = Field(default=0, ge=0)
     limit_auth_failures_per_minute: int = Field(default=10, ge=0)
 
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
