@@ -2,7 +2,8 @@
 
 requestsPerSecond   per API key (keyless local callers: per client address), 10 s windows,
                     spent from leased tokens (request_leases.py)
-jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry, seed)
+jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry,
+                    seed), spent from leased tokens too
 jobsInFlight        per tenant: unfinished jobs of the last job-TTL hours (a check, not a reservation)
 authFailures        failed key checks per client address, per minute
 
@@ -32,6 +33,8 @@ __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 _log = get_logger(__name__)
 _DAY = 86_400
 _MINUTE = 60
+#: The request rate holds over windows this long (a key may spend its 10 s budget in a burst).
+_RATE_WINDOW = 10
 _IN_FLIGHT_RETRY = 10.0  # seconds: jobs finish in about that time
 
 
@@ -86,7 +89,9 @@ class Limiter:
         if rate <= 0:
             return
         try:
-            wait = await self._leases.take(caller.bucket, rate)
+            wait = await self._leases.take(
+                f"rps:{caller.bucket}", limit=max(1, math.floor(rate * _RATE_WINDOW)), window_seconds=_RATE_WINDOW
+            )
         except DependencyUnavailableError as exc:
             # Open, not closed: the per-task token bucket still bounds a runaway client, and a
             # counter outage must not refuse reads of jobs that exist.
@@ -106,7 +111,7 @@ class Limiter:
         quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
         if quota <= 0:
             return
-        wait = await self._counter.hit(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY, now=self._clock())
+        wait = await self._leases.take(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY)
         if wait > 0:
             raise LimitExceededError(
                 "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait

@@ -1,27 +1,25 @@
-"""The shared requests-per-second limit, spent from tokens each task leases from the counter.
+"""Shared limits spent from tokens each task leases from the counter (requests, daily jobs).
 
 Counting every request in the shared table would put a conditional write on every request's
-path. Instead a task leases tokens for a key from the current window's shared count in
-growing chunks (1, 2, 4 ... up to a twentieth of the window's limit) and spends them in
-memory: a key making a few requests a second costs a write every few requests, a busy key
-one write per chunk. The sum of all leases never passes the limit, so the limit holds across
-tasks; what a task leased and did not spend by the window's end is lost, so a key spread
-over many tasks may be refused a little before its full rate (at most one chunk per task).
+path. Instead a task leases tokens for a bucket from the current window's shared count in
+growing chunks (1, 2, 4 ... up to a twentieth of the window's limit; a new window starts at
+half the last chunk) and spends them in memory: a key making a few requests a second costs
+a write every few requests, a busy key one write per chunk. The sum of all leases never
+passes the limit, so the limit holds across tasks; what a task leased and did not spend by
+the window's end is lost, so a bucket spread over many tasks may be refused a little before
+its full limit (at most one chunk per task).
 """
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.api.window_counter import WindowCounter
 
-__all__ = ["RequestLeases", "WINDOW_SECONDS"]
+__all__ = ["RequestLeases"]
 
-#: The rate is enforced over windows this long (a key may spend its 10 s budget in a burst).
-WINDOW_SECONDS = 10
 _CHUNK_SHARE = 20
 
 
@@ -39,24 +37,22 @@ class RequestLeases:
         self._max = max_keys
         self._leases: OrderedDict[str, _Lease] = OrderedDict()
 
-    async def take(self, bucket: str, rate: float) -> float:
-        """Spend one request of ``bucket`` at ``rate`` per second: 0.0, or the seconds to wait."""
-        limit = max(1, math.floor(rate * WINDOW_SECONDS))
+    async def take(self, bucket: str, *, limit: int, window_seconds: int) -> float:
+        """Spend one of ``bucket``'s ``limit`` per window: 0.0, or the seconds until the window ends."""
         now = self._clock()
-        start = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+        start = int(now // window_seconds) * window_seconds
         lease = self._leases.get(bucket)
         if lease is None or lease.start != start:
-            lease = self._leases[bucket] = _Lease(start)
+            lease = self._leases[bucket] = _Lease(start, next_chunk=max(1, lease.next_chunk // 2) if lease else 1)
         self._leases.move_to_end(bucket)
         while len(self._leases) > self._max:
             self._leases.popitem(last=False)  # its unspent tokens are forgotten: only ever stricter
         if lease.left == 0:
             chunk = min(lease.next_chunk, max(1, limit // _CHUNK_SHARE))
-            key = f"rps:{bucket}"
-            wait = await self._counter.hit(key, limit=limit, window_seconds=WINDOW_SECONDS, now=now, cost=chunk)
+            wait = await self._counter.hit(bucket, limit=limit, window_seconds=window_seconds, now=now, cost=chunk)
             if wait > 0 and chunk > 1:  # near the limit: the last few tokens one at a time
                 chunk = 1
-                wait = await self._counter.hit(key, limit=limit, window_seconds=WINDOW_SECONDS, now=now)
+                wait = await self._counter.hit(bucket, limit=limit, window_seconds=window_seconds, now=now)
             if wait > 0:
                 lease.next_chunk = 1
                 return wait

@@ -139,14 +139,14 @@ async def test_a_task_leases_request_tokens_in_growing_chunks() -> None:
 
     counter = InMemoryWindowCounter()
     one, two = RequestLeases(counter, lambda: NOON), RequestLeases(counter, lambda: NOON)
-    assert [await one.take("key:a", 20) for _ in range(60)] == [0.0] * 60
+    assert [await one.take("rps:key:a", limit=200, window_seconds=10) for _ in range(60)] == [0.0] * 60
     assert counter.calls == 9 and counter.counts[("rps:key:a", 10, int(NOON))] == 65  # 1+2+4+8+10*5
     by_two = 0
-    while await two.take("key:a", 20) == 0.0:
+    while await two.take("rps:key:a", limit=200, window_seconds=10) == 0.0:
         by_two += 1
     assert by_two == 200 - 65 and counter.counts[("rps:key:a", 10, int(NOON))] == 200
     # The first task spends the 5 tokens it still holds, then is refused too.
-    assert [await one.take("key:a", 20) == 0.0 for _ in range(6)] == [True] * 5 + [False]
+    assert [await one.take("rps:key:a", limit=200, window_seconds=10) == 0.0 for _ in range(6)] == [True] * 5 + [False]
 
 
 def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() -> None:
