@@ -90,7 +90,8 @@ class Limiter:
             return
         try:
             wait = await self._leases.take(
-                f"rps:{caller.bucket}", limit=max(1, math.floor(rate * _RATE_WINDOW)), window_seconds=_RATE_WINDOW
+                f"rps:{caller.bucket}", limit=max(1, math.floor(rate * _RATE_WINDOW)), window_seconds=_RATE_WINDOW,
+                spread=True,
             )
         except DependencyUnavailableError as exc:
             # Open, not closed: the per-task token bucket still bounds a runaway client, and a

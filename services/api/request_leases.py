@@ -12,6 +12,7 @@ its full limit (at most one chunk per task).
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,9 +38,13 @@ class RequestLeases:
         self._max = max_keys
         self._leases: OrderedDict[str, _Lease] = OrderedDict()
 
-    async def take(self, bucket: str, *, limit: int, window_seconds: int) -> float:
-        """Spend one of ``bucket``'s ``limit`` per window: 0.0, or the seconds until the window ends."""
-        now = self._clock()
+    async def take(self, bucket: str, *, limit: int, window_seconds: int, spread: bool = False) -> float:
+        """Spend one of ``bucket``'s ``limit`` per window: 0.0, or the seconds until the window ends.
+
+        ``spread``: the bucket's windows start at an offset of its own (a hash of its name), so
+        the leases of many keys do not all run out, and all write, at the same instant.
+        """
+        now = self._clock() + (zlib.crc32(bucket.encode()) % window_seconds if spread else 0)
         start = int(now // window_seconds) * window_seconds
         lease = self._leases.get(bucket)
         if lease is None or lease.start != start:
