@@ -1,6 +1,6 @@
 """Rate limits and quotas that hold across every API task, on the shared WindowCounter.
 
-requestsPerSecond   per API key (keyless local callers: per client address), 10 s windows,
+requestsPerSecond   per API key (keyless local callers: per client address), 60 s windows,
                     spent from leased tokens (request_leases.py)
 jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry,
                     seed), spent from leased tokens too
@@ -33,8 +33,9 @@ __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 _log = get_logger(__name__)
 _DAY = 86_400
 _MINUTE = 60
-#: The request rate holds over windows this long (a key may spend its 10 s budget in a burst).
-_RATE_WINDOW = 10
+#: The request rate holds over windows this long (a key may spend a minute's budget in a
+#: burst; the per-task token bucket bounds bursts on each task).
+_RATE_WINDOW = 60
 _IN_FLIGHT_RETRY = 10.0  # seconds: jobs finish in about that time
 
 

@@ -37,16 +37,16 @@ ACME = {"Authorization": "Bearer acme-key"}
 
 
 def test_the_request_rate_holds_across_tasks_with_retry_after_and_the_limit_named() -> None:
-    """requestsPerSecond 0.3 on the key (3 per 10 s window): two tasks on one counter let 3 requests
+    """requestsPerSecond 0.05 on the key (3 per 60 s window): two tasks on one counter let 3 requests
     through in that window between them; the 4th is 429 with Retry-After and a problem body naming the limit."""
     counter = InMemoryWindowCounter()
-    (one, _), (two, _) = _task(counter, requestsPerSecond=0.3), _task(counter, requestsPerSecond=0.3)
+    (one, _), (two, _) = _task(counter, requestsPerSecond=0.05), _task(counter, requestsPerSecond=0.05)
     with one, two:
         codes = [c.get("/v1/jobs", headers=ACME).status_code for c in (one, two, one)]
         refused = two.get("/v1/jobs", headers=ACME)
     assert codes == [200, 200, 200]
-    offset = zlib.crc32(b"rps:key:acme-1") % 10  # each key's 10 s windows start at an offset of its own
-    assert refused.status_code == 429 and refused.headers["retry-after"] == str(10 - offset)
+    offset = zlib.crc32(b"rps:key:acme-1") % 60  # each key's 60 s windows start at an offset of its own
+    assert refused.status_code == 429 and refused.headers["retry-after"] == str(60 - (int(NOON) + offset) % 60)
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["limit"] == "requestsPerSecond" and "per second" in refused.json()["detail"]
 
@@ -127,28 +127,28 @@ def test_keyless_local_callers_are_limited_per_address() -> None:
     """With the seed path open (local), keyless callers share the default rate per client address."""
     counter = InMemoryWindowCounter()
     state, _, _, _ = fake_state(seed_require_key=False, rate_limit_per_second=0)
-    state.limiter = Limiter(counter, LimitDefaults(requests_per_second=0.1), clock=lambda: NOON)
+    state.limiter = Limiter(counter, LimitDefaults(requests_per_second=0.01), clock=lambda: NOON)
     with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
         codes = [client.post(SEED, json=URL_JOB).status_code for _ in range(2)]
     assert codes == [202, 429] and [b for b, _, _ in counter.counts if b == "rps:addr:testclient"]
 
 
 async def test_a_task_leases_request_tokens_in_growing_chunks() -> None:
-    """At 20 requests per second (200 per 10 s) a task writes the shared count once per chunk
-    (1, 2, 4, 8, then 10 at most): 60 requests cost 9 writes, and the count covers every request
-    without passing the limit; a key at its limit is refused by every task."""
+    """With 200 per window a task writes the shared count once per chunk (2, 4, 8, then 10 at
+    most): 60 requests cost 8 writes, and the count covers every request without passing the
+    limit; a key at its limit is refused by every task."""
     from services.api.request_leases import RequestLeases
 
     counter = InMemoryWindowCounter()
     one, two = RequestLeases(counter, lambda: NOON), RequestLeases(counter, lambda: NOON)
     assert [await one.take("rps:key:a", limit=200, window_seconds=10) for _ in range(60)] == [0.0] * 60
-    assert counter.calls == 9 and counter.counts[("rps:key:a", 10, int(NOON))] == 65  # 1+2+4+8+10*5
+    assert counter.calls == 8 and counter.counts[("rps:key:a", 10, int(NOON))] == 64  # 2+4+8+10*5
     by_two = 0
     while await two.take("rps:key:a", limit=200, window_seconds=10) == 0.0:
         by_two += 1
-    assert by_two == 200 - 65 and counter.counts[("rps:key:a", 10, int(NOON))] == 200
-    # The first task spends the 5 tokens it still holds, then is refused too.
-    assert [await one.take("rps:key:a", limit=200, window_seconds=10) == 0.0 for _ in range(6)] == [True] * 5 + [False]
+    assert by_two == 200 - 64 and counter.counts[("rps:key:a", 10, int(NOON))] == 200
+    # The first task spends the 4 tokens it still holds, then is refused too.
+    assert [await one.take("rps:key:a", limit=200, window_seconds=10) == 0.0 for _ in range(5)] == [True] * 4 + [False]
 
 
 def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() -> None:
