@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ANONYMOUS_TENANT", "RESERVED_TENANTS", "check_key_tenant"]
+__all__ = ["ANONYMOUS_TENANT", "RESERVED_TENANTS", "check_key_tenant", "split_key_arg"]
 
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 #: Keyless callers (local runs only): a name the key tenant pattern itself cannot produce.
@@ -24,3 +24,11 @@ def check_key_tenant(name: str) -> str:
     if name.lower() in RESERVED_TENANTS:
         raise ValueError(f"tenant name {name!r} is reserved: no key may be issued for it")
     return name
+
+
+def split_key_arg(entry: str) -> tuple[str, str]:
+    """``TENANT:KEY`` (a key tool's argument) as (tenant, key); ValueError for a reserved or bad tenant."""
+    tenant, _, key = entry.partition(":")
+    if not key:
+        raise ValueError(f"{tenant!r}: need TENANT:KEY")
+    return check_key_tenant(tenant), key
