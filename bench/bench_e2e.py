@@ -152,6 +152,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--burst", type=int, default=0, help="post this many at once instead")
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--no-quality-gate", action="store_true",
+                        help="renderer without the quality gate (OCR read-back, fidelity): what it costs")
     args = parser.parse_args()
     with bench_stack() as bench:
         services = bench.start(
@@ -159,6 +161,7 @@ def main() -> None:
             SCRAPER_WAIT_TIME_SECONDS="20",
             RENDERER_WAIT_TIME_SECONDS="20",
             PRODUCTSHOT_LOG_LEVEL="info",
+            RENDERER_QUALITY_GATE=str(not args.no_quality_gate).lower(),
         )
         pages = bench.servers.pages
 

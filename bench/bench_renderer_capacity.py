@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--latency", type=float, default=5.0)
     parser.add_argument("--in-flight", type=int, default=100)
+    parser.add_argument("--no-quality-gate", action="store_true",
+                        help="renderer without the quality gate (OCR read-back, fidelity): what it costs")
     args = parser.parse_args()
     with bench_stack() as bench:
         bench.servers.image_control(latency=args.latency)
@@ -125,6 +127,7 @@ def main() -> None:
             RENDERER_MAX_IN_FLIGHT=str(args.in_flight),
             RENDERER_MAX_CONCURRENCY=str(args.in_flight),
             RENDERER_HEALTH_FILE=str(health),
+            RENDERER_QUALITY_GATE=str(not args.no_quality_gate).lower(),
         )
         for _ in range(300):
             if health.exists():

@@ -47,7 +47,8 @@ class Workload:
     page_mb: float  # a real product page's HTML (the development set's median is ~0.5 MB)
     photo_mb: float  # the product photo, fetched and sent with the edit request
     status_reads_per_job: float
-    retention_days: float  # S3 lifecycle on jobs/ (and log retention)
+    retention_days: float  # S3 lifecycle on jobs/: the job's TTL (docs/reliability.md)
+    log_retention_days: float
     downloads_per_image: float
 
 
@@ -131,7 +132,7 @@ def productshot(per_day: float, m: dict[str, Any], name: str, w: Workload, p: di
         "ALB": (p["alb_hour"] + lcu * p["alb_lcu_hour"]) * 24,
         "NAT (hours + data)": NAT_GATEWAYS * p["nat_hour"] * 24 + nat_gb * p["nat_per_gb"],
         "CloudWatch Logs": log_gb * (p["cloudwatch_logs_ingest_per_gb"]
-                                     + p["cloudwatch_logs_gb_month"] * w.retention_days / 30),
+                                     + p["cloudwatch_logs_gb_month"] * w.log_retention_days / 30),
     }
 
 
@@ -186,7 +187,8 @@ def main() -> None:
     parser.add_argument("--page-mb", type=float, default=0.5)
     parser.add_argument("--photo-mb", type=float, default=0.3)
     parser.add_argument("--status-reads", type=float, default=10.0, help="GET /v1/jobs/{id} per job (polling)")
-    parser.add_argument("--retention-days", type=float, default=30.0)
+    parser.add_argument("--retention-days", type=float, default=1.0, help="S3 lifecycle of jobs/ (the job TTL)")
+    parser.add_argument("--log-retention-days", type=float, default=30.0)
     parser.add_argument("--downloads", type=float, default=1.0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -194,7 +196,7 @@ def main() -> None:
     prices = json.loads(args.prices.read_text())
     output = args.model_output or measured.get("model_output", "png")
     workload = Workload(0, args.model_latency, MODEL_ANSWER_MB[output], args.page_mb, args.photo_mb,
-                        args.status_reads, args.retention_days, args.downloads)
+                        args.status_reads, args.retention_days, args.log_retention_days, args.downloads)
     ours = table_for(productshot, measured, args.scenario, workload, prices)
     seed = table_for(original, measured, args.scenario, workload, prices)
     if args.json:

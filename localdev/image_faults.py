@@ -13,6 +13,8 @@ from collections import Counter, defaultdict, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from localdev.image_alter import ALTERATIONS, pick_alteration
+
 __all__ = ["Faults", "FaultSpec", "Stats", "error_body"]
 
 _DEFAULT_ERRORS: dict[int, tuple[str, str | None, str]] = {
@@ -84,12 +86,16 @@ class Faults:
     hang_next: int = 0  # the next N requests hang for hang_seconds before answering
     hang_seconds: float = 600.0
     content_policy_words: list[str] = field(default_factory=list)  # refuse prompts holding any of them
+    # Altered-product mode (localdev.image_alter): edits stage an altered product.
+    alter_rate: float = 0.0  # share of edit answers altered
+    alter_kinds: list[str] = field(default_factory=lambda: ["recolour", "warp", "label"])
+    alter_next: list[str] = field(default_factory=list)  # consumed one per edit answer, before the rate
 
     def update(self, data: dict[str, Any]) -> None:
         """Apply a ``/_control`` document; unknown keys are an error, so typos do not pass silently."""
         known = {
             "latency", "fail_next", "fail_rate", "fail_rate_status", "hang_next", "hang_seconds",
-            "content_policy_when_prompt_contains",
+            "content_policy_when_prompt_contains", "alter_rate", "alter_kinds", "alter_next",
         }  # fmt: skip
         unknown = set(data) - known
         if unknown:
@@ -112,6 +118,29 @@ class Faults:
         if "content_policy_when_prompt_contains" in data:
             words = data["content_policy_when_prompt_contains"] or []
             self.content_policy_words = [words] if isinstance(words, str) else [str(w) for w in words]
+
+        self._update_alteration(data)
+
+    def _update_alteration(self, data: dict[str, Any]) -> None:
+        if "alter_rate" in data:
+            rate = float(data["alter_rate"])
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError("alter_rate must be between 0 and 1")
+            self.alter_rate = rate
+        for key in ("alter_kinds", "alter_next"):
+            if key in data:
+                kinds = [data[key]] if isinstance(data[key], str) else [str(k) for k in data[key] or []]
+                unknown = set(kinds) - set(ALTERATIONS)
+                if unknown:
+                    raise ValueError(f"{key}: unknown alterations {', '.join(sorted(unknown))}")
+                if key == "alter_kinds":
+                    self.alter_kinds = kinds
+                else:
+                    self.alter_next.extend(kinds)
+
+    def take_alteration(self) -> str | None:
+        """How this edit answer alters the product, if it does."""
+        return pick_alteration(self.alter_next, self.alter_rate, self.alter_kinds)
 
     def take_fault(self) -> FaultSpec | None:
         """The failure to inject into this request, if any."""

@@ -111,17 +111,19 @@ data "aws_iam_policy_document" "api" {
     }
   }
 
-  # PutObject: a caller-supplied product photo; Get (presigned links) and Delete (job deletion).
+  # PutObject: a caller-supplied product photo; Get (presigned links) and Delete (job deletion
+  # removes every version of the job's objects, hence DeleteObjectVersion).
   statement {
     sid       = "JobImages"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
     resources = [local.images_arn]
   }
 
-  # HeadBucket (readiness) is authorised as ListBucket, with no prefix to condition on.
+  # HeadBucket (readiness) is authorised as ListBucket, with no prefix to condition on;
+  # ListBucketVersions finds the versions a job deletion removes.
   statement {
     sid       = "ReadinessAndMissingKeys"
-    actions   = ["s3:ListBucket"]
+    actions   = ["s3:ListBucket", "s3:ListBucketVersions"]
     resources = [local.bucket_arn]
   }
 

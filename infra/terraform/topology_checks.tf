@@ -31,6 +31,13 @@ resource "terraform_data" "topology" {
       error_message = "infra/topology.json: a rule targets a queue or dead-letter queue that is not declared."
     }
 
+    # A job's images live as long as its record (rounded up to whole days, S3's unit): no
+    # image outlives the job that could list or delete it by more than S3's day rounding.
+    precondition {
+      condition     = local.topology.bucket.lifecycle_expiration_days == ceil(local.topology.job_ttl_hours / 24)
+      error_message = "infra/topology.json: bucket.lifecycle_expiration_days must be job_ttl_hours / 24, rounded up."
+    }
+
     precondition {
       condition     = length(setsubtract(["api", "scraper", "renderer", "sweeper"], keys(local.services))) == 0
       error_message = "infra/topology.json: \"services\" must describe api, scraper, renderer and sweeper."

@@ -47,6 +47,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[w for w in (_env("CONTENT_POLICY_WORDS", "") or "").split(",") if w.strip()],
         help="refuse prompts containing this word (repeatable; env: comma-separated)",
     )
+    parser.add_argument("--alter-rate", type=float, default=float(_env("ALTER_RATE", "0") or 0),
+                        help="0..1: share of edit answers whose product is altered (localdev.image_alter)")
+    parser.add_argument("--alter-kinds", default=_env("ALTER_KINDS", "recolour,warp,label"),
+                        help="comma-separated: recolour, warp, label")
     parser.add_argument("--api-key", default=_env("REQUIRE_KEY"), help="require this bearer token")
     return parser.parse_args(argv)
 
@@ -62,6 +66,8 @@ def faults_from(args: argparse.Namespace) -> Faults:
             "hang_next": args.hang_next,
             "hang_seconds": args.hang_seconds,
             "content_policy_when_prompt_contains": args.content_policy_word,
+            "alter_rate": args.alter_rate,
+            "alter_kinds": [k.strip() for k in (args.alter_kinds or "").split(",") if k.strip()],
         }
     )
     return faults

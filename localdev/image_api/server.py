@@ -3,7 +3,9 @@
 ``POST /v1/images/generations`` (JSON) and ``POST /v1/images/edits`` (multipart) take
 the same requests and give the same response and error shapes as OpenAI, with real PNG
 (or JPEG/WebP) images of the requested size. Switches add latency and inject 429 with
-Retry-After, 5xx, hangs and content-policy refusals; see ``localdev.image_faults``.
+Retry-After, 5xx, hangs and content-policy refusals; see ``localdev.image_faults``. The
+altered-product mode stages a recoloured, warped or relabelled product in a share of the
+edit answers; see ``localdev.image_alter``.
 
     python -m localdev.image_api --port 8100 --latency 5
 
@@ -25,6 +27,7 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
+from localdev.image_alter import alter_product
 from localdev.image_faults import Faults, FaultSpec, Stats, error_body
 from localdev.image_requests import RequestError, validate
 from localdev.image_scenes import compose_on_scene, palette_for, scene_b64
@@ -172,7 +175,7 @@ class ImageAPIServer:
             return _json_error(status, body, headers), str(status)
         if faults.refuses(checked["prompt"]):
             return _json_error(400, self._refusal(checked["family"])), "content_policy"
-        return web.json_response(await self._render(checked, photos)), "200"
+        return web.json_response(await self._render(checked, photos, record)), "200"
 
     async def _read(self, endpoint: str, request: web.Request) -> tuple[dict[str, Any], list[_Upload]]:
         if endpoint == "generations":
@@ -207,14 +210,17 @@ class ImageAPIServer:
                 raise RequestError(message, "image", "invalid_image_file") from exc
         return params, photos
 
-    async def _render(self, checked: dict[str, Any], photos: list[_Upload]) -> dict[str, Any]:
+    async def _render(self, checked: dict[str, Any], photos: list[_Upload], record: dict[str, Any]) -> dict[str, Any]:
         w, h, fmt, prompt = checked["width"], checked["height"], checked["output_format"], checked["prompt"]
         palette = palette_for(prompt)
         if photos:
             photo = photos[0]
-            b64 = await asyncio.to_thread(
-                compose_on_scene, photo.image, w, h, palette, fmt, digest=photo.digest
-            )
+            image, digest = photo.image, photo.digest
+            altered = self.faults.take_alteration()
+            if altered is not None:  # the altered-product mode (localdev.image_alter)
+                image, digest = await asyncio.to_thread(alter_product, image, altered), f"{digest}:{altered}"
+                record["altered"] = altered
+            b64 = await asyncio.to_thread(compose_on_scene, image, w, h, palette, fmt, digest=digest)
         else:
             b64 = await asyncio.to_thread(scene_b64, w, h, palette, fmt)
         item: dict[str, Any] = {"b64_json": b64}

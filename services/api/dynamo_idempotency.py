@@ -1,6 +1,8 @@
 """The IdempotencyStore port on the jobs table (records under ``idem#<tenant>#<sha256(key)>``).
 
 The first request wins a conditional put; a refused put means a record is there (read it).
+The record names its owner (a token per request): completing and abandoning it are
+conditional on that owner, so a request past its lock never touches a retry's record.
 SDK failures leave as ``DependencyUnavailableError`` (transient).
 """
 
@@ -35,12 +37,13 @@ class DynamoIdempotencyStore:
     def _id(tenant: str, key: str) -> dict[str, Any]:
         return {"jobId": {"S": f"idem#{tenant}#{hashlib.sha256(key.encode()).hexdigest()}"}}
 
-    async def begin(self, tenant: str, key: str, digest: str) -> Existing | None:
+    async def begin(self, tenant: str, key: str, digest: str, owner: str) -> Existing | None:
         """None when this request now owns the key; else what the earlier request left."""
         now = int(time.time())
         item = {
             **self._id(tenant, key),
             "bodyHash": {"S": digest},
+            "idemOwner": {"S": owner},
             "idemState": {"S": "in_progress"},
             "lockedUntil": {"N": str(now + _LOCK_SECONDS)},
             "expiresAt": {"N": str(now + self._ttl)},
@@ -78,21 +81,36 @@ class DynamoIdempotencyStore:
             )
         return Existing(item["bodyHash"]["S"], response)
 
-    async def complete(self, tenant: str, key: str, response: StoredResponse) -> None:
-        with translated("idempotency records"):
-            await self._db.update_item(
-                TableName=self._table,
-                Key=self._id(tenant, key),  # type: ignore[arg-type]
-                UpdateExpression="SET idemState = :done, statusCode = :s, #r = :r, headers = :h",
-                ExpressionAttributeNames={"#r": "response"},
-                ExpressionAttributeValues={
-                    ":done": {"S": "done"},
-                    ":s": {"N": str(response.status)},
-                    ":r": {"S": json.dumps(response.body)},
-                    ":h": {"S": json.dumps(response.headers)},
-                },
-            )
+    async def complete(self, tenant: str, key: str, owner: str, response: StoredResponse) -> bool:
+        try:
+            with translated("idempotency records", _CONDITION):
+                await self._db.update_item(
+                    TableName=self._table,
+                    Key=self._id(tenant, key),  # type: ignore[arg-type]
+                    UpdateExpression="SET idemState = :done, statusCode = :s, #r = :r, headers = :h",
+                    ConditionExpression="idemOwner = :owner",
+                    ExpressionAttributeNames={"#r": "response"},
+                    ExpressionAttributeValues={
+                        ":done": {"S": "done"},
+                        ":s": {"N": str(response.status)},
+                        ":r": {"S": json.dumps(response.body)},
+                        ":h": {"S": json.dumps(response.headers)},
+                        ":owner": {"S": owner},
+                    },
+                )
+        except StoreConditionFailedError:
+            return False
+        return True
 
-    async def abandon(self, tenant: str, key: str) -> None:
-        with translated("idempotency records"):
-            await self._db.delete_item(TableName=self._table, Key=self._id(tenant, key))  # type: ignore[arg-type]
+    async def abandon(self, tenant: str, key: str, owner: str) -> bool:
+        try:
+            with translated("idempotency records", _CONDITION):
+                await self._db.delete_item(
+                    TableName=self._table,
+                    Key=self._id(tenant, key),  # type: ignore[arg-type]
+                    ConditionExpression="idemOwner = :owner",
+                    ExpressionAttributeValues={":owner": {"S": owner}},
+                )
+        except StoreConditionFailedError:
+            return False
+        return True

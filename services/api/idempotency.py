@@ -5,6 +5,11 @@ Records live in the jobs table under ``idem#<tenant>#<sha256(key)>`` with ``expi
 appear in the table's indexes. The first request wins a conditional put; a concurrent
 duplicate finds the record and waits briefly for its answer; a different body under the
 same key is a conflict.
+
+Each request that takes a key writes its own ``owner`` token into the record, and may
+complete or release the record only while it still holds that token: a request that ran
+past the lock time, whose key a retry has taken over meanwhile, cannot remove or
+overwrite the retry's record.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import json
 import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -82,9 +88,12 @@ def body_hash(body: Any) -> str:
 class IdempotencyStore(Protocol):
     """The records (adapter: dynamo_idempotency.py); TransientError when they cannot be reached."""
 
-    async def begin(self, tenant: str, key: str, digest: str) -> Existing | None: ...
-    async def complete(self, tenant: str, key: str, response: StoredResponse) -> None: ...
-    async def abandon(self, tenant: str, key: str) -> None: ...
+    async def begin(self, tenant: str, key: str, digest: str, owner: str) -> Existing | None:
+        """None when ``owner`` now holds the key; else what the earlier request left."""
+    async def complete(self, tenant: str, key: str, owner: str, response: StoredResponse) -> bool:
+        """Store the answer; False (nothing written) when ``owner`` no longer holds the key."""
+    async def abandon(self, tenant: str, key: str, owner: str) -> bool:
+        """Remove the record; False (nothing removed) when ``owner`` no longer holds the key."""
     async def peek(self, tenant: str, key: str) -> Existing | None: ...
 
 
@@ -102,8 +111,9 @@ class IdempotencyGuard:
         self, tenant: str, key: str, digest: str, create: Callable[[], Awaitable[StoredResponse]]
     ) -> tuple[StoredResponse, bool]:
         """(the response, whether it is a replay)."""
+        owner = uuid.uuid4().hex
         try:
-            existing = await self._store.begin(tenant, key, digest)
+            existing = await self._store.begin(tenant, key, digest, owner)
             deadline = time.monotonic() + self._wait
             while existing is not None and existing.response is None and existing.body_hash == digest:
                 if time.monotonic() > deadline:
@@ -111,7 +121,7 @@ class IdempotencyGuard:
                 await asyncio.sleep(self._poll)
                 existing = await self._store.peek(tenant, key)
                 if existing is None:  # the first request failed and let the key go: take it
-                    existing = await self._store.begin(tenant, key, digest)
+                    existing = await self._store.begin(tenant, key, digest, owner)
         except TransientError as exc:
             raise IdempotencyStoreUnavailableError("The job store is unavailable; try again shortly.") from exc
         if existing is not None and existing.response is None and existing.body_hash == digest:
@@ -127,17 +137,20 @@ class IdempotencyGuard:
             response = await create()
         except BaseException:
             # A failed attempt must not pin the key: the client may retry with the same key.
-            await asyncio.shield(self._release(tenant, key))
+            await asyncio.shield(self._release(tenant, key, owner))
             raise
         try:
-            await self._store.complete(tenant, key, response)
+            if not await self._store.complete(tenant, key, owner, response):
+                # We ran past the lock and a retry holds the key now: its record is left alone.
+                _log.warning("idempotency_record_taken_over", tenant=tenant)
         except TransientError as exc:
             # The job exists; a duplicate within the lock window waits, later ones may create another.
             _log.warning("idempotency_record_not_completed", tenant=tenant, error=str(exc))
         return response, False
 
-    async def _release(self, tenant: str, key: str) -> None:
+    async def _release(self, tenant: str, key: str, owner: str) -> None:
         try:
-            await self._store.abandon(tenant, key)
+            if not await self._store.abandon(tenant, key, owner):
+                _log.info("idempotency_record_not_released", tenant=tenant, reason="taken over by a retry")
         except TransientError:
             pass

@@ -9,8 +9,9 @@ from jsonschema import ValidationError
 
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, ProductshotError
 from services.common.events import DetailType, EventPublisher, build_detail, source_for
+from services.common.failure_codes import SENTENCES, FailureCode
 from services.common.job import Job, JobOptions
-from services.common.job_failures import fail_job
+from services.common.job_failures import PublicFailure, fail_job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
@@ -22,6 +23,7 @@ from services.common.work_queue import WorkQueue
 __all__ = ["JobSubmitter", "QueueUnavailableError", "JobNotRetryableError"]
 
 _log = get_logger(__name__)
+_NOT_QUEUED = SENTENCES[FailureCode.QUEUE_UNAVAILABLE]
 
 
 class QueueUnavailableError(ProductshotError):
@@ -162,7 +164,7 @@ class JobSubmitter:
                     job_id=job.jobId,
                     attempt=job.attempt,
                     stage=stage,
-                    reason="the job could not be queued; please submit it again",
+                    failure=PublicFailure(FailureCode.QUEUE_UNAVAILABLE, _NOT_QUEUED),
                     service="api",
                 ),
                 self._timeout,

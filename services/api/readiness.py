@@ -1,4 +1,8 @@
-"""GET /healthz (the process answers) and GET /readyz (DynamoDB, SQS and S3 answer too)."""
+"""GET /healthz (the process answers) and GET /readyz (DynamoDB, SQS and S3 answer too).
+
+``/readyz`` answers ready or not ready and nothing more: which dependency failed, and how,
+goes to the log line ``not_ready`` only (a public probe must not describe our insides).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from starlette.responses import JSONResponse, Response
 
 from services.api.problems import Problem, problem_response
 from services.api.state import ApiState
+from services.common.logging import get_logger
 
 __all__ = ["healthz", "readyz"]
+
+_log = get_logger(__name__)
 
 
 async def healthz(_: Request) -> Response:
@@ -24,8 +31,8 @@ async def _check(call: Awaitable[Any], limit: float) -> str:
         await asyncio.wait_for(call, limit)
     except TimeoutError:
         return "timeout"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the name says which
-        return f"error: {type(exc).__name__}"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready; the log says which
+        return f"error: {type(exc).__name__}: {exc}"
     return "ok"
 
 
@@ -38,10 +45,7 @@ async def readyz(request: Request) -> Response:
         _check(state.queue.check(state.common.scrape_queue), timeout),
         _check(state.files.check(), timeout),
     )
-    checks = dict(zip(names, results, strict=True))
     if all(result == "ok" for result in results):
-        return JSONResponse({"status": "ready", "checks": checks})
-    failing = ", ".join(name for name, result in checks.items() if result != "ok")
-    return problem_response(
-        Problem(503, f"Not ready: {failing} unreachable.", extra={"checks": checks}), request.url.path
-    )
+        return JSONResponse({"status": "ready"})
+    _log.warning("not_ready", **{name: result for name, result in zip(names, results, strict=True) if result != "ok"})
+    return problem_response(Problem(503, "Not ready."), request.url.path)

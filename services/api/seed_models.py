@@ -35,7 +35,9 @@ class SeedStatus(BaseModel):
     contentType: str | None = Field(None, description='completed: e.g. "image/jpeg".')
     overlayText: str | None = Field(None, description="completed: the text laid over the image.")
     failedAt: int | None = Field(None, description="failed: when the job failed (epoch seconds).")
-    error: str | None = Field(None, description="failed: why, in words a person can act on.")
+    error: str | None = Field(None, description="failed: why, in words a person can act on (never internal detail).")
+    errorCode: str | None = Field(None, description="failed: why, from a closed set (see the API guide).")
+    traceId: str | None = Field(None, description="failed: quote it when asking for help.")
 
 
 class SeedMessage(BaseModel):

@@ -29,7 +29,9 @@ from services.api.jobs import QueueUnavailableError
 from services.api.limiter import LimitExceededError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
+from services.api.v1.body import BodyTooLargeError, read_capped
 from services.common.fact_policy import OnUncertain
+from services.common.failure_codes import FailureCode
 from services.common.job import Job, JobOptions, epoch_seconds
 from services.common.job_states import SEED_STATUS, JobStatus
 
@@ -48,8 +50,9 @@ def _message(status: int, message: str) -> JSONResponse:
 
 async def generate(request: Request) -> JSONResponse:
     state: ApiState = request.app.state.api
-    raw = await request.body()
-    if len(raw) > _MAX_BODY:
+    try:
+        raw = await read_capped(request, _MAX_BODY)
+    except BodyTooLargeError:
         return _message(413, "Request body is larger than 64 KB")
     try:
         body = json.loads(raw or b"null")
@@ -118,7 +121,10 @@ async def _seed_status(job: Job, state: ApiState) -> dict[str, Any]:
         )
     elif job.status == JobStatus.FAILED:
         body["failedAt"] = _entered(job, JobStatus.FAILED)
-        body["error"] = (job.error or {}).get("reason", "Image generation failed")
+        error = job.error or {}
+        body["error"] = error.get("reason", "Image generation failed")
+        body["errorCode"] = error.get("code", FailureCode.INTERNAL_ERROR.value)
+        body["traceId"] = job.traceId
     elif seed_status != "pending":
         body["message"] = _MESSAGES[seed_status]
     return body

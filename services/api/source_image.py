@@ -1,8 +1,9 @@
 """The caller's product photo: fetched once, safely, and kept in S3 for the renderer.
 
 The renderer reads photos only from S3 (``job.sourceImageKey``), never from a URL, so the
-API fetches the caller's ``imageUrl`` with the scraper's ``SafeFetcher``: same address
-policy (no private, loopback or metadata addresses), same size and pixel caps.
+API fetches the caller's ``imageUrl`` with the shared ``SafeFetcher``
+(``services/common/fetching``): same address policy (no private, loopback or metadata
+addresses), same size and pixel caps.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from services.common.errors import PermanentError, ProductshotError, TransientError
+from services.common.job_failures import public_failure
 from services.common.job_files import JobFiles, source_image_key
 from services.common.logging import get_logger
 
@@ -51,9 +53,12 @@ class SourceImageStore:
             image = await self._fetcher.fetch_image(url)
         except ProductshotError as exc:
             _log.info("source_image_refused", url=url, reason=exc.reason, permanent=exc.permanent)
+            # The caller sees the public sentence: a refused internal address and an unknown
+            # host read the same, so the answer cannot map our network.
+            reason = public_failure(exc).reason
             if exc.permanent:
-                raise SourceImageUnusableError(exc.reason) from exc
-            raise SourceImageUnreachableError(exc.reason) from exc
+                raise SourceImageUnusableError(reason) from exc
+            raise SourceImageUnreachableError(reason) from exc
         key = source_image_key(job_id, image.content_type)
         try:
             await self._files.put(key, image.body, image.content_type)

@@ -27,7 +27,13 @@ from typing import Protocol
 
 import structlog
 
-from services.common.errors import MalformedMessageError, PermanentError, ProductshotError, TransientError
+from services.common.errors import (
+    MalformedMessageError,
+    PermanentError,
+    ProductshotError,
+    RetriesExhaustedError,
+    TransientError,
+)
 from services.common.health_file import HealthFile, HealthFileError
 from services.common.logging import get_logger
 from services.common.queue_message import QueueMessage, backoff_delay
@@ -198,7 +204,7 @@ class SqsConsumer:
         reason = exc.reason if isinstance(exc, ProductshotError) else f"{type(exc).__name__}: {exc}"
         if message.receive_count >= self._config.max_receive_count:
             _log.error("retries_exhausted", reason=reason)
-            final = TransientError(f"gave up after {message.receive_count} attempts: {reason}")
+            final = RetriesExhaustedError(message.receive_count, exc)
             await self._give_up(message, final, dead_letter=True)
             return
         retry_after = exc.retry_after if isinstance(exc, TransientError) else None

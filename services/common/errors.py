@@ -7,7 +7,9 @@ leaves the message to be retried with backoff.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from services.common.failure_codes import FailureCode
 
 if TYPE_CHECKING:
     from services.common.job import Job
@@ -16,6 +18,7 @@ __all__ = [
     "ProductshotError",
     "PermanentError",
     "TransientError",
+    "RetriesExhaustedError",
     "MalformedMessageError",
     "JobNotFoundError",
     "JobTransitionConflictError",
@@ -34,6 +37,11 @@ class ProductshotError(Exception):
 
     #: True when retrying cannot help (bad input, policy refusal, missing product).
     permanent: bool = False
+    #: What a failed job shows its tenant for this error (services.common.failure_codes).
+    failure_code: ClassVar[FailureCode] = FailureCode.INTERNAL_ERROR
+    #: True when ``reason`` is written for the shop owner and names nothing internal;
+    #: otherwise the tenant sees the code's sentence and the reason stays in the logs.
+    public_reason: ClassVar[bool] = False
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -57,6 +65,16 @@ class TransientError(ProductshotError):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class RetriesExhaustedError(TransientError):
+    """A transient failure outlived its retries; ``last`` is the error of the final attempt."""
+
+    def __init__(self, attempts: int, last: BaseException) -> None:
+        detail = last.reason if isinstance(last, ProductshotError) else f"{type(last).__name__}: {last}"
+        super().__init__(f"gave up after {attempts} attempts: {detail}")
+        self.attempts = attempts
+        self.last = last
 
 
 class MalformedMessageError(PermanentError):

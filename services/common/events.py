@@ -18,6 +18,7 @@ import jsonschema
 
 from services.common.job import Job, utc_now_iso
 from services.common.topology import load_topology
+from services.common.url_privacy import without_query
 
 __all__ = [
     "DetailType",
@@ -74,8 +75,23 @@ def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> 
         "traceId": job.traceId,
         "occurredAt": utc_now_iso(),
     }
-    detail.update(payload)
+    detail.update(_without_queries(payload))
     return detail
+
+
+def _without_queries(value: Any) -> Any:
+    """Every URL in the payload (productUrl, product.url, product.images ...) without query or fragment.
+
+    Callers' URLs are often signed; subscribers see which page, never its credentials. The
+    caller's ``metadata`` is not touched: it is theirs, passed through as given.
+    """
+    if isinstance(value, str):
+        return without_query(value) if value[:8].lower().startswith(("http://", "https://")) else value
+    if isinstance(value, dict):
+        return {key: _without_queries(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_queries(item) for item in value]
+    return value
 
 
 @lru_cache(maxsize=32)

@@ -39,6 +39,9 @@ class JobOptions:
     overlay: dict[str, Any] = field(default_factory=dict)
     #: What to do when a printed fact is uncertain (services/common/fact_policy.py).
     onUncertain: str = DEFAULT_ON_UNCERTAIN.value
+    # When the model's scene still misses the product after one retry: "composite" the real
+    # photo onto the scene, or "fail" the job (the quality gate, docs/rendering.md).
+    onFidelityFailure: str = "composite"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> JobOptions:
@@ -50,6 +53,7 @@ class JobOptions:
             overlay=dict(data.get("overlay") or {}),
             # Jobs stored before the option existed were printed as scraped: they get the default now.
             onUncertain=OnUncertain(data.get("onUncertain") or DEFAULT_ON_UNCERTAIN).value,
+            onFidelityFailure=str(data.get("onFidelityFailure") or "composite"),
         )
 
 
@@ -98,6 +102,7 @@ class Job:
     images: list[ImageRecord] = field(default_factory=list)
     overlayText: str | None = None
     model: str | None = None
+    qa: dict[str, Any] | None = None  # the quality gate's report of this attempt (services/renderer/quality)
     error: dict[str, str] | None = None  # {"stage": ..., "reason": ...}
     evidence: dict[str, Any] | None = None  # fact_evidence.evidence_to_dict of the scraped product
     hiddenFacts: list[str] = field(default_factory=list)  # uncertain facts left out of the image
@@ -146,6 +151,7 @@ class Job:
             images=[ImageRecord.from_dict(i) for i in item.get("images") or []],
             overlayText=item.get("overlayText"),
             model=item.get("model"),
+            qa=item.get("qa"),
             error=item.get("error"),
             evidence=item.get("evidence"),
             hiddenFacts=[str(f) for f in item.get("hiddenFacts") or []],

@@ -12,7 +12,16 @@ from typing import Any, Protocol
 from services.common.job import Job
 from services.common.job_states import JobStatus
 
-__all__ = ["JobStore", "JobPage"]
+__all__ = ["JobStore", "JobPage", "retry_fields", "RETRY_REMOVES"]
+
+#: What a retry clears: the old attempt's failure, its quality report and whoever held it.
+RETRY_REMOVES = ("error", "qa", "leaseOwner", "leaseExpiresAt")
+
+
+def retry_fields(current: Job, now_iso: str) -> dict[str, Any]:
+    """What a retry writes: pending again, under the next attempt number, with no images."""
+    return {"status": JobStatus.PENDING.value, "updatedAt": now_iso, "timestamps": {"pending": now_iso},
+            "images": [], "attempt": current.attempt + 1}
 
 
 class JobPage:
@@ -39,7 +48,9 @@ class JobStore(Protocol):
         self, job_id: str, *, attempt: int, to: JobStatus, owner: str | None, fields: dict[str, Any] | None = None,
         from_: JobStatus | None = None,
     ) -> Job: ...
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None: ...
+    async def fail(
+        self, job_id: str, *, stage: str, reason: str, code: str, attempt: int | None = None
+    ) -> Job | None: ...
     async def reset_for_retry(self, job_id: str, *, tenant: str) -> Job: ...
     async def list_for_tenant(
         self, tenant: str, *, status: str | None, limit: int, cursor: str | None

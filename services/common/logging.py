@@ -2,25 +2,49 @@
 
 Bind the job id with ``structlog.contextvars.bound_contextvars(jobId=...)`` around the
 work for one message; every line logged inside carries it.
+
+Every line passes ``redact`` last before rendering: a value under a key that names a
+secret (any key containing secret, token, password, authorization, api_key, api-key, apikey or
+cookie, in any case, at any depth) is masked, and every URL in a string value loses its
+query string, fragment and user info (signed URLs carry credentials there).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from typing import Any
 
 import structlog
 
-__all__ = ["configure_logging", "get_logger"]
+from services.common.url_privacy import scrub_urls
 
-_SECRET_KEYS = frozenset({"authorization", "api_key", "apikey", "openai_api_key", "password", "secret"})
+__all__ = ["configure_logging", "get_logger", "redact"]
+
+_SECRET_KEY = re.compile(r"secret|token|password|passwd|authorization|api[_-]?key|cookie", re.IGNORECASE)
+_MASK = "***"
+# Deeper structures are summarised rather than walked: a log line is no place for them.
+_MAX_DEPTH = 8
 
 
-def _drop_secrets(_: object, __: str, event_dict: structlog.typing.EventDict) -> structlog.typing.EventDict:
-    """Belt and braces: a key that names a secret is masked, whoever logged it."""
-    for key in list(event_dict):
-        if key.lower() in _SECRET_KEYS:
-            event_dict[key] = "***"
+def _redacted(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return scrub_urls(value)
+    if depth >= _MAX_DEPTH and isinstance(value, dict | list | tuple):
+        return f"<{type(value).__name__} nested too deep to log>"
+    if isinstance(value, dict):
+        return {k: _MASK if isinstance(k, str) and _SECRET_KEY.search(k) else _redacted(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item, depth + 1) for item in value]
+    return value
+
+
+def redact(_: object, __: str, event_dict: structlog.typing.EventDict) -> structlog.typing.EventDict:
+    """Belt and braces, whoever logged it: secrets masked by key name, URLs without queries."""
+    for key, value in list(event_dict.items()):
+        event_dict[key] = _MASK if _SECRET_KEY.search(key) else _redacted(value, 0)
     return event_dict
 
 
@@ -34,8 +58,8 @@ def configure_logging(service: str, level: str = "info", fmt: str = "json") -> N
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _drop_secrets,
             structlog.processors.format_exc_info,
+            redact,  # after format_exc_info, so a traceback's URLs are scrubbed too
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),

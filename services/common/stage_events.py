@@ -34,7 +34,9 @@ async def publish_product_needs_review(publisher: EventPublisher, job: Job) -> N
 
 
 async def publish_image_generated(publisher: EventPublisher, job: Job) -> None:
-    payload = {"images": [i.to_dict() for i in job.images],
+    payload: dict[str, object] = {"images": [i.to_dict() for i in job.images],
                "model": job.model or "unknown", "overlayText": job.overlayText}
+    if job.qa is not None:
+        payload["qa"] = job.qa  # the quality gate's report; optional in the v1 schema
     detail = build_detail(DetailType.IMAGE_GENERATED, job, payload)
     await publisher.publish(DetailType.IMAGE_GENERATED, detail, source=source_for(DetailType.IMAGE_GENERATED))

@@ -14,10 +14,11 @@ from abc import ABC, abstractmethod
 
 import structlog
 
-from services.common.errors import JobTransitionConflictError, ProductshotError, TransientError
+from services.common.errors import JobTransitionConflictError, TransientError
 from services.common.events import DetailType, EventPublisher
+from services.common.failure_codes import FailureCode
 from services.common.job import Job
-from services.common.job_failures import fail_job
+from services.common.job_failures import fail_job, public_failure
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
@@ -123,6 +124,9 @@ class StageHandler(ABC):
 
     async def on_failure(self, message: QueueMessage, error: Exception) -> None:
         ref = self.parse(message)
-        reason = error.reason if isinstance(error, ProductshotError) else str(error)
+        failure = public_failure(error)
+        if failure.code == FailureCode.INTERNAL_ERROR:  # the detail stays here, never in the job
+            _log.error("job_failed_internally", jobId=ref.job_id, error=str(error) or type(error).__name__,
+                       error_type=type(error).__name__)
         await fail_job(self._store, self._publisher, job_id=ref.job_id, attempt=ref.attempt, stage=self.stage,
-                       reason=reason, service=self.service)
+                       failure=failure, service=self.service)

@@ -43,6 +43,7 @@ async def main() -> None:
                 publisher=EventBridgePublisher(aws.events, common.event_bus),
                 generator=generator, storage=S3JobFiles(aws.s3, common.bucket, cache_control=settings.cache_control),
                 worker_id=worker_id, lease_seconds=config.visibility_timeout,
+                quality_gate=settings.quality_gate,
             )
             await consume_until_stopped(SqsWorkQueue(aws.sqs), handler, config, stop)
         finally:

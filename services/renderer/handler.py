@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from typing import Any
-
-from PIL import Image
 
 from services.common.consumer import QueueMessage
 from services.common.events import DetailType, EventPublisher
@@ -20,9 +17,13 @@ from services.common.messages import JobRef, parse_product_scraped
 from services.common.product import Product
 from services.common.stage_events import publish_image_generated
 from services.common.stage_handler import StageHandler
-from services.renderer.formats import FORMATS, OUTPUTS, encode
+from services.renderer.formats import FORMATS, OUTPUTS
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
-from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text, render_variant
+from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
+from services.renderer.quality.errors import QualityGateError
+from services.renderer.quality.report import QAReport, cached_scene_report, failure_reason, qa_document
+from services.renderer.quality.scene_gate import SceneFidelityError, SceneVerdict, gate_scene
+from services.renderer.quality.text_gate import render_checked
 
 __all__ = ["RenderHandler"]
 
@@ -34,25 +35,17 @@ def _lay_out(product: Product, formats: list[str], options: OverlayOptions) -> d
     return {fmt: lay_out_text(product, format=fmt, options=options) for fmt in formats}
 
 
-def _render_and_encode(background: bytes, product: Product, layer: TextLayer,
-                       output: str) -> tuple[bytes, str, int, int]:
-    with Image.open(io.BytesIO(background)) as img:
-        img.load()
-        variant = render_variant(img, product, format=layer.format, layer=layer)
-    data = encode(variant.image, output)
-    return data, variant.overlay_text, variant.image.width, variant.image.height
-
-
 class RenderHandler(StageHandler):
     working, done, event = JobStatus.RENDERING, JobStatus.COMPLETED, DetailType.IMAGE_GENERATED
     too_early = frozenset({JobStatus.PENDING, JobStatus.SCRAPING})
     stage, service = "render", "renderer"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
-                 storage: JobFiles, worker_id: str, lease_seconds: float) -> None:
+                 storage: JobFiles, worker_id: str, lease_seconds: float, quality_gate: bool = True) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._generator = generator
         self._storage = storage
+        self._gate = quality_gate
 
     def parse(self, message: QueueMessage) -> JobRef:
         return parse_product_scraped(message.json())
@@ -69,45 +62,66 @@ class RenderHandler(StageHandler):
         layers = asyncio.ensure_future(
             asyncio.to_thread(_lay_out, product, formats, overlay_options(job.options.overlay)))
         try:
-            background, model, caching = await self._background(job, product)
+            background, model, caching, scene_report = await self._background(job, product)
         except BaseException:
             await asyncio.gather(layers, return_exceptions=True)  # never leave the thread's result unobserved
             raise
         generate_ms = clock.lap()
         try:
-            images, overlay_text = await self._variants(job, product, background, await layers)
+            images, overlay_text, reports = await self._variants(job, product, background, await layers)
             variants_ms = clock.lap()
         finally:
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
         cache_wait_ms = clock.lap()
+        qa = await self._gate_images(job, [scene_report, *reports])
         job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
-                                       "model": model})
+                                       "model": model, "qa": qa})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generate_ms,
                   variants_ms=variants_ms, cache_wait_ms=cache_wait_ms, advance_ms=clock.lap(),
                   total_ms=clock.total())
         return job
 
+    async def _gate_images(self, job: Job, reports: list[QAReport]) -> dict[str, Any]:
+        """The job's QA report; a variant whose text did not read back fails the job (stored report first)."""
+        qa = qa_document(reports)
+        # One line per job with every check's verdict and each subject's action: what a
+        # metric filter counts for the pass rate of each check.
+        _log.info("quality_gate", passed=qa["passed"], actions={r.subject: r.action for r in reports},
+                  checks={f"{r.subject}:{c.check}": c.passed for r in reports for c in r.checks})
+        failed = [r for r in reports if not r.passed]
+        if failed:
+            await self._store.set_fields(job.jobId, {"qa": qa})
+            raise QualityGateError(failure_reason(failed))
+        return qa
+
     async def _variants(self, job: Job, product: Product, background: bytes,
-                        layers: dict[str, TextLayer]) -> tuple[list[ImageRecord], str]:
+                        layers: dict[str, TextLayer]) -> tuple[list[ImageRecord], str, list[QAReport]]:
         output = job.options.output if job.options.output in OUTPUTS else "jpeg"
         images: list[ImageRecord] = []
+        reports: list[QAReport] = []
         overlay_text = ""
         for fmt, layer in layers.items():
-            data, overlay_text, width, height = await asyncio.to_thread(
-                _render_and_encode, background, product, layer, output)
+            # Rendered, read back (re-laid if need be) and encoded on a worker thread.
+            checked = await asyncio.to_thread(render_checked, background, product, layer, output, read=self._gate)
+            data, overlay_text, width, height = checked.data, checked.overlay_text, checked.width, checked.height
+            reports.append(checked.report)
+            if not checked.report.passed:
+                continue  # never stored: it would be published by nobody, but served by a stale link
             spec = OUTPUTS[output]
             key = variant_key(job.jobId, fmt, spec.extension)
             await self._storage.put(key, data, spec.content_type)
             images.append(ImageRecord(format=fmt, key=key, bucket=self._storage.bucket, contentType=spec.content_type,
                                       width=width, height=height, size=len(data), output=output))
-        return images, overlay_text
+        return images, overlay_text, reports
 
-    async def _background(self, job: Job, product: Product) -> tuple[bytes, str, asyncio.Future[Any] | None]:
-        """The model's scene for this attempt, generated at most once (kept in S3).
+    async def _background(self, job: Job, product: Product
+                          ) -> tuple[bytes, str, asyncio.Future[Any] | None, QAReport]:
+        """The model's scene for this attempt, generated (and gated) at most once (kept in S3).
 
-        Returns the scene, the model's name and, after a generation, the writes that cache
-        it: they run while the overlay is drawn, and are awaited before the job advances.
+        Returns the scene, the model's name, after a generation the writes that cache
+        it (they run while the overlay is drawn, and are awaited before the job advances),
+        and the scene's QA report.
         """
         key = background_key(job.jobId, job.attempt)
         # The cache probe and the product photo are independent reads: one round trip, not two.
@@ -115,14 +129,28 @@ class RenderHandler(StageHandler):
             self._storage.get(key),
             self._storage.get(job.sourceImageKey) if job.sourceImageKey else _none())
         if cached is not None:
-            return cached, job.model or "cached", None
+            return cached, job.model or "cached", None, cached_scene_report(job.qa)
         first = (job.options.formats or ["square"])[0]
-        generated: GeneratedImage = await self._generator.generate(GenerationRequest(
+        request = GenerationRequest(
             product=product, style=job.options.style, size=_MODEL_SIZE.get(first, "1024x1024"), photo=photo,
-            job_id=job.jobId))
+            job_id=job.jobId)
+        generated: GeneratedImage = await self._generator.generate(request)
+        if not self._gate:
+            verdict = SceneVerdict(generated, QAReport("scene", action="skipped"))
+        else:
+            verdict = await self._gate_scene(job, request, generated)
+        generated = verdict.image
         caching = asyncio.gather(self._storage.put(key, generated.data, image_content_type(generated.data)),
-                                 self._store.set_fields(job.jobId, {"model": generated.model}))
-        return generated.data, generated.model, caching
+                                 self._store.set_fields(job.jobId, {"model": generated.model,
+                                                                    "qa": qa_document([verdict.report])}))
+        return generated.data, generated.model, caching, verdict.report
+
+    async def _gate_scene(self, job: Job, request: GenerationRequest, generated: GeneratedImage) -> SceneVerdict:
+        try:
+            return await gate_scene(self._generator, request, generated, on_failure=job.options.onFidelityFailure)
+        except SceneFidelityError as exc:
+            await self._store.set_fields(job.jobId, {"qa": qa_document([exc.report])})
+            raise
 
 class _Clock:
     """Milliseconds per step of a render, for the log line that closes it."""

@@ -20,3 +20,6 @@ class RendererSettings(WorkerSettings):
     max_in_flight: int = Field(default=100, ge=1, le=1000)
     health_file: Path = Path("/tmp/productshot-renderer.health")
     cache_control: str = "private, max-age=86400, immutable"
+    # The quality gate (services/renderer/quality): text read back by OCR, product fidelity.
+    # Off only to measure what it costs, or where tesseract cannot be installed.
+    quality_gate: bool = True

@@ -25,6 +25,7 @@ from services.common.product import Product
 from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
 from services.scraper.extraction import extract_with_evidence
+from services.scraper.extraction.errors import UncertainFactsError
 from services.scraper.uncertain_facts import decide
 
 __all__ = ["ScrapeHandler"]
@@ -66,7 +67,7 @@ class ScrapeHandler(StageHandler):
         product.url = page.final_url
         decision = decide(product, extraction.evidence, OnUncertain(job.options.onUncertain))
         if decision.failure is not None:
-            raise PermanentError(decision.failure)
+            raise UncertainFactsError(decision.failure)
         source_key = await self._store_photo(job, product)
         # In review the job keeps the facts as scraped: the person's answer is merged onto them.
         kept = decision.product or product

@@ -27,8 +27,9 @@ from typing import Any
 import structlog
 
 from services.common.events import EventPublisher
+from services.common.failure_codes import FailureCode
 from services.common.job import Job
-from services.common.job_failures import fail_job
+from services.common.job_failures import PublicFailure, fail_job
 from services.common.job_states import LEASED, STAGE, JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
@@ -115,6 +116,7 @@ class Sweeper:
             await self._fail(
                 job,
                 report,
+                FailureCode.TIMED_OUT,
                 f"stuck in '{job.status.value}' for {idle / 60:.0f} min; "
                 f"the job is {age / 3600:.1f} h old, past the {limit:.1f} h limit",
             )
@@ -129,6 +131,7 @@ class Sweeper:
             await self._fail(
                 job,
                 report,
+                FailureCode.TIMED_OUT,
                 f"stuck in '{job.status.value}' for {idle / 60:.0f} min after "
                 f"{self._policy.max_redrives} re-drives without progress",
             )
@@ -149,18 +152,20 @@ class Sweeper:
         await self._fail(
             job,
             report,
+            FailureCode.REVIEW_EXPIRED,
             f"nobody reviewed the uncertain facts ({facts}) within {self._policy.review_deadline / 3600:g} hours; "
             "retry the job, or submit the product facts yourself",
         )
 
-    async def _fail(self, job: Job, report: SweepReport, reason: str) -> None:
+    async def _fail(self, job: Job, report: SweepReport, code: FailureCode, reason: str) -> None:
+        # The reasons are ours (durations and fact names), safe for the tenant to read.
         if await fail_job(
             self._store,
             self._publisher,
             job_id=job.jobId,
             attempt=job.attempt,
             stage=STAGE[job.status],
-            reason=reason,
+            failure=PublicFailure(code, reason),
             service=_SERVICE[job.status],
         ):
             report.failed.append(job.jobId)

@@ -99,10 +99,10 @@ class JobStoreContract:
         await store.create(job)
         with pytest.raises(JobTransitionConflictError):
             await store.reset_for_retry(job.jobId, tenant=job.tenant)
-        failed = await store.fail(job.jobId, stage="scrape", reason="no product")
+        failed = await store.fail(job.jobId, stage="scrape", reason="no product", code="no_product")
         assert failed is not None and failed.status == JobStatus.FAILED
-        assert failed.error == {"stage": "scrape", "reason": "no product"}
-        assert await store.fail(job.jobId, stage="scrape", reason="again") is None
+        assert failed.error == {"stage": "scrape", "reason": "no product", "code": "no_product"}
+        assert await store.fail(job.jobId, stage="scrape", reason="again", code="no_product") is None
         with pytest.raises(JobTransitionConflictError) as other:
             await store.reset_for_retry(job.jobId, tenant="someone-else")
         assert other.value.job.tenant == job.tenant
@@ -144,7 +144,7 @@ class JobStoreContract:
         old.createdAt = "2020-01-01T00:00:00.000Z"
         for job in (running, done, old, new_job()):
             await store.create(job)
-        await store.fail(done.jobId, stage="scrape", reason="x")
+        await store.fail(done.jobId, stage="scrape", reason="x", code="internal_error")
         assert await store.count_unfinished_for_tenant(tenant, created_after="2025-01-01T00:00:00.000Z",
                                                        at_most=10) == 1
 
@@ -154,7 +154,7 @@ class JobStoreContract:
         for job in (old, finished):
             job.createdAt = job.updatedAt = "2020-01-01T00:00:00.000Z"
             await store.create(job)
-        await store.fail(finished.jobId, stage="scrape", reason="x")
+        await store.fail(finished.jobId, stage="scrape", reason="x", code="internal_error")
         found = {j.jobId for j in await store.find_unfinished(older_than_epoch=time.time() - 60)}
         assert old.jobId in found and finished.jobId not in found
 
@@ -163,7 +163,7 @@ class JobStoreContract:
         job = new_job()
         await store.create(job)
         assert not await store.delete_finished(job.jobId, tenant=job.tenant)
-        await store.fail(job.jobId, stage="scrape", reason="x")
+        await store.fail(job.jobId, stage="scrape", reason="x", code="internal_error")
         assert not await store.delete_finished(job.jobId, tenant="someone-else")
         assert await store.delete_finished(job.jobId, tenant=job.tenant)
         assert await store.get(job.jobId) is None

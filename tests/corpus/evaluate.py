@@ -40,12 +40,12 @@ FIELDS = (
 
 
 @dataclass
-class FieldScore:
+class Counts:
+    """True and false positives and false negatives of one field, and what follows from them."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    right: int = 0
-    pages: int = 0
 
     @property
     def precision(self) -> float:
@@ -54,6 +54,17 @@ class FieldScore:
     @property
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class FieldScore(Counts):
+    right: int = 0
+    pages: int = 0
 
     @property
     def accuracy(self) -> float:

@@ -27,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tests.corpus.evaluate import Counts
+
 __all__ = [
     "FIELDS",
     "LABELS_DIR",
@@ -181,24 +183,8 @@ def matches_label(name: str, got: Any, label: dict[str, Any]) -> bool:
 
 
 @dataclass
-class FieldScore:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class FieldScore(Counts):
     skipped: int = 0  # labelled uncertain
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ from typing import Any
 from services.common.errors import DependencyUnavailableError, JobNotFoundError, JobTransitionConflictError
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
-from services.common.job_store import JobPage
+from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
 
 __all__ = ["InMemoryJobStore"]
 
@@ -138,11 +138,13 @@ class InMemoryJobStore:
 
         return self._update(job_id, to, may, self._entered(to) | dict(fields or {}), ["leaseOwner", "leaseExpiresAt"])
 
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
+    async def fail(
+        self, job_id: str, *, stage: str, reason: str, code: str, attempt: int | None = None
+    ) -> Job | None:
         def may(job: Job) -> bool:
             return job.status not in TERMINAL and (attempt is None or job.attempt == attempt)
 
-        sets = self._entered(JobStatus.FAILED) | {"error": {"stage": stage, "reason": reason}}
+        sets = self._entered(JobStatus.FAILED) | {"error": {"stage": stage, "reason": reason, "code": code}}
         try:
             return self._update(job_id, JobStatus.FAILED, may, sets, ["leaseOwner", "leaseExpiresAt"])
         except (JobTransitionConflictError, JobNotFoundError):
@@ -152,14 +154,12 @@ class InMemoryJobStore:
         current = await self.get(job_id)
         if current is None:
             raise JobNotFoundError(f"job {job_id} does not exist (expired or never created)")
-        now = utc_now_iso()
-        sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": [],
-                "attempt": current.attempt + 1}
+        sets = retry_fields(current, utc_now_iso())
 
         def may(job: Job) -> bool:
             return job.status == JobStatus.FAILED and job.tenant == tenant and job.attempt == current.attempt
 
-        return self._update(job_id, JobStatus.PENDING, may, sets, ["error", "leaseOwner", "leaseExpiresAt"])
+        return self._update(job_id, JobStatus.PENDING, may, sets, RETRY_REMOVES)
 
     async def set_fields(self, job_id: str, fields: dict[str, Any]) -> None:
         self._update(job_id, "fields", lambda _: True, dict(fields))

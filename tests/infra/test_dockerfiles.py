@@ -8,19 +8,16 @@ cover every third-party import of the service.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import re
-import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
-from packaging.requirements import Requirement
 
 from tests.infra.dockerfile import Stage, exec_form, parse_dockerfile
 from tests.infra.hcl import REPO_ROOT
+from tests.infra.python_imports import project_modules, third_party
 
 SERVICES = ("api", "scraper", "renderer")
 # The programs each image runs: its service, and for the scraper's image the sweeper, which
@@ -150,68 +147,15 @@ def test_copied_files_exist_and_survive_dockerignore(service: str) -> None:
             assert not _ignored(source), f"{source} is excluded by .dockerignore"
 
 
-def _module_file(name: str) -> Path | None:
-    path = REPO_ROOT.joinpath(*name.split("."))
-    if path.with_suffix(".py").is_file():
-        return path.with_suffix(".py")
-    if (path / "__init__.py").is_file():
-        return path / "__init__.py"
-    return None
-
-
-def _type_only(tree: ast.Module) -> set[ast.AST]:
-    """Imports under ``if TYPE_CHECKING:``: read by the type checker, never at run time."""
-    found: set[ast.AST] = set()
-    for node in ast.walk(tree):
-        test = node.test if isinstance(node, ast.If) else None
-        if isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).endswith("TYPE_CHECKING"):
-            for stmt in node.body:  # type: ignore[attr-defined]
-                found.update(ast.walk(stmt))
-    return found
+_MODULES = project_modules(("services",))
 
 
 def _reached(service: str) -> tuple[set[Path], set[str]]:
-    """Files of every services.* module the image's programs import (transitively), and
-    the third-party top-level modules those files import."""
-    todo = [
-        ".".join(f.relative_to(REPO_ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for program in IMAGE_PROGRAMS[service]
-        for f in (REPO_ROOT / "services" / program).rglob("*.py")
-    ]
-    seen: set[str] = set()
-    files: set[Path] = set()
-    third: set[str] = set()
-    while todo:
-        module = todo.pop()
-        path = _module_file(module)
-        if module in seen or path is None:
-            continue
-        seen.add(module)
-        files.add(path)
-        parts = module.split(".")
-        todo += [".".join(parts[:n]) for n in range(1, len(parts))]  # parent packages run first
-        package_name = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        type_only = _type_only(tree)
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if node in type_only:
-                continue
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package_name.split(".")[: len(package_name.split(".")) - node.level + 1]
-                    base = ".".join(anchor + ([node.module] if node.module else []))
-                names = [base, *(f"{base}.{a.name}" for a in node.names)]
-            for name in names:
-                top = name.split(".")[0]
-                if top == "services":
-                    todo.append(name)
-                elif top and top not in sys.stdlib_module_names and top != "__future__":
-                    third.add(top)
-    return files, third
+    """Files of every services.* module the image's programs import (transitively, with the
+    packages that hold them), and the third-party top-level modules those files import."""
+    start = {n for n in _MODULES if n.split(".")[1:2] and n.split(".")[1] in IMAGE_PROGRAMS[service]}
+    seen, third = third_party(_MODULES, start)
+    return {_MODULES[name].path for name in seen}, third
 
 
 def _copied(service: str) -> set[str]:
@@ -324,43 +268,6 @@ def test_requirements_match_constraints() -> None:
             )
         if f.stem != "common":
             assert "-r common.txt" in f.read_text(encoding="utf-8")
-
-
-def _closure(names: set[str]) -> set[str]:
-    """Distributions the named ones install, transitively (as installed in this venv)."""
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = _norm(todo.pop())
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            requires = metadata.requires(name) or []
-        except metadata.PackageNotFoundError:
-            continue
-        for spec in requires:
-            req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(req.name)
-    return seen
-
-
-@pytest.mark.parametrize("service", SERVICES)
-def test_requirements_cover_every_import(service: str) -> None:
-    """Each third-party module reached from the service's code comes with its requirements."""
-    wanted = set(_pins(REPO_ROOT / "requirements" / f"{service}.txt")) | set(
-        _pins(REPO_ROOT / "requirements" / "common.txt")
-    )
-    installed = _closure(wanted)
-    providers = metadata.packages_distributions()
-    _, modules = _reached(service)
-    missing = []
-    for module in sorted(modules):
-        dists = {_norm(d) for d in providers.get(module, [])}
-        if not dists & installed:
-            missing.append(f"{module} (from {sorted(dists) or 'not installed'})")
-    assert not missing, f"requirements/{service}.txt lacks {missing}"
 
 
 def test_compose_wires_localstack_bootstrap_and_services_like_production() -> None:

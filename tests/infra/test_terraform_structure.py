@@ -365,10 +365,20 @@ def test_bucket_is_private_encrypted_tls_only_with_lifecycle() -> None:
     (policy_doc,) = blocks(
         "data", first_label="aws_iam_policy_document", directory=TF_ROOT / "modules" / "s3-bucket"
     )
-    (deny,) = policy_doc.body["statement"]
+    statements = {unquote(st["sid"]): st for st in policy_doc.body["statement"]}
+    assert set(statements) == {"DenyInsecureTransport", "DenyOtherEncryption"}
+    deny = statements["DenyInsecureTransport"]
     assert unquote(deny["effect"]) == "Deny"
     assert unquote(deny["condition"][0]["variable"]) == "aws:SecureTransport"
     assert flat_list(deny["condition"][0]["values"]) == ["false"]
+    # Uploads asking for another encryption than the bucket's default are refused; none asked is fine.
+    other = statements["DenyOtherEncryption"]
+    assert unquote(other["effect"]) == "Deny" and flat_list(other["actions"]) == ["s3:PutObject"]
+    assert unquote(other["condition"][0]["test"]) == "StringNotEqualsIfExists"
+    assert unquote(other["condition"][0]["variable"]) == "s3:x-amz-server-side-encryption"
+    kms_only = policy_doc.body["dynamic"][0]['"statement"']["content"][0]
+    assert unquote(kms_only["sid"]) == "DenyOtherKmsKey"
+    assert unquote(kms_only["condition"][0]["variable"]) == "s3:x-amz-server-side-encryption-aws-kms-key-id"
 
 
 def test_log_groups_have_retention() -> None:

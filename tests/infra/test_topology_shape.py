@@ -146,3 +146,12 @@ def test_the_services_entries_match_the_code() -> None:
     job_store_py = Path(__file__).resolve().parents[2] / "services" / "common" / "adapters" / "dynamo_job_store.py"
     job_store = job_store_py.read_text(encoding="utf-8")
     assert all(f'"{i}"' in job_store for i in topo["sweeper"]["queries_indexes"])
+
+
+def test_images_expire_with_the_job_record() -> None:
+    """bucket.lifecycle_expiration_days is the job TTL in whole days, rounded up (Terraform checks the same)."""
+    topology = load_topology()
+    hours = topology["job_ttl_hours"]
+    assert topology["bucket"]["lifecycle_expiration_days"] == -(-hours // 24)
+    checks = (Path(__file__).resolve().parents[2] / "infra" / "terraform" / "topology_checks.tf").read_text()
+    assert "ceil(local.topology.job_ttl_hours / 24)" in checks

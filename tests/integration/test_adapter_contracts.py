@@ -63,14 +63,48 @@ class TestS3JobFiles(JobFilesContract):
     async def test_objects_are_encrypted_and_the_presigned_link_serves_them(
         self, files: S3JobFiles, boto: Any
     ) -> None:
-        """Every object is written with SSE (AES256) and its cache header; the presigned GET serves the bytes."""
+        """Every object is encrypted with the bucket's default and has its cache header; the presigned GET serves it.
+
+        The adapter sends no encryption header: the object gets what the bucket's default
+        says (the customer KMS key when deployed; SSE-S3, AES256, on the local AWS, which has
+        no default KMS key).
+        """
         key = f"jobs/{uuid.uuid4()}/square.jpg"
         await files.put(key, b"jpeg-bytes", "image/jpeg")
         head = boto.s3.head_object(Bucket=files.bucket, Key=key)
-        assert head["ServerSideEncryption"] == "AES256" and head["CacheControl"] == "max-age=60"
+        (rule,) = boto.s3.get_bucket_encryption(Bucket=files.bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+        default = rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+        assert head["ServerSideEncryption"] == default and head["CacheControl"] == "max-age=60"
         async with httpx.AsyncClient() as http:
             response = await http.get(await files.presign_get(key, expires_in=60))
         assert response.status_code == 200 and response.content == b"jpeg-bytes"
+
+
+class TestS3JobFilesVersions:
+    @pytest.fixture
+    def versioned(self, aws: AwsClients, boto: Any) -> Iterator[S3JobFiles]:
+        name = f"itest-versions-{uuid.uuid4().hex[:8]}"
+        boto.s3.create_bucket(Bucket=name)
+        boto.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        yield S3JobFiles(aws.s3, name)
+        listed = boto.s3.list_object_versions(Bucket=name)
+        left = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+        for entry in left:
+            boto.s3.delete_object(Bucket=name, Key=entry["Key"], VersionId=entry["VersionId"])
+        boto.s3.delete_bucket(Bucket=name)
+
+    async def test_deleting_a_key_removes_every_version_and_leaves_its_neighbours(
+        self, versioned: S3JobFiles, boto: Any
+    ) -> None:
+        """An overwritten key loses all its versions (no delete marker left); a longer key sharing its prefix stays."""
+        job = f"jobs/{uuid.uuid4()}"
+        await versioned.put(f"{job}/square.jpg", b"v1", "image/jpeg")
+        await versioned.put(f"{job}/square.jpg", b"v2", "image/jpeg")
+        await versioned.put(f"{job}/square.jpg.bak", b"other", "image/jpeg")
+        await versioned.delete([f"{job}/square.jpg", f"{job}/never.png"])
+        listed = boto.s3.list_object_versions(Bucket=versioned.bucket, Prefix=job)
+        left = [(v["Key"]) for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]]
+        assert left == [f"{job}/square.jpg.bak"]
 
 
 class TestSqsWorkQueue(WorkQueueContract):

@@ -105,6 +105,8 @@ async def test_fail_policy_fails_the_job_with_a_reason_a_person_can_act_on(
         "stage": "scrape",
         "reason": "the page's price is ambiguous (two prices near the buy button: 49.99, 59.99); "
         "submit the product facts yourself or use onUncertain=review",
+        "code": "uncertain_facts",
+        "traceId": failed["error"]["traceId"],
     }
 
 

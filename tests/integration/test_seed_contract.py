@@ -16,25 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.contracts.seed_status import assert_seed_shape
 from tests.integration.conftest import Services, purge_queues, service_env, start_services, wait_for_status
 from tests.integration.conftest import test_log_dir as log_dir
 from tests.integration.pages import PageServer
-
-# The seed README: each status's fields and their JSON types (int: a JSON number of seconds).
-SEED_SHAPES: dict[str, dict[str, type]] = {
-    "pending": {"jobId": str, "status": str, "createdAt": int},
-    "processing": {"jobId": str, "status": str, "createdAt": int, "message": str},
-    "completed": {"jobId": str, "status": str, "createdAt": int, "completedAt": int, "imageUrl": str,
-                  "urlExpiresAt": int, "fileName": str, "contentType": str, "overlayText": str},
-    "failed": {"jobId": str, "status": str, "createdAt": int, "failedAt": int, "error": str},
-}
-
-
-def assert_seed_shape(body: dict[str, Any]) -> None:
-    shape = SEED_SHAPES[body["status"]]
-    assert set(body) == set(shape), body
-    for name, kind in shape.items():
-        assert isinstance(body[name], kind) and not isinstance(body[name], bool), (name, body)
 
 
 class Stage:
@@ -135,4 +120,4 @@ async def test_a_seed_client_sees_a_failing_url_end_failed_in_the_seed_shape(
         failed = await wait_for_status(client, resp.json()["jobId"], timeout=60)
     assert_seed_shape(failed)
     assert failed["status"] == "failed" and failed["createdAt"] <= failed["failedAt"] <= time.time() + 1
-    assert len(failed["error"]) > 10
+    assert len(failed["error"]) > 10 and failed["errorCode"] == "no_product"

@@ -50,6 +50,7 @@ Output = OutputName
 Style = StyleName
 OnUncertainName = Literal["review", "hide", "fail"]
 PrintedFact = Literal[PRINTED_FACTS]  # type: ignore[valid-type]
+OnFidelityFailure = Literal["composite", "fail"]
 
 
 def _checked_url(value: str) -> str:
@@ -184,6 +185,11 @@ class JobCreate(_Strict):
             "(the job fails, naming the facts). The default, hide, never prints an uncertain fact and "
             "never leaves an unattended integration waiting for a person."
         ),
+    )
+    onFidelityFailure: OnFidelityFailure = Field(
+        default="composite",
+        description="When the image model changes the product in the scene and does so again when asked "
+        "once more: composite the real product photo onto the scene (default), or fail the job.",
     )
     metadata: dict[str, Any] = Field(
         default_factory=dict,

@@ -67,6 +67,7 @@ class OptionsOut(_Out):
     style: str
     overlay: dict[str, Any] = Field(default_factory=dict)
     onUncertain: str = Field(description="review, hide or fail: what happens to an uncertain printed fact.")
+    onFidelityFailure: str = Field(default="composite", description="composite or fail (the quality gate).")
 
 
 class CandidateOut(_Out):
@@ -97,7 +98,13 @@ class ReviewOut(_Out):
 
 class ErrorOut(_Out):
     stage: str = Field(description="Where it failed: queued, scrape, review or render.")
-    reason: str = Field(description="What went wrong, for a person to read.")
+    reason: str = Field(description="What went wrong, for a person to read (never internal detail).")
+    code: str | None = Field(
+        default=None,
+        description="Why, from a closed set a client may branch on (page_unreachable, no_product, "
+        "image_model_refused, internal_error, ...; see the API guide). Absent for jobs failed before codes.",
+    )
+    traceId: str = Field(description="Quote it when asking for help: our logs of the job carry it.")
 
 
 class LinksOut(_Out):
@@ -128,6 +135,11 @@ class JobOut(_Out):
     options: OptionsOut
     metadata: dict[str, Any]
     images: list[ImageOut]
+    qa: dict[str, Any] | None = Field(
+        default=None,
+        description="The quality gate's report (text read back, product fidelity): each check, its score, "
+        "threshold, pass/fail and the action taken. Null until the renderer has checked the images.",
+    )
     error: ErrorOut | None
     links: LinksOut
 

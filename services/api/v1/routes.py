@@ -54,6 +54,7 @@ async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredRes
         style=body.style,
         overlay=body.overlay_dict(),
         onUncertain=body.onUncertain,
+        onFidelityFailure=body.onFidelityFailure,
     )
     if state.limiter is not None:  # counted once per job: an idempotent replay never reaches here
         await state.limiter.job(caller)

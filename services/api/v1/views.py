@@ -89,10 +89,17 @@ async def job_out(job: Job, presigner: Presigner) -> JobOut:
             style=job.options.style,
             overlay=dict(job.options.overlay),
             onUncertain=job.options.onUncertain,
+            onFidelityFailure=job.options.onFidelityFailure,
         ),
         metadata=dict(job.metadata),
         images=list(images),
-        error=ErrorOut(stage=str(error.get("stage", "")), reason=str(error.get("reason", "")))
+        qa=job.qa,
+        error=ErrorOut(
+            stage=str(error.get("stage", "")),
+            reason=str(error.get("reason", "")),
+            code=error.get("code"),
+            traceId=job.traceId,
+        )
         if job.error
         else None,
         links=LinksOut(

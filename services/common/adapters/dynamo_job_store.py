@@ -19,7 +19,7 @@ from services.common.adapters.dynamo_codec import build_update, from_item, statu
 from services.common.errors import JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
-from services.common.job_store import JobPage
+from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -151,13 +151,16 @@ class DynamoJobStore:
         return await self._update(job_id, to, sets=sets, removes=["leaseOwner", "leaseExpiresAt"],
                                   condition=condition, values=values)
 
-    async def fail(self, job_id: str, *, stage: str, reason: str, attempt: int | None = None) -> Job | None:
+    async def fail(
+        self, job_id: str, *, stage: str, reason: str, code: str, attempt: int | None = None
+    ) -> Job | None:
         """Fail a job that is not finished yet; None when it already was (or is another attempt's)."""
         condition, values = status_in(_NON_TERMINAL, "s")
         if attempt is not None:
             condition += " AND attempt = :attempt"
             values[":attempt"] = attempt
-        sets = self._entered(JobStatus.FAILED, utc_now_iso()) | {"error": {"stage": stage, "reason": reason}}
+        error = {"stage": stage, "reason": reason, "code": code}
+        sets = self._entered(JobStatus.FAILED, utc_now_iso()) | {"error": error}
         try:
             return await self._update(job_id, JobStatus.FAILED, sets=sets, removes=["leaseOwner", "leaseExpiresAt"],
                                       condition=condition, values=values)
@@ -173,11 +176,9 @@ class DynamoJobStore:
         current = await self.get(job_id)
         if current is None:
             raise JobNotFoundError(f"job {job_id} does not exist (expired or never created)")
-        now = utc_now_iso()
-        sets = {"status": JobStatus.PENDING.value, "updatedAt": now, "timestamps": {"pending": now}, "images": [],
-                "attempt": current.attempt + 1}
+        sets = retry_fields(current, utc_now_iso())
         return await self._update(
-            job_id, JobStatus.PENDING, sets=sets, removes=["error", "leaseOwner", "leaseExpiresAt"],
+            job_id, JobStatus.PENDING, sets=sets, removes=list(RETRY_REMOVES),
             condition="#status = :failed AND tenant = :tenant AND attempt = :a",
             values={":failed": JobStatus.FAILED.value, ":tenant": tenant, ":a": current.attempt},
         )

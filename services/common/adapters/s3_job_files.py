@@ -1,9 +1,15 @@
-"""The JobFiles port on an S3 bucket: every object written with server-side encryption."""
+"""The JobFiles port on an S3 bucket.
+
+Objects are encrypted by the bucket's default (the customer KMS key in a deployment): the
+adapter sends no encryption header, and the bucket policy refuses any other encryption.
+Deleting removes every version of a key (the bucket is versioned), so a deleted job's
+images do not linger as noncurrent versions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
 from services.common.errors import JobFileNotFoundError
@@ -13,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["S3JobFiles"]
 
-_ENCRYPTION: Final[Literal["AES256"]] = "AES256"
 _MISSING = {code: JobFileNotFoundError for code in ("NoSuchKey", "404", "NotFound")}
 _DELETE_BATCH = 1000  # DeleteObjects' limit
 
@@ -35,8 +40,7 @@ class S3JobFiles:
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         extra: dict[str, Any] = {"CacheControl": self._cache_control} if self._cache_control else {}
         with translated("image storage"):
-            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type,
-                                      ServerSideEncryption=_ENCRYPTION, **extra)
+            await self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type, **extra)
 
     async def get(self, key: str) -> bytes | None:
         try:
@@ -57,11 +61,23 @@ class S3JobFiles:
         return keys
 
     async def delete(self, keys: Iterable[str], *, bucket: str | None = None) -> None:
-        names = list(keys)
-        for start in range(0, len(names), _DELETE_BATCH):
-            batch: list[Any] = [{"Key": k} for k in names[start : start + _DELETE_BATCH]]
+        """Remove every version (and delete marker) of each key; a key with none is skipped."""
+        target = bucket or self._bucket
+        versions = [entry for key in dict.fromkeys(keys) for entry in await self._versions(target, key)]
+        for start in range(0, len(versions), _DELETE_BATCH):
+            batch: list[Any] = versions[start : start + _DELETE_BATCH]
             with translated("image storage"):
-                await self._s3.delete_objects(Bucket=bucket or self._bucket, Delete={"Objects": batch, "Quiet": True})
+                await self._s3.delete_objects(Bucket=target, Delete={"Objects": batch, "Quiet": True})
+
+    async def _versions(self, bucket: str, key: str) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = []
+        with translated("image storage"):
+            paginator = self._s3.get_paginator("list_object_versions")
+            async for page in paginator.paginate(Bucket=bucket, Prefix=key):
+                for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                    if entry.get("Key") == key:  # the prefix also matches longer keys
+                        found.append({"Key": key, "VersionId": entry.get("VersionId") or "null"})
+        return found
 
     async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
         with translated("image storage"):

@@ -17,6 +17,7 @@ class GenerationRequest:
     size: str = "1024x1024"  # WIDTHxHEIGHT the model is asked for
     photo: bytes | None = None  # the product's own photo (already fetched safely), if any
     job_id: str | None = None
+    note: str | None = None  # added to the prompt: why the previous scene was refused (quality gate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from services.renderer.formats import to_srgb
 from services.renderer.generation.base import GeneratedImage, GenerationRequest
 from services.renderer.overlay.fonts import chain_for, face_for, get_font
 
-__all__ = ["OfflineGenerator"]
+__all__ = ["OfflineGenerator", "cutout_alpha"]
 
 _PROBE = 256  # px: cut-out masks are found on a thumbnail, then scaled up and feathered
 _SENTINEL = (255, 0, 254)
@@ -112,6 +112,10 @@ def _cutout(photo: Image.Image) -> Image.Image | None:
     # Feather the edge: a hard flood-fill boundary looks like a sticker.
     product = product.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.GaussianBlur(0.8))
     return product.resize(rgb.size, Image.Resampling.BILINEAR)
+
+
+# The quality gate cuts the product out of the photo the same way (one source of truth).
+cutout_alpha = _cutout
 
 
 def _stage(photo: Image.Image, size: tuple[int, int]) -> Image.Image:

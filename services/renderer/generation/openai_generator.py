@@ -29,6 +29,11 @@ from services.common.errors import PermanentError, TransientError
 from services.common.logging import get_logger
 from services.renderer.generation.base import GeneratedImage, GenerationRequest
 from services.renderer.generation.edit_photo import EditPhoto, prepare_photo
+from services.renderer.generation.model_errors import (
+    ContentPolicyError,
+    ImageModelRejectedError,
+    ImageModelUnavailableError,
+)
 from services.renderer.generation.prompts import build_prompt, resolve_preset
 from services.renderer.generation.settings import GenerationSettings
 
@@ -41,10 +46,6 @@ SUPPORTED_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
 _CONTENT_POLICY_CODES = frozenset({"content_policy_violation", "moderation_blocked"})
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _REASON_LIMIT = 500
-
-
-class ContentPolicyError(PermanentError):
-    """The image model's safety system refused the request."""
 
 
 def nearest_size(model: str, requested: str | None) -> str:
@@ -162,6 +163,8 @@ class OpenAIGenerator:
             if photo is None:
                 self._log.warning("openai_photo_unusable_prompt_only")
         prompt = build_prompt(request.product, preset, edit=photo is not None)
+        if request.note:
+            prompt = f"{prompt} {request.note}"
         size = nearest_size(self._settings.model, request.size)
         images = self._client.images
         call: Callable[[], Awaitable[Any]]
@@ -241,23 +244,23 @@ class OpenAIGenerator:
             if status == 400 and exc.code in _CONTENT_POLICY_CODES:
                 return ContentPolicyError(f"refused by the image model's content policy: {reason}")
             if status in _RETRYABLE_STATUSES or status >= 500:
-                return TransientError(f"image model unavailable ({status}): {reason}", _retry_after(exc))
-            return PermanentError(f"image model rejected the request ({status}): {reason}")
+                return ImageModelUnavailableError(f"image model unavailable ({status}): {reason}", _retry_after(exc))
+            return ImageModelRejectedError(f"image model rejected the request ({status}): {reason}")
         if isinstance(exc, openai.APIConnectionError | TimeoutError):
             what = "timed out" if isinstance(exc, openai.APITimeoutError | TimeoutError) else "unreachable"
-            return TransientError(f"image model {what} after {self._settings.max_retries + 1} attempts")
+            return ImageModelUnavailableError(f"image model {what} after {self._settings.max_retries + 1} attempts")
         if isinstance(exc, PermanentError | TransientError):
             return exc
-        return TransientError(f"image model call failed: {type(exc).__name__}: {reason}")
+        return ImageModelUnavailableError(f"image model call failed: {type(exc).__name__}: {reason}")
 
     def _to_image(self, response: ImagesResponse, prompt: str) -> GeneratedImage:
         item = response.data[0] if response.data else None
         if item is None or not item.b64_json:
-            raise TransientError("image model returned no image data")
+            raise ImageModelUnavailableError("image model returned no image data")
         try:
             data = base64.b64decode(item.b64_json, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise TransientError("image model returned undecodable image data") from exc
+            raise ImageModelUnavailableError("image model returned undecodable image data") from exc
         return GeneratedImage(
             data=data, model=self._settings.model, prompt=prompt, revised_prompt=item.revised_prompt
         )

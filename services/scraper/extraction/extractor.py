@@ -16,7 +16,7 @@ from .dom_facts import gallery_images, offer_text, visible_availability
 from .dom_labels import PageLabels, form_sku, valid_gtin
 from .dom_price import read_visible_prices
 from .embedded import embedded_records
-from .errors import NO_PRICE_REASON, NoProductError
+from .errors import NO_PRICE_REASON, NoPriceError, NoProductError
 from .facts import FactBook, Offered, similar_words
 from .items import MICRODATA, RDFA
 from .merge import choose_main, complete_name, first_value, language_tag, merge_images, product_name
@@ -102,7 +102,7 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
     if not has_product:
         raise NoProductError("no product found on the page: no product markup and no title with a buy button")
     if decision.amount is None:
-        raise NoProductError(
+        raise NoPriceError(
             f"{NO_PRICE_REASON}: the page describes a product but shows no price for it"
             " (it is probably rendered by JavaScript)"
         )

@@ -113,7 +113,7 @@ async def test_probes_openapi_and_offline_docs(api: Services) -> None:
     async with httpx.AsyncClient(base_url=api.api, timeout=10) as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
         ready = (await http.get("/readyz")).json()
-        assert ready == {"status": "ready", "checks": {"dynamodb": "ok", "sqs": "ok", "s3": "ok"}}
+        assert ready == {"status": "ready"}
         spec: dict[str, Any] = (await http.get("/openapi.json")).json()
         assert spec["openapi"].startswith("3.1") and "/v1/jobs/{jobId}/retry" in spec["paths"]
         page = (await http.get("/docs")).text

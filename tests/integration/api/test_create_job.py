@@ -47,7 +47,7 @@ async def test_url_job_is_accepted_queued_and_announced(client: httpx.AsyncClien
     assert resp.headers["location"] == f"/v1/jobs/{job['jobId']}" == job["links"]["self"]
     assert job["status"] == "pending" and job["attempt"] == 1 and job["metadata"] == {"campaign": "x"}
     assert job["options"] == {"formats": ["story"], "output": "png", "style": "luxury", "overlay": {},
-                              "onUncertain": "hide"}
+                              "onUncertain": "hide", "onFidelityFailure": "composite"}
     assert scrape_messages(boto, job["jobId"]) == [{"schemaVersion": 1, "jobId": job["jobId"], "attempt": 1}]
 
 

@@ -256,6 +256,7 @@ async def test_submitter_the_job_whose_queue_entry_was_refused_is_failed_and_503
     assert store.jobs[ids[1]].error == {
         "stage": "queued",
         "reason": "the job could not be queued; please submit it again",
+        "code": "queue_unavailable",
     }
     await submitter.aclose()  # JobAccepted leaves after the 202
     accepted = [d["jobId"] for t, d, _ in publisher.events if t == DetailType.JOB_ACCEPTED]

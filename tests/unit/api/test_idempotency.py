@@ -53,6 +53,34 @@ async def test_a_failed_first_request_releases_the_key() -> None:
     assert len(created) == 1
 
 
+async def test_a_request_past_its_lock_never_releases_the_record_a_retry_took_over() -> None:
+    """A failing request whose key a retry took over meanwhile leaves the retry's record in place."""
+    store = InMemoryIdempotencyStore()
+    guard = IdempotencyGuard(store)
+
+    async def slow_then_broken() -> StoredResponse:
+        store.take_over("acme", "k", "h", owner="the-retry")  # the lock expired; a retry holds the key
+        raise Problem(503, "down")
+
+    with pytest.raises(Problem):
+        await guard.run("acme", "k", "h", slow_then_broken)
+    assert ("acme", "k") in store.records and store.owners[("acme", "k")] == "the-retry"
+
+
+async def test_a_request_past_its_lock_never_overwrites_the_record_a_retry_took_over() -> None:
+    """A late success does not write its answer over the record of the retry that holds the key."""
+    store = InMemoryIdempotencyStore()
+    guard = IdempotencyGuard(store)
+
+    async def slow() -> StoredResponse:
+        store.take_over("acme", "k", "h", owner="the-retry")
+        return StoredResponse(202, {"jobId": "late"}, {})
+
+    response, replayed = await guard.run("acme", "k", "h", slow)
+    assert response.body == {"jobId": "late"} and not replayed
+    assert store.records[("acme", "k")].response is None and store.owners[("acme", "k")] == "the-retry"
+
+
 async def test_concurrent_duplicates_wait_for_the_first_answer() -> None:
     """Duplicates arriving while the first request runs get its answer; only one job is created."""
     guard, created = IdempotencyGuard(InMemoryIdempotencyStore(), wait_seconds=2, poll_seconds=0.01), []

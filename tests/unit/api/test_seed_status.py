@@ -13,20 +13,11 @@ from services.api.app import create_app
 from services.common.job import ImageRecord, Job, epoch_seconds
 from services.common.job_states import JobStatus
 from services.common.settings import CommonSettings
+from tests.contracts.seed_status import assert_seed_shape
 from tests.fakes import InMemoryJobStore
 from tests.unit.api.fakes import fake_state
 
 ACME = {"Authorization": "Bearer acme-key"}
-# The seed README's table: every field of every status, and its JSON type.
-SEED_SHAPES: dict[str, dict[str, type]] = {
-    "pending": {"jobId": str, "status": str, "createdAt": int},
-    "processing": {"jobId": str, "status": str, "createdAt": int, "message": str},
-    "completed": {"jobId": str, "status": str, "createdAt": int, "completedAt": int, "imageUrl": str,
-                  "urlExpiresAt": int, "fileName": str, "contentType": str, "overlayText": str},
-    "failed": {"jobId": str, "status": str, "createdAt": int, "failedAt": int, "error": str},
-}
-
-
 @pytest.fixture
 def parts() -> Iterator[tuple[TestClient, InMemoryJobStore]]:
     state, store, _sqs, _publisher = fake_state()
@@ -42,14 +33,6 @@ def _job(store: InMemoryJobStore, status: JobStatus, **fields: Any) -> Job:
     return job
 
 
-def _assert_shape(body: dict[str, Any], status: str) -> None:
-    shape = SEED_SHAPES[status]
-    assert set(body) == set(shape), body
-    for name, kind in shape.items():
-        # bool is an int in Python but not a number in JSON: rule it out explicitly.
-        assert isinstance(body[name], kind) and not isinstance(body[name], bool), (name, body[name])
-
-
 @pytest.mark.parametrize("status, seed", [(JobStatus.PENDING, "pending"), (JobStatus.SCRAPING, "processing"),
                                           (JobStatus.SCRAPED, "processing"), (JobStatus.RENDERING, "processing")])
 def test_unfinished_jobs_answer_the_seed_shape_with_created_at_in_epoch_seconds(
@@ -59,7 +42,7 @@ def test_unfinished_jobs_answer_the_seed_shape_with_created_at_in_epoch_seconds(
     client, store = parts
     job = _job(store, status)
     body = client.get(f"/generative-ai-images/status/{job.jobId}", headers=ACME).json()
-    _assert_shape(body, seed)
+    assert_seed_shape(body, seed)
     assert body["status"] == seed and body["createdAt"] == 1738324800
     if seed == "processing":
         assert body["message"] == "Image generation in progress"
@@ -75,7 +58,7 @@ def test_a_completed_job_answers_epoch_timestamps_and_a_file_named_after_the_job
                               contentType="image/jpeg", width=1080, height=1080, size=10, output="jpeg")]
     before = time.time()
     body = client.get(f"/generative-ai-images/status/{job.jobId}", headers=ACME).json()
-    _assert_shape(body, "completed")
+    assert_seed_shape(body, "completed")
     assert body["completedAt"] == 1738324842
     assert before + 900 - 2 <= body["urlExpiresAt"] <= time.time() + 900 + 1
     assert body["fileName"] == f"{job.jobId}.jpg"
@@ -83,12 +66,14 @@ def test_a_completed_job_answers_epoch_timestamps_and_a_file_named_after_the_job
 
 
 def test_a_failed_job_answers_failed_at_and_the_reason(parts: tuple[TestClient, InMemoryJobStore]) -> None:
-    """failed is {jobId, status, createdAt, failedAt, error}."""
+    """failed is {jobId, status, createdAt, failedAt, error, errorCode, traceId}."""
     client, store = parts
-    job = _job(store, JobStatus.FAILED, error={"stage": "scrape", "reason": "the page answered 404"})
+    error = {"stage": "scrape", "reason": "the page answered 404", "code": "page_blocked"}
+    job = _job(store, JobStatus.FAILED, error=error)
     body = client.get(f"/generative-ai-images/status/{job.jobId}", headers=ACME).json()
-    _assert_shape(body, "failed")
+    assert_seed_shape(body, "failed")
     assert body["failedAt"] == 1738324842 and body["error"] == "the page answered 404"
+    assert (body["errorCode"], body["traceId"]) == ("page_blocked", job.traceId)
 
 
 def test_a_record_without_the_status_timestamp_falls_back_to_its_last_update(

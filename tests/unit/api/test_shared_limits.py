@@ -163,7 +163,7 @@ def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() 
         full = client.post(SEED, json=URL_JOB, headers=ACME)
         full_v1 = client.post("/v1/jobs", json=URL_JOB, headers=ACME)
         assert client.portal is not None
-        client.portal.call(lambda: store.fail(ids[0], stage="scrape", reason="gone"))
+        client.portal.call(lambda: store.fail(ids[0], stage="scrape", reason="gone", code="internal_error"))
         freed = client.post("/v1/jobs", json=URL_JOB, headers=ACME)
     assert full.status_code == 429 and full.headers["retry-after"] == "10" and "still running" in full.json()["message"]
     assert full_v1.status_code == 429 and full_v1.json()["limit"] == "jobsInFlight"

@@ -41,7 +41,7 @@ def measured() -> dict[str, Any]:
 
 
 def workload(answer_mb: float = 0.36) -> Any:
-    return cost_model.Workload(0, 30.0, answer_mb, 0.5, 0.3, 10.0, 30.0, 1.0)
+    return cost_model.Workload(0, 30.0, answer_mb, 0.5, 0.3, 10.0, 1.0, 30.0, 1.0)
 
 
 def test_request_priced_parts_follow_the_measured_counts() -> None:

@@ -81,6 +81,7 @@ async def test_after_the_redrive_limit_the_job_is_failed_with_a_reason() -> None
     assert stuck.error == {
         "stage": "render",
         "reason": "stuck in 'scraped' for 2 min after 2 re-drives without progress",
+        "code": "timed_out",
     }
     assert [t for t, _, _ in publisher.events] == [DetailType.JOB_FAILED]
 
@@ -135,6 +136,7 @@ async def test_a_job_left_in_review_past_its_deadline_fails_with_a_readable_reas
         "stage": "review",
         "reason": "nobody reviewed the uncertain facts (price) within 3 hours; "
         "retry the job, or submit the product facts yourself",
+        "code": "review_expired",
     }
     [(kind, detail, _)] = publisher.events
     assert kind == DetailType.JOB_FAILED and detail["stage"] == "review"

@@ -114,6 +114,48 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # Objects take the bucket's default encryption. A writer that asks for another one (SSE-S3
+  # on a KMS bucket, another KMS key) is refused; a writer that asks for none gets the default.
+  statement {
+    sid       = "DenyOtherEncryption"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.this[0].arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEqualsIfExists"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = [var.kms_key_arn != null ? "aws:kms" : "AES256"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null ? [1] : []
+
+    content {
+      sid       = "DenyOtherKmsKey"
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this[0].arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEqualsIfExists"
+        variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+        values   = [var.kms_key_arn]
+      }
+    }
+  }
+
   # Other accounts read objects under readers.prefix (their own IAM must allow it too, and
   # the KMS key policy must let them decrypt through S3).
   dynamic "statement" {
