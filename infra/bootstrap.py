@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from services.common.tenants import split_key_arg
 from services.common.topology import load_topology
 
 __all__ = ["desired_queues", "desired_rules", "desired_table", "desired_bucket", "bootstrap", "hash_api_key"]
@@ -262,7 +263,7 @@ def _parameter(ssm: Any, name: str, value: str, report: _Report) -> None:
     report.add(f"ssm:{name}", "created" if current is None else "updated")
 
 
-def bootstrap(api_keys: list[str], openai_key: str | None) -> int:
+def bootstrap(api_keys: list[tuple[str, str]], openai_key: str | None) -> int:
     """Create or reconcile everything; returns the number of resources changed."""
     topology = load_topology()
     session = boto3.session.Session()
@@ -275,10 +276,7 @@ def bootstrap(api_keys: list[str], openai_key: str | None) -> int:
     _events(session.client("events"), sqs, topology, region, account, report)
     _bucket(session.client("s3"), topology, region, report)
     ssm = session.client("ssm")
-    keys = []
-    for entry in api_keys:
-        tenant, _, key = entry.partition(":")
-        keys.append({"tenant": tenant, "sha256": hash_api_key(key)})
+    keys = [{"id": f"{t}-{hash_api_key(k)[:8]}", "tenant": t, "sha256": hash_api_key(k)} for t, k in api_keys]
     _parameter(ssm, topology["ssm"]["api_keys"]["name"], json.dumps(sorted(keys, key=lambda k: k["tenant"])), report)
     if openai_key:
         _parameter(ssm, topology["ssm"]["openai_api_key"]["name"], openai_key, report)
@@ -288,8 +286,9 @@ def bootstrap(api_keys: list[str], openai_key: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Create Productshot's topology on the configured AWS endpoint.")
-    parser.add_argument("--api-key", action="append", default=[], metavar="TENANT:KEY",
-                        help="an API key to accept (stored hashed in SSM); repeatable")
+    # split_key_arg refuses a reserved tenant (default, _anonymous): argparse reports it as a usage error.
+    parser.add_argument("--api-key", action="append", default=[], metavar="TENANT:KEY", type=split_key_arg,
+                        help="an API key to accept (stored hashed in SSM); repeatable; not for default, _anonymous")
     args = parser.parse_args(argv)
     bootstrap(args.api_key, os.environ.get("OPENAI_API_KEY"))
     return 0

@@ -23,6 +23,8 @@ case "${1:-}" in
       [[ -n "${OPENAI_API_KEY:-}" ]] && echo "RENDERER_OPENAI_API_KEY=$OPENAI_API_KEY"
       [[ -n "${RENDERER_OPENAI_BASE_URL:-}" ]] && echo "RENDERER_OPENAI_BASE_URL=$RENDERER_OPENAI_BASE_URL"
       [[ -n "${API_KEYS_DISABLED:-}" ]] && echo "API_AUTH_DISABLED=$API_KEYS_DISABLED"
+      # Keyless seed calls (old local clients): API_SEED_REQUIRE_KEY=false, honoured on loopback only.
+      [[ -n "${API_SEED_REQUIRE_KEY:-}" ]] && echo "API_SEED_REQUIRE_KEY=$API_SEED_REQUIRE_KEY"
       true
     } > "$RUN_DIR/services.env"
     setsid .venv/bin/honcho -f Procfile.local -e "$RUN_DIR/services.env" start \

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -19,12 +20,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from services.api.auth import load_key_ring
+from services.api.auth import ApiKeyRing
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
 from services.api.dynamo_idempotency import DynamoIdempotencyStore
+from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
+from services.api.key_ring_source import KeyRingRefresher, load_key_ring
+from services.api.limiter import LimitDefaults, Limiter
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
 from services.api.presign import Presigner
 from services.api.problem_map import PROBLEMS, domain_problem
@@ -37,6 +41,7 @@ from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.api.v1.routes import v1_routes
+from services.api.window_counter import WindowCounter
 from services.common.adapters.dynamo_job_store import DynamoJobStore
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
@@ -45,7 +50,9 @@ from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.aws import aws_clients
 from services.common.errors import TransientError
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
+from services.common.job_store import JobStore
 from services.common.logging import get_logger
+from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
 
 __all__ = ["create_app", "build_state"]
@@ -72,12 +79,16 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
     stack.push_async_callback(publisher.aclose)
     stack.push_async_callback(queue.aclose)
     files = S3JobFiles(aws.s3, common.bucket)
+    parameters = SsmParameters(aws.ssm)
     keys = await load_key_ring(
         disabled=settings.auth_disabled,
         configured=settings.keys.get_secret_value(),
-        parameters=SsmParameters(aws.ssm),
+        parameters=parameters,
         parameter=common.api_keys_parameter,
     )
+    if not settings.seed_require_key:
+        # Honoured on a loopback API_HOST only (settings.py): say so where nobody can miss it.
+        _log.warning("seed_paths_open", hint="anyone who reaches this API can start jobs; local runs only")
     submitter = JobSubmitter(
         store=store,
         publisher=publisher,
@@ -87,7 +98,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         handoff_timeout=settings.handoff_timeout,
     )
     stack.push_async_callback(submitter.aclose)  # runs first: its events join the final flush
-    return ApiState(
+    state = ApiState(
         common=common,
         settings=settings,
         store=store,
@@ -97,6 +108,7 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         submitter=submitter,
         presigner=Presigner(files, settings.presign_ttl_seconds),
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        limiter=build_limiter(DynamoWindowCounter(aws.dynamodb, common.jobs_table), settings, store, common),
         idempotency=IdempotencyGuard(
             DynamoIdempotencyStore(aws.dynamodb, common.jobs_table, settings.idempotency_ttl_hours)
         ),
@@ -104,6 +116,40 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         remover=JobRemover(store, files),
         reviews=ReviewDesk(store=store, publisher=publisher, handoff_timeout=settings.handoff_timeout),
     )
+    if not settings.auth_disabled and not settings.keys.get_secret_value().strip():
+        await start_key_refresh(stack, state, parameters, common.api_keys_parameter)
+    return state
+
+
+def build_limiter(
+    counter: WindowCounter, settings: ApiSettings, store: JobStore, common: CommonSettings
+) -> Limiter | None:
+    if not settings.shared_limits:
+        _log.warning("shared_limits_off", hint="no quota, no cross-task rate limit, no auth-failure throttle")
+        return None
+    defaults = LimitDefaults(
+        requests_per_second=settings.limit_requests_per_second,
+        jobs_per_day=settings.limit_jobs_per_day,
+        jobs_in_flight=settings.limit_jobs_in_flight,
+        auth_failures_per_minute=settings.limit_auth_failures_per_minute,
+    )
+    return Limiter(counter, defaults, store=store, job_ttl_hours=common.job_ttl_hours)
+
+
+async def start_key_refresh(stack: AsyncExitStack, state: ApiState, parameters: Parameters, parameter: str) -> None:
+    """Reload the SSM key list in the background for as long as ``stack`` is open."""
+
+    def install(ring: ApiKeyRing) -> None:
+        state.keys = ring  # one reference swap: a request sees the old ring or the new one, whole
+
+    refresher = KeyRingRefresher(parameters, parameter, install, interval=state.settings.keys_refresh_seconds)
+    task = asyncio.create_task(refresher.run(), name="api-key-refresh")
+
+    async def stop() -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(stop)
 
 
 async def _problem(request: Request, exc: Exception) -> Response:

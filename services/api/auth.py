@@ -1,39 +1,94 @@
 """API keys: stored as SHA-256 hashes (SSM or configuration), each naming its tenant.
 
 A presented key is hashed and compared with every stored hash in constant time, so
-neither the answer nor its timing says how close a guess was.
+neither the answer nor its timing says how close a guess was. Each key has an id (to
+name it in logs and when revoking it), an optional expiry, a revoked flag and optional
+limits of its own. The tenant names ``default`` and ``_anonymous`` are reserved: no key
+may hold them, so no key can ever see the jobs of keyless (local) callers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from services.common.errors import ParameterNotFoundError
-from services.common.logging import get_logger
-from services.common.parameters import Parameters
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-__all__ = ["ApiKeyRing", "Caller", "InvalidKeyConfigError", "hash_key", "load_key_ring", "parse_bearer"]
+from services.common.tenants import ANONYMOUS_TENANT, RESERVED_TENANTS, check_key_tenant
 
-_log = get_logger(__name__)
+__all__ = [
+    "ANONYMOUS_TENANT",
+    "RESERVED_TENANTS",
+    "ApiKey",
+    "ApiKeyRing",
+    "Caller",
+    "InvalidKeyConfigError",
+    "KeyLimits",
+    "hash_key",
+    "parse_bearer",
+]
+
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-DEFAULT_TENANT = "default"
 
 
 class InvalidKeyConfigError(ValueError):
     """The configured key list cannot be read: refuse to start rather than run open or closed by accident."""
 
 
+class KeyLimits(BaseModel):
+    """A key's own limits; a missing one is the API's default (settings.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requestsPerSecond: float | None = Field(default=None, gt=0)
+    jobsPerDay: int | None = Field(default=None, ge=1)
+    jobsInFlight: int | None = Field(default=None, ge=1)
+
+
+class _KeyEntry(BaseModel):
+    """One entry of the SSM JSON list; ``{tenant, sha256}`` alone (the first form) still reads."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tenant: str
+    sha256: str
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
+    expiresAt: AwareDatetime | None = None
+    revoked: bool = False
+    limits: KeyLimits = KeyLimits()
+
+
+_ENTRIES = TypeAdapter(list[_KeyEntry])
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: str
+    tenant: str
+    digest: bytes = field(repr=False)
+    expires_at: datetime | None = None
+    revoked: bool = False
+    limits: KeyLimits = KeyLimits()
+
+    def refusal(self, now: datetime) -> str | None:
+        """Why this key may not be used at ``now`` (a sentence for the caller), or None."""
+        if self.revoked:
+            return f"The API key {self.id} has been revoked; use a current key."
+        if self.expires_at is not None and now >= self.expires_at:
+            return f"The API key {self.id} expired at {self.expires_at.isoformat()}; use a current key."
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     tenant: str
-    #: What the rate limiter counts against: the key's hash, or the client address when anonymous.
+    #: What the rate limiter counts against: the key's id, or the client address when anonymous.
     bucket: str
     authenticated: bool
+    limits: KeyLimits = KeyLimits()
 
 
 def hash_key(key: str) -> str:
@@ -50,26 +105,53 @@ def parse_bearer(header: str | None) -> str | None:
     return token.strip()
 
 
-class ApiKeyRing:
-    """The accepted keys' hashes and tenants; ``disabled`` accepts everyone as tenant "default"."""
+def _checked(entry: _KeyEntry) -> ApiKey:
+    digest = entry.sha256.lower()
+    if not _HEX64.match(digest):
+        raise InvalidKeyConfigError(f"bad API key entry for tenant {entry.tenant!r}: need tenant:sha256hex")
+    try:
+        check_key_tenant(entry.tenant)
+    except ValueError as exc:
+        raise InvalidKeyConfigError(f"bad API key entry: {exc}") from exc
+    return ApiKey(
+        id=entry.id or f"sha256:{digest[:12]}",  # entries without an id: named by their hash's prefix
+        tenant=entry.tenant,
+        digest=bytes.fromhex(digest),
+        expires_at=entry.expiresAt,
+        revoked=entry.revoked,
+        limits=entry.limits,
+    )
 
-    def __init__(self, entries: list[tuple[str, str]], *, disabled: bool = False) -> None:
-        for tenant, digest in entries:
-            if not _TENANT.match(tenant) or not _HEX64.match(digest):
-                raise InvalidKeyConfigError(f"bad API key entry for tenant {tenant!r}: need tenant:sha256hex")
-        self._entries = [(tenant, bytes.fromhex(digest)) for tenant, digest in entries]
+
+class ApiKeyRing:
+    """The accepted keys; ``disabled`` accepts everyone as the anonymous tenant."""
+
+    def __init__(self, entries: list[tuple[str, str]] | list[ApiKey], *, disabled: bool = False) -> None:
+        keys = [e if isinstance(e, ApiKey) else _checked(_KeyEntry(tenant=e[0], sha256=e[1])) for e in entries]
+        ids = [key.id for key in keys]
+        if len(set(ids)) != len(ids):
+            raise InvalidKeyConfigError("two API keys share an id")
+        self._entries = keys
         self.disabled = disabled
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def tenant_for(self, key: str) -> str | None:
+    def lookup(self, key: str) -> ApiKey | None:
+        """The stored key ``key`` matches (revoked and expired ones too: the caller says why)."""
         presented = hashlib.sha256(key.encode()).digest()
-        found: str | None = None
-        for tenant, digest in self._entries:  # no early exit: the same work for every key
-            if hmac.compare_digest(presented, digest):
-                found = tenant
+        found: ApiKey | None = None
+        for stored in self._entries:  # no early exit: the same work for every key
+            if hmac.compare_digest(presented, stored.digest):
+                found = stored
         return found
+
+    def tenant_for(self, key: str, now: datetime | None = None) -> str | None:
+        """The tenant of a usable key; None for an unknown, revoked or expired one."""
+        found = self.lookup(key)
+        if found is None or found.refusal(now or datetime.now(UTC)) is not None:
+            return None
+        return found.tenant
 
     @classmethod
     def from_config(cls, value: str) -> ApiKeyRing:
@@ -83,30 +165,11 @@ class ApiKeyRing:
 
     @classmethod
     def from_json(cls, value: str) -> ApiKeyRing:
-        """The SSM parameter: a JSON list of ``{"tenant": ..., "sha256": ...}``."""
+        """The SSM parameter: a JSON list of ``{"tenant", "sha256"[, "id", "expiresAt", "revoked", "limits"]}``."""
         try:
-            data = json.loads(value)
-            return cls([(str(e["tenant"]), str(e["sha256"]).lower()) for e in data])
-        except (ValueError, TypeError, KeyError) as exc:
+            entries = _ENTRIES.validate_json(value)
+        except ValidationError as exc:
             raise InvalidKeyConfigError(
-                "the API key parameter is not a JSON list of {tenant, sha256}"
+                "the API key parameter is not a JSON list of {tenant, sha256, id?, expiresAt?, revoked?, limits?}"
             ) from exc
-
-
-async def load_key_ring(*, disabled: bool, configured: str, parameters: Parameters, parameter: str) -> ApiKeyRing:
-    """Keys from configuration when given, else from SSM; an absent parameter means no key works."""
-    if disabled:
-        _log.warning("api_auth_disabled", tenant=DEFAULT_TENANT)
-        return ApiKeyRing([], disabled=True)
-    if configured.strip():
-        ring = ApiKeyRing.from_config(configured)
-        _log.info("api_keys_loaded", source="config", count=len(ring))
-        return ring
-    try:
-        value = await parameters.read_secret(parameter)
-    except ParameterNotFoundError:
-        _log.error("api_keys_missing", parameter=parameter, hint="every /v1 request will get 401")
-        return ApiKeyRing([])
-    ring = ApiKeyRing.from_json(value)
-    _log.info("api_keys_loaded", source="ssm", parameter=parameter, count=len(ring))
-    return ring
+        return cls([_checked(entry) for entry in entries])

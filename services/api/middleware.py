@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -17,7 +18,9 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.api.auth import DEFAULT_TENANT, Caller, hash_key, parse_bearer
+from services.api.auth import ANONYMOUS_TENANT, Caller, parse_bearer
+from services.api.limiter import Limiter, LimitExceededError
+from services.api.problem_map import limit_problem
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
 from services.common.metrics import Metric, emit_many, status_class
@@ -96,15 +99,32 @@ class CallerGate:
             return
         api: Any = scope["app"].state.api
         seed = path.startswith(SEED_PREFIX)
+        # uvicorn's address: X-Forwarded-For's only when the peer is a trusted proxy.
+        client = (scope.get("client") or ("unknown",))[0]
+        limiter: Limiter | None = api.limiter
         try:
-            caller = self._caller(scope, api, seed=seed)
+            try:
+                if limiter is not None:
+                    limiter.auth_blocked(client)
+                caller = self._caller(scope, api, client, seed=seed)
+            except Problem as problem:
+                # A presented key that fails is a guess; a request without one reveals nothing.
+                if problem.status == 401 and limiter is not None and "authorization" in Headers(scope=scope):
+                    await limiter.auth_failure(client)
+                raise
             wait = api.buckets.take(caller.bucket)
             if wait > 0:
                 raise Problem(
                     429,
                     "Too many requests for this API key; slow down.",
                     headers={"Retry-After": api.buckets.retry_after(wait)},
+                    extra={"limit": "requestsPerSecond"},
                 )
+            if limiter is not None:
+                await limiter.request(caller)
+        except LimitExceededError as exc:
+            await self._refuse(limit_problem(exc), seed, path)(scope, receive, send)
+            return
         except Problem as problem:
             await self._refuse(problem, seed, path)(scope, receive, send)
             return
@@ -113,23 +133,22 @@ class CallerGate:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _caller(scope: Scope, api: Any, *, seed: bool) -> Caller:
-        client = (scope.get("client") or ("unknown",))[0]
+    def _caller(scope: Scope, api: Any, client: str, *, seed: bool) -> Caller:
         if api.keys.disabled:
-            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
+            return Caller(ANONYMOUS_TENANT, f"addr:{client}", authenticated=False)
         token = parse_bearer(Headers(scope=scope).get("authorization"))
         if token is None and seed and not api.settings.seed_require_key:
-            return Caller(DEFAULT_TENANT, f"addr:{client}", authenticated=False)
-        tenant = api.keys.tenant_for(token) if token else None
-        if tenant is None:
-            detail = (
-                "Send a valid API key as 'Authorization: Bearer <key>'."
-                if token is None or token == ""
-                else "The API key is not valid."
-            )
-            raise Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
-        assert token  # a tenant was found for it
-        return Caller(tenant, f"key:{hash_key(token)}", authenticated=True)
+            return Caller(ANONYMOUS_TENANT, f"addr:{client}", authenticated=False)
+        key = api.keys.lookup(token) if token else None
+        refusal = (
+            ("Send a valid API key as 'Authorization: Bearer <key>'." if not token else "The API key is not valid.")
+            if key is None
+            else key.refusal(datetime.now(UTC))
+        )
+        if refusal is not None:
+            raise Problem(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="productshot"'})
+        assert key is not None  # no refusal: a usable key was found
+        return Caller(key.tenant, f"key:{key.id}", authenticated=True, limits=key.limits)
 
     @staticmethod
     def _refuse(problem: Problem, seed: bool, path: str) -> Response:

@@ -179,8 +179,8 @@ def _paths() -> dict[str, Any]:
                 "tags": [_SEED_TAG],
                 "operationId": "seedGenerate",
                 "summary": "Seed API: submit a product URL",
-                "description": "For existing clients; key optional unless API_SEED_REQUIRE_KEY.",
-                "security": [{"bearerAuth": []}, {}],
+                "description": "For existing clients; an API key is required as on /v1.",
+                "security": _BEARER,
                 "requestBody": {"required": True, "content": _json("SeedGenerate")},
                 "responses": {
                     **_ok(202, "SeedAccepted", "Accepted."),
@@ -196,7 +196,7 @@ def _paths() -> dict[str, Any]:
                 "tags": [_SEED_TAG],
                 "operationId": "seedStatus",
                 "summary": "Seed API: a job's status",
-                "security": [{"bearerAuth": []}, {}],
+                "security": _BEARER,
                 "parameters": [{**_JOB_ID, "schema": {"type": "string"}}],
                 "responses": {
                     **_ok(200, "SeedStatus", "The status."),

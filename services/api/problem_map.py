@@ -19,10 +19,11 @@ from services.api.idempotency import (
     IdempotencyStoreUnavailableError,
 )
 from services.api.job_removal import JobRunningAgainError
+from services.api.limiter import LimitExceededError
 from services.api.problems import Problem, problem_response
 from services.api.source_image import SourceImageStorageError, SourceImageUnreachableError, SourceImageUnusableError
 
-__all__ = ["PROBLEMS", "problem_for", "domain_problem"]
+__all__ = ["PROBLEMS", "problem_for", "domain_problem", "limit_problem"]
 
 _RETRY_SOON = {"Retry-After": "5"}
 
@@ -50,7 +51,15 @@ PROBLEMS: dict[type[Exception], Callable[[Any], Problem]] = {
     ),
     SourceImageStorageError: lambda _: Problem(503, "Image storage is unavailable; try again shortly."),
     JobRunningAgainError: lambda exc: Problem(409, exc.reason),
+    LimitExceededError: lambda exc: limit_problem(exc),
 }
+
+
+def limit_problem(exc: LimitExceededError) -> Problem:
+    """429 naming the limit (``limit``: requestsPerSecond, jobsPerDay or authFailures)."""
+    return Problem(
+        429, exc.detail, headers={"Retry-After": exc.retry_after_header}, extra={"limit": exc.limit}
+    )
 
 
 def problem_for(exc: Exception) -> Problem:

@@ -8,9 +8,10 @@ Field for field and type for type what the seed's README documents: ``createdAt`
 ``fileName`` is ``<jobId>.<extension>``. The versioned API (/v1) keeps ISO 8601 timestamps.
 Jobs submitted here always leave uncertain printed facts off the image (``onUncertain: hide``).
 
-The API key is optional here (the seed's clients never sent one) unless API_SEED_REQUIRE_KEY
-is set: a job submitted with a key belongs to that key's tenant, one without to "default",
-and the status of a job is shown only to the tenant that owns it (404 otherwise).
+An API key is required here as on /v1: a job belongs to the key's tenant, and the status of
+a job is shown only to the tenant that owns it (404 otherwise). A local run may open these
+paths to the seed's keyless clients (API_SEED_REQUIRE_KEY=false, honoured only on a loopback
+API_HOST); such jobs belong to the anonymous tenant, which no key can hold.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.routing import Route
 
 from services.api.auth import Caller
 from services.api.jobs import QueueUnavailableError
+from services.api.limiter import LimitExceededError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
 from services.api.v1.body import BodyTooLargeError, read_capped
@@ -62,13 +64,19 @@ async def generate(request: Request) -> JSONResponse:
         url = validate_product_url(body.get("productUrl"), max_length=state.settings.max_url_length)
     except InvalidProductUrl as exc:
         return _message(400, str(exc))
+    caller: Caller = request.state.caller
     try:
-        caller: Caller = request.state.caller
+        if state.limiter is not None:
+            await state.limiter.job(caller)
         # The seed's clients know no review step: an uncertain fact is always left off the image.
         options = JobOptions(onUncertain=OnUncertain.HIDE.value)
         job = await state.submitter.submit_url(url, tenant=caller.tenant, options=options)
     except QueueUnavailableError as exc:
         return _message(503, exc.reason)
+    except LimitExceededError as exc:
+        return JSONResponse(
+            {"message": exc.detail}, status_code=429, headers={"Retry-After": exc.retry_after_header}
+        )
     return JSONResponse(
         {
             "jobId": job.jobId,

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["ApiSettings"]
+__all__ = ["ApiSettings", "is_loopback"]
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _split_csv(value: Any) -> Any:
@@ -25,16 +36,29 @@ class ApiSettings(BaseSettings):
     max_url_length: int = 2048
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
-    #: The only way to run without API keys (local experiments): every caller is tenant "default".
+    #: The only way to run without API keys (local experiments): every caller is the anonymous
+    #: tenant. Local only: refused unless ``host`` is a loopback address.
     auth_disabled: bool = False
     #: ``tenant:sha256hex,...``; when empty the keys come from the SSM parameter in topology.json.
     keys: SecretStr = SecretStr("")
-    #: The seed paths ran behind API Gateway without keys; old clients keep working unless this is on.
-    seed_require_key: bool = False
+    #: How often the SSM key list is read again (revocations and new keys, without a restart).
+    keys_refresh_seconds: float = Field(default=30.0, ge=1, le=60)
+    #: Every path that starts work needs a key. ``false`` (the seed's open behaviour, for local
+    #: runs and old local clients) is refused unless ``host`` is a loopback address.
+    seed_require_key: bool = True
 
-    #: Token bucket per API key (anonymous seed callers: per client address). 0 disables it.
+    #: Token bucket per API key (anonymous seed callers: per client address) in each task:
+    #: the cheap first line, before any shared counter is touched. 0 disables it.
     rate_limit_per_second: float = Field(default=20.0, ge=0)
     rate_limit_burst: int = Field(default=40, ge=1)
+    #: Limits shared by every API task (counters in the jobs table); a key's own ``limits``
+    #: override the first three. 0 disables one; ``shared_limits=false`` disables them all.
+    shared_limits: bool = True
+    limit_requests_per_second: float = Field(default=20.0, ge=0)
+    limit_jobs_per_day: int = Field(default=1000, ge=0)
+    #: Off by default: its check is a Query over the tenant's recent jobs on every accepted job.
+    limit_jobs_in_flight: int = Field(default=0, ge=0)
+    limit_auth_failures_per_minute: int = Field(default=10, ge=0)
 
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
@@ -49,6 +73,17 @@ class ApiSettings(BaseSettings):
     #: ... waiting at most this long for batch-mates.
     handoff_linger_ms: float = Field(default=3.0, ge=0, le=50)
     readiness_timeout: float = Field(default=2.0, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _open_only_on_loopback(self) -> ApiSettings:
+        # A deployed API listens on 0.0.0.0: an open switch there would be paid work for anyone.
+        opened = [name for name, on in (("API_AUTH_DISABLED=true", self.auth_disabled),
+                                         ("API_SEED_REQUIRE_KEY=false", not self.seed_require_key)) if on]
+        if opened and not is_loopback(self.host):
+            raise ValueError(
+                f"{' and '.join(opened)} is for local runs only; API_HOST={self.host} is not loopback"
+            )
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from services.api.auth import ApiKeyRing
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.jobs import JobSubmitter
+from services.api.limiter import Limiter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
 from services.api.review_answers import ReviewDesk
@@ -32,6 +33,8 @@ class ApiState:
     files: JobFiles
     keys: ApiKeyRing
     buckets: TokenBuckets
+    #: None when API_SHARED_LIMITS is off.
+    limiter: Limiter | None
     idempotency: IdempotencyGuard
     source_images: SourceImageStore
     remover: JobRemover

@@ -137,6 +137,17 @@ class JobStoreContract:
         rest = await store.list_for_tenant(tenant, status=None, limit=2, cursor=first.cursor)
         assert [j.jobId for j in rest.jobs] == [jobs[0].jobId]
 
+    async def test_a_tenants_unfinished_recent_jobs_are_counted(self, store: JobStore) -> None:
+        """count_unfinished_for_tenant counts the tenant's non-terminal jobs created after the cutoff only."""
+        tenant = f"t-{uuid.uuid4().hex[:8]}"
+        running, done, old = new_job(tenant), new_job(tenant), new_job(tenant)
+        old.createdAt = "2020-01-01T00:00:00.000Z"
+        for job in (running, done, old, new_job()):
+            await store.create(job)
+        await store.fail(done.jobId, stage="scrape", reason="x", code="internal_error")
+        assert await store.count_unfinished_for_tenant(tenant, created_after="2025-01-01T00:00:00.000Z",
+                                                       at_most=10) == 1
+
     async def test_unfinished_jobs_older_than_the_cutoff_are_found(self, store: JobStore) -> None:
         """find_unfinished returns non-terminal jobs not updated since the cutoff, never finished ones."""
         old, finished = new_job(), new_job()

@@ -9,6 +9,7 @@ from tests.fakes.idempotency_store import InMemoryIdempotencyStore
 from tests.fakes.job_files import InMemoryJobFiles
 from tests.fakes.job_store import InMemoryJobStore
 from tests.fakes.parameters import InMemoryParameters
+from tests.fakes.window_counter import InMemoryWindowCounter
 from tests.fakes.work_queue import InMemoryWorkQueue
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "InMemoryJobFiles",
     "InMemoryJobStore",
     "InMemoryParameters",
+    "InMemoryWindowCounter",
     "InMemoryWorkQueue",
     "RecordingPublisher",
 ]

@@ -174,6 +174,11 @@ class InMemoryJobStore:
         return JobPage([copy.deepcopy(j) for j in page if status is None or j.status == status],
                        next_cursor if more else None)
 
+    async def count_unfinished_for_tenant(self, tenant: str, *, created_after: str, at_most: int) -> int:
+        self._check_up()
+        return sum(1 for j in self.jobs.values()
+                   if j.tenant == tenant and j.createdAt > created_after and j.status not in TERMINAL)
+
     async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]:
         self._check_up()
         cutoff = datetime.fromtimestamp(older_than_epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -126,6 +126,13 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
         "SCRAPER_WAIT_TIME_SECONDS": "1", "RENDERER_WAIT_TIME_SECONDS": "1",
         "SCRAPER_HEALTH_FILE": str(tmp / "scraper.health"), "RENDERER_HEALTH_FILE": str(tmp / "renderer.health"),
         "PYTHONUNBUFFERED": "1",
+        # The seed's keyless clients, as these tests play them: the local-only switch (the
+        # API listens on loopback here); tests of the keyed default set it back to true.
+        "API_SEED_REQUIRE_KEY": "false",
+        # The shared limiter stays on (every request counts in the table) but never refuses
+        # these tests' bursts; tests of the limits set their own.
+        "API_LIMIT_REQUESTS_PER_SECOND": "100000", "API_LIMIT_JOBS_PER_DAY": "100000000",
+        "API_LIMIT_AUTH_FAILURES_PER_MINUTE": "100000",
     })
     env.update(extra)
     return env

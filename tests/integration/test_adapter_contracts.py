@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.common.adapters.dynamo_job_store import DynamoJobStore
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
@@ -24,6 +25,7 @@ from tests.contracts.port_contracts import (
     ParametersContract,
     WorkQueueContract,
 )
+from tests.contracts.window_counter_contract import WindowCounterContract
 
 pytestmark = pytest.mark.integration
 
@@ -129,3 +131,9 @@ class TestSsmParameters(ParametersContract):
         boto.ssm.put_parameter(Name=name, Value="s3cr3t", Type="SecureString")
         yield SsmParameters(aws.ssm), name
         boto.ssm.delete_parameter(Name=name)
+
+
+class TestDynamoWindowCounter(WindowCounterContract):
+    @pytest.fixture
+    def counter(self, aws: AwsClients, common: CommonSettings) -> DynamoWindowCounter:
+        return DynamoWindowCounter(aws.dynamodb, common.jobs_table)

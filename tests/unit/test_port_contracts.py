@@ -13,10 +13,12 @@ from tests.contracts.port_contracts import (
     ParametersContract,
     WorkQueueContract,
 )
+from tests.contracts.window_counter_contract import WindowCounterContract
 from tests.fakes import (
     InMemoryJobFiles,
     InMemoryJobStore,
     InMemoryParameters,
+    InMemoryWindowCounter,
     InMemoryWorkQueue,
     RecordingPublisher,
 )
@@ -51,3 +53,9 @@ class TestInMemoryParameters(ParametersContract):
     @pytest.fixture
     def parameters(self) -> tuple[InMemoryParameters, str]:
         return InMemoryParameters({"/productshot/itest/secret": "s3cr3t"}), "/productshot/itest/secret"
+
+
+class TestInMemoryWindowCounter(WindowCounterContract):
+    @pytest.fixture
+    def counter(self) -> InMemoryWindowCounter:
+        return InMemoryWindowCounter()

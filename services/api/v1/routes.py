@@ -56,6 +56,8 @@ async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredRes
         onUncertain=body.onUncertain,
         onFidelityFailure=body.onFidelityFailure,
     )
+    if state.limiter is not None:  # counted once per job: an idempotent replay never reaches here
+        await state.limiter.job(caller)
     try:
         if body.productUrl is not None:
             job = await state.submitter.submit_url(
@@ -164,6 +166,8 @@ async def list_jobs(request: Request) -> Response:
 async def retry_job(request: Request) -> Response:
     state, caller = _ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
+    if state.limiter is not None:  # a retry is paid work too
+        await state.limiter.job(caller)
     try:
         job = await state.submitter.retry(job.jobId, tenant=caller.tenant)
     except JobNotFoundError:

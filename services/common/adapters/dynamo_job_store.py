@@ -207,6 +207,25 @@ class DynamoJobStore:
         next_cursor = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last else None
         return JobPage(jobs, next_cursor)
 
+    async def count_unfinished_for_tenant(self, tenant: str, *, created_after: str, at_most: int) -> int:
+        condition, values = status_in(_NON_TERMINAL, "s")
+        kwargs: dict[str, Any] = {
+            "IndexName": self._tenant_index,
+            "KeyConditionExpression": "tenant = :t AND createdAt > :c",
+            "FilterExpression": condition,
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":t": {"S": tenant}, ":c": {"S": created_after}}
+            | {name: {"S": value} for name, value in values.items()},
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:  # pages of up to 1 MB read: the filter counts, the read is of every recent job
+            result = await self._call("query", **kwargs)
+            count += int(result.get("Count", 0))
+            if count >= at_most or "LastEvaluatedKey" not in result:
+                return count
+            kwargs["ExclusiveStartKey"] = result["LastEvaluatedKey"]
+
     async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]:
         """Jobs in any non-terminal status last updated before ``older_than_epoch``."""
         cutoff = datetime.fromtimestamp(older_than_epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

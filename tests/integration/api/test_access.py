@@ -32,7 +32,8 @@ async def test_missing_malformed_or_unknown_keys_are_401(api: Services) -> None:
 
 
 async def test_seed_endpoints_take_an_optional_key_and_respect_tenants(api: Services) -> None:
-    """Seed calls work without a key (tenant default); with a key the job is that tenant's, also on /v1."""
+    """Seed calls work without a key locally (the anonymous tenant); with a key the job is that
+    tenant's, also on /v1."""
     async with httpx.AsyncClient(base_url=api.api, timeout=10) as http:
         keyed = await http.post(
             "/generative-ai-images/generate", json={"productUrl": "https://a.example/p"}, headers=AUTH

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.api.app import build_limiter
 from services.api.auth import ApiKeyRing, hash_key
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
@@ -19,6 +20,7 @@ from tests.fakes import (
     InMemoryIdempotencyStore,
     InMemoryJobFiles,
     InMemoryJobStore,
+    InMemoryWindowCounter,
     InMemoryWorkQueue,
     RecordingPublisher,
 )
@@ -45,6 +47,7 @@ def fake_state(**settings: Any) -> tuple[ApiState, InMemoryJobStore, InMemoryWor
         ),
         presigner=Presigner(files, 900),
         buckets=TokenBuckets(api_settings.rate_limit_per_second, api_settings.rate_limit_burst),
+        limiter=build_limiter(InMemoryWindowCounter(), api_settings, store, CommonSettings()),
         idempotency=IdempotencyGuard(InMemoryIdempotencyStore(), wait_seconds=0.5, poll_seconds=0.01),
         source_images=SourceImageStore(None, files),  # type: ignore[arg-type]  # no imageUrl in these tests
         remover=JobRemover(store, files),

@@ -106,15 +106,15 @@ def test_unexpected_error_is_a_500_problem_with_the_request_id(app_parts: Any, m
     assert resp.json()["requestId"] == "trace-0001" == resp.headers["x-request-id"]
 
 
-def test_auth_disabled_makes_everyone_tenant_default() -> None:
-    """API_AUTH_DISABLED: no key needed, and jobs belong to tenant 'default'."""
+def test_auth_disabled_makes_everyone_the_anonymous_tenant() -> None:
+    """API_AUTH_DISABLED: no key needed, and jobs belong to the reserved tenant '_anonymous'."""
     state, store, _, _ = fake_state(auth_disabled=True)
     from services.api.auth import ApiKeyRing
 
     state.keys = ApiKeyRing([], disabled=True)
     with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
         resp = client.post("/v1/jobs", json={"productUrl": "https://shop.example.com/p/1"})
-    assert resp.status_code == 202 and store.jobs[resp.json()["jobId"]].tenant == "default"
+    assert resp.status_code == 202 and store.jobs[resp.json()["jobId"]].tenant == "_anonymous"
 
 
 def test_seed_require_key_makes_the_seed_paths_401_without_a_key() -> None:

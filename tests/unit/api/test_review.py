@@ -64,7 +64,9 @@ def test_on_uncertain_is_validated_stored_and_defaults_to_hide(parts: Any) -> No
 def test_seed_path_jobs_always_hide_uncertain_facts(parts: Any) -> None:
     """The seed's clients know no review step: their jobs are stored with onUncertain hide."""
     client, store, _ = parts
-    resp = client.post("/generative-ai-images/generate", json={"productUrl": "https://shop.example.com/p/1"})
+    resp = client.post(
+        "/generative-ai-images/generate", json={"productUrl": "https://shop.example.com/p/1"}, headers=ACME
+    )
     assert resp.status_code == 202 and store.jobs[resp.json()["jobId"]].options.onUncertain == "hide"
 
 

@@ -19,7 +19,7 @@ URL = "/generative-ai-images/generate"
 
 @pytest.fixture
 def app() -> Iterator[Any]:
-    state, _, _, _ = fake_state()
+    state, _, _, _ = fake_state(seed_require_key=False)  # the seed's keyless clients (local switch)
     application = create_app(CommonSettings(), state.settings, state=state)
     with TestClient(application):  # runs the lifespan; the test then speaks ASGI itself
         yield application
