@@ -71,6 +71,7 @@ module "event_subscriptions" {
   description    = "Productshot events for ${each.key}."
   event_bus_name = module.event_bus.bus_name
   event_pattern  = each.value.event_pattern
+  tenants        = each.value.tenants
   target = {
     event_bus_arn = each.value.target.event_bus_arn
     queue_arn     = each.value.target.queue_arn

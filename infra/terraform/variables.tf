@@ -204,6 +204,8 @@ variable "event_subscriptions" {
   description = "Deliveries from Productshot's bus to other teams (modules/event-subscription, docs/events.md): a rule per entry on our bus with the team's event pattern, delivering to their event bus (any account, any region), or straight to their SQS queue or Lambda function in another account of the same region (they add the resource policy the module's output names)."
   type = map(object({
     event_pattern = string
+    # Only these tenants' events reach the subscriber (empty: every tenant's).
+    tenants = optional(list(string), [])
     target = object({
       event_bus_arn = optional(string)
       queue_arn     = optional(string)

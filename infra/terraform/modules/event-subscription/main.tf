@@ -44,13 +44,22 @@ locals {
   }[local.target_kind]
 }
 
+locals {
+  # With tenants given, the rule matches only their events, whatever the pattern says about
+  # detail.tenant: a subscriber limited to its own tenants cannot widen that by its pattern.
+  event_pattern = length(var.tenants) == 0 ? var.event_pattern : jsonencode(merge(
+    jsondecode(var.event_pattern),
+    { detail = merge(try(jsondecode(var.event_pattern).detail, {}), { tenant = var.tenants }) },
+  ))
+}
+
 resource "aws_cloudwatch_event_rule" "this" {
   count = var.create ? 1 : 0
 
   name           = var.name
   description    = var.description
   event_bus_name = var.event_bus_name
-  event_pattern  = var.event_pattern
+  event_pattern  = local.event_pattern
   tags           = var.tags
 
   lifecycle {

@@ -35,6 +35,17 @@ variable "event_pattern" {
   }
 }
 
+variable "tenants" {
+  description = "Deliver only these Productshot tenants' events (detail.tenant), whatever event_pattern says about tenants. Empty: every tenant's."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.tenants : length(trimspace(t)) > 0])
+    error_message = "tenants are non-empty tenant names."
+  }
+}
+
 variable "target" {
   description = "Where matching events go; at most one. event_bus_arn: a bus in another account or region (bus-to-bus, through a role). queue_arn / function_arn: an SQS queue or Lambda function in this account, or in another account of the same region (through a role; its owner attaches output target_policy_json). None: the module creates a queue (with a DLQ) here."
   type = object({
