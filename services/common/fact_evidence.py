@@ -11,6 +11,7 @@ Whether an uncertain fact may be printed is decided by the caller's policy
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -75,8 +76,22 @@ class FactEvidence:
 Evidence = dict[str, FactEvidence]
 
 
-def evidence_to_dict(evidence: Evidence) -> dict[str, Any]:
-    return {name: fact.to_dict() for name, fact in evidence.items()}
+def evidence_to_dict(evidence: Evidence, *, candidates_for: Iterable[str] | None = None) -> dict[str, Any]:
+    """The evidence as JSON; with ``candidates_for``, only those facts keep their candidates.
+
+    A job record stores the candidates of the facts someone may look at (those hidden or in
+    review) and only the confidence and source of the rest: every later write of the job
+    costs write units for the item's whole size, and candidates with their context are most
+    of it.
+    """
+    keep = None if candidates_for is None else set(candidates_for)
+    out = {}
+    for name, fact in evidence.items():
+        data = fact.to_dict()
+        if keep is not None and name not in keep:
+            data["candidates"] = []
+        out[name] = data
+    return out
 
 
 def evidence_from_dict(data: Any) -> Evidence:

@@ -75,7 +75,8 @@ class ScrapeHandler(StageHandler):
         source_key = await self._store_photo(job, product)
         # In review the job keeps the facts as scraped: the person's answer is merged onto them.
         kept = decision.product or product
-        fields: dict[str, Any] = {"product": kept.to_dict(), "evidence": evidence_to_dict(extraction.evidence),
+        evidence = evidence_to_dict(extraction.evidence, candidates_for=decision.hidden + decision.review)
+        fields: dict[str, Any] = {"product": kept.to_dict(), "evidence": evidence,
                                   "hiddenFacts": decision.hidden, "reviewFacts": decision.review}
         if source_key:
             fields["sourceImageKey"] = source_key

@@ -58,3 +58,14 @@ def test_evidence_survives_a_json_round_trip_and_clamps_bad_confidences() -> Non
     assert read["price"].confidence == 1.0
     assert read["name"].confidence == 0.0
     assert "bad" not in read
+
+
+def test_only_the_named_facts_keep_their_candidates_when_stored() -> None:
+    """A job stores candidates only for facts someone may look at; the rest keep confidence and source."""
+    candidates = [Candidate("49.99", "dom", "span.price", "Now 49.99 €", 0.5)]
+    evidence = {"price": FactEvidence(0.5, "dom", "span", candidates),
+                "name": FactEvidence(0.97, "jsonld", "$.name", [Candidate("Kettle", "jsonld", "$.name", "", 0.97)])}
+    stored = evidence_to_dict(evidence, candidates_for=["price"])
+    assert stored["price"]["candidates"] == [candidates[0].to_dict()]
+    assert stored["name"] == {"confidence": 0.97, "source": "jsonld", "path": "$.name", "candidates": []}
+    assert evidence_to_dict(evidence)["name"]["candidates"] != []  # without the argument: everything

@@ -76,6 +76,8 @@ async def test_a_sure_product_is_scraped_as_before_whatever_the_policy() -> None
     assert store.job.status == JobStatus.SCRAPED and store.job.product is not None
     assert store.job.product["price"] == "49.99" and store.job.hiddenFacts == [] == store.job.reviewFacts
     assert evidence_from_dict(store.job.evidence)["price"].confidence >= PRINT_CONFIDENCE
+    # Certain facts are stored without their candidates (they are most of an item's size).
+    assert all(not fact.candidates for fact in evidence_from_dict(store.job.evidence).values())
     assert [e[0] for e in publisher.events] == [DetailType.PRODUCT_SCRAPED] and store.pending is None
 
 
