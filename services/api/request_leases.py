@@ -2,8 +2,8 @@
 
 Counting every request in the shared table would put a conditional write on every request's
 path. Instead a task leases tokens for a bucket from the current window's shared count in
-growing chunks (from a quarter of the largest, doubling up to a twentieth of the window's
-limit; a new window starts at half the last chunk) and spends them in memory: a key making a few requests a second costs
+growing chunks (from one token, doubling up to a twentieth of the window's limit; a new
+window starts at half the last chunk) and spends them in memory: a key making a few requests a second costs
 a write every few requests, a busy key one write per chunk. The sum of all leases never
 passes the limit, so the limit holds across tasks; what a task leased and did not spend by
 the window's end is lost, so a bucket spread over many tasks may be refused a little before
@@ -48,7 +48,10 @@ class RequestLeases:
         start = int(now // window_seconds) * window_seconds
         lease = self._leases.get(bucket)
         if lease is None or lease.start != start:
-            first = lease.next_chunk // 2 if lease else max(1, limit // _CHUNK_SHARE // 4)
+            # A task's first lease is one token: what a task leased and never spent is lost with
+            # it, so a chunk sized from the limit would let every restart (deploy, scale-in,
+            # crash) burn a share of a tenant's daily quota.
+            first = lease.next_chunk // 2 if lease else 1
             lease = self._leases[bucket] = _Lease(start, next_chunk=max(1, first))
         self._leases.move_to_end(bucket)
         while len(self._leases) > self._max:

@@ -130,8 +130,9 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
         # API listens on loopback here); tests of the keyed default set it back to true.
         "API_SEED_REQUIRE_KEY": "false",
         # The shared limiter stays on (every request counts in the table) but never refuses
-        # these tests' bursts; tests of the limits set their own.
-        "API_LIMIT_REQUESTS_PER_SECOND": "100000", "API_LIMIT_JOBS_PER_DAY": "100000000",
+        # these tests' bursts: no daily job quota (0), a request limit far above them; the
+        # tests of the limits (api/test_shared_limits.py) set their own.
+        "API_LIMIT_REQUESTS_PER_SECOND": "100000", "API_LIMIT_JOBS_PER_DAY": "0",
         "API_LIMIT_AUTH_FAILURES_PER_MINUTE": "100000",
     })
     env.update(extra)

@@ -134,21 +134,22 @@ def test_keyless_local_callers_are_limited_per_address() -> None:
 
 
 async def test_a_task_leases_request_tokens_in_growing_chunks() -> None:
-    """With 200 per window a task writes the shared count once per chunk (2, 4, 8, then 10 at
-    most): 60 requests cost 8 writes, and the count covers every request without passing the
-    limit; a key at its limit is refused by every task."""
+    """With 200 per window a task writes the shared count once per chunk (1, 2, 4, 8, then 10
+    at most: a task's first lease is one token, so a restart never burns a share of the
+    limit): 60 requests cost 9 writes, and the count covers every request without passing
+    the limit; a key at its limit is refused by every task."""
     from services.api.request_leases import RequestLeases
 
     counter = InMemoryWindowCounter()
     one, two = RequestLeases(counter, lambda: NOON), RequestLeases(counter, lambda: NOON)
     assert [await one.take("rps:key:a", limit=200, window_seconds=10) for _ in range(60)] == [0.0] * 60
-    assert counter.calls == 8 and counter.counts[("rps:key:a", 10, int(NOON))] == 64  # 2+4+8+10*5
+    assert counter.calls == 9 and counter.counts[("rps:key:a", 10, int(NOON))] == 65  # 1+2+4+8+10*5
     by_two = 0
     while await two.take("rps:key:a", limit=200, window_seconds=10) == 0.0:
         by_two += 1
-    assert by_two == 200 - 64 and counter.counts[("rps:key:a", 10, int(NOON))] == 200
-    # The first task spends the 4 tokens it still holds, then is refused too.
-    assert [await one.take("rps:key:a", limit=200, window_seconds=10) == 0.0 for _ in range(5)] == [True] * 4 + [False]
+    assert by_two == 200 - 65 and counter.counts[("rps:key:a", 10, int(NOON))] == 200
+    # The first task spends the 5 tokens it still holds, then is refused too.
+    assert [await one.take("rps:key:a", limit=200, window_seconds=10) == 0.0 for _ in range(6)] == [True] * 5 + [False]
 
 
 def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() -> None:
@@ -168,3 +169,15 @@ def test_jobs_in_flight_are_capped_per_tenant_and_a_finished_job_frees_a_slot() 
     assert full.status_code == 429 and full.headers["retry-after"] == "10" and "still running" in full.json()["message"]
     assert full_v1.status_code == 429 and full_v1.json()["limit"] == "jobsInFlight"
     assert freed.status_code == 202
+
+
+async def test_restarted_tasks_do_not_burn_a_tenants_daily_quota() -> None:
+    """Each new task leases one token for its first job: 50 restarts that each take one job
+    leave the quota of 1,000 at 950, not exhausted by chunks nobody spent."""
+    from services.api.request_leases import RequestLeases
+
+    counter = InMemoryWindowCounter()
+    for _ in range(50):
+        task = RequestLeases(counter, lambda: NOON)
+        assert await task.take("jobs:acme", limit=1000, window_seconds=86_400) == 0.0
+    assert counter.counts[("jobs:acme", 86_400, int(NOON // 86_400) * 86_400)] == 50
