@@ -124,6 +124,24 @@ resource "aws_schemas_schema" "this" {
   tags          = var.tags
 }
 
+locals {
+  # What a reader of the schemas may do, granted alike to reader accounts and the organisation.
+  registry_read_actions = [
+    "schemas:DescribeRegistry",
+    "schemas:ListSchemas",
+    "schemas:SearchSchemas",
+    "schemas:DescribeSchema",
+    "schemas:ListSchemaVersions",
+    "schemas:ExportSchema",
+    "schemas:GetCodeBindingSource",
+    "schemas:DescribeCodeBinding",
+  ]
+  registry_read_resources = local.create_registry_policy ? [
+    aws_schemas_registry.this[0].arn,
+    "${replace(aws_schemas_registry.this[0].arn, ":registry/", ":schema/")}/*",
+  ] : []
+}
+
 # Subscriber accounts read the schemas (console, CLI, code bindings) without access to
 # anything else here.
 data "aws_iam_policy_document" "registry" {
@@ -133,21 +151,9 @@ data "aws_iam_policy_document" "registry" {
     for_each = length(local.registry_reader_principals) > 0 ? [1] : []
 
     content {
-      sid = "ReaderAccountsReadSchemas"
-      actions = [
-        "schemas:DescribeRegistry",
-        "schemas:ListSchemas",
-        "schemas:SearchSchemas",
-        "schemas:DescribeSchema",
-        "schemas:ListSchemaVersions",
-        "schemas:ExportSchema",
-        "schemas:GetCodeBindingSource",
-        "schemas:DescribeCodeBinding",
-      ]
-      resources = [
-        aws_schemas_registry.this[0].arn,
-        "${replace(aws_schemas_registry.this[0].arn, ":registry/", ":schema/")}/*",
-      ]
+      sid       = "ReaderAccountsReadSchemas"
+      actions   = local.registry_read_actions
+      resources = local.registry_read_resources
 
       principals {
         type        = "AWS"
@@ -160,21 +166,9 @@ data "aws_iam_policy_document" "registry" {
     for_each = var.schema_registry.reader_organization_id != null ? [1] : []
 
     content {
-      sid = "ReaderOrganizationReadsSchemas"
-      actions = [
-        "schemas:DescribeRegistry",
-        "schemas:ListSchemas",
-        "schemas:SearchSchemas",
-        "schemas:DescribeSchema",
-        "schemas:ListSchemaVersions",
-        "schemas:ExportSchema",
-        "schemas:GetCodeBindingSource",
-        "schemas:DescribeCodeBinding",
-      ]
-      resources = [
-        aws_schemas_registry.this[0].arn,
-        "${replace(aws_schemas_registry.this[0].arn, ":registry/", ":schema/")}/*",
-      ]
+      sid       = "ReaderOrganizationReadsSchemas"
+      actions   = local.registry_read_actions
+      resources = local.registry_read_resources
 
       principals {
         type        = "AWS"
