@@ -27,6 +27,7 @@ class FailureCode(StrEnum):
     NO_PRICE = "no_price"
     UNCERTAIN_FACTS = "uncertain_facts"
     REVIEW_EXPIRED = "review_expired"
+    PRODUCT_GONE = "product_gone"
     IMAGE_MODEL_REFUSED = "image_model_refused"
     IMAGE_MODEL_REJECTED = "image_model_rejected"
     IMAGE_MODEL_UNAVAILABLE = "image_model_unavailable"
@@ -52,6 +53,8 @@ SENTENCES: dict[FailureCode, str] = {
     FailureCode.NO_PRICE: "The page shows a product but no price we can read.",
     FailureCode.UNCERTAIN_FACTS: "Some product facts were uncertain: submit them yourself or ask for a review.",
     FailureCode.REVIEW_EXPIRED: "Nobody reviewed the uncertain facts in time: retry the job or submit the facts.",
+    FailureCode.PRODUCT_GONE: "The product page is gone since we read it: check the product URL, "
+    "or submit the product facts yourself.",
     FailureCode.IMAGE_MODEL_REFUSED: "The image model refused the request (content policy).",
     FailureCode.IMAGE_MODEL_REJECTED: "The image model rejected the request.",
     FailureCode.IMAGE_MODEL_UNAVAILABLE: "The image model is unavailable right now: retry the job later.",

@@ -3,14 +3,17 @@
     pending ──▶ scraping ──▶ scraped ──▶ rendering ──▶ completed
        │           │  ▲         │            │
        │           ▼  │         │            │
-       │          review        │            │
+       │          review ◀──────┼────────────┤
        │           │            │            │
        └───────────┴────────────┴────────────┴──▶ failed
 
 A job given product data up front (no scraping) is created ``scraped``. A scraped job
 whose printed facts are uncertain, under the caller's ``onUncertain: review`` policy, waits
 in ``review`` until a person answers (``review`` -> ``scraped``) or its review deadline
-passes or it is cancelled (``review`` -> ``failed``); nobody holds it, so it is not leased. ``scraping`` and
+passes or it is cancelled (``review`` -> ``failed``); nobody holds it, so it is not leased.
+The renderer sends a job back to ``review`` (``rendering`` -> ``review``) when it re-reads an
+aged page before printing and the page's price changed into one the policy puts in question
+(the price against the page, docs/rendering.md). ``scraping`` and
 ``rendering`` are *leased* states: a worker holds the job until ``leaseExpiresAt``; when a
 worker dies, the job can be claimed again once its lease has expired. ``failed`` goes
 back to ``pending`` only through an explicit retry, which starts a new ``attempt``; every
@@ -49,7 +52,7 @@ TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.SCRAPING: frozenset({JobStatus.SCRAPED, JobStatus.REVIEW, JobStatus.FAILED}),
     JobStatus.REVIEW: frozenset({JobStatus.SCRAPED, JobStatus.FAILED}),
     JobStatus.SCRAPED: frozenset({JobStatus.RENDERING, JobStatus.FAILED}),
-    JobStatus.RENDERING: frozenset({JobStatus.COMPLETED, JobStatus.FAILED}),
+    JobStatus.RENDERING: frozenset({JobStatus.COMPLETED, JobStatus.REVIEW, JobStatus.FAILED}),
     JobStatus.COMPLETED: frozenset(),
     JobStatus.FAILED: frozenset(),
 }

@@ -42,6 +42,7 @@ class Metric(StrEnum):
     DEAD_LETTERED = "DeadLettered"
     EXTRACTION_CONFIDENCE = "ExtractionConfidence"
     FIELDS_FOUND = "FieldsFound"
+    PRICE_RECHECKS = "PriceRechecks"
     MODEL_LATENCY = "ModelLatency"
     MODEL_RETRIES = "ModelRetries"
     MODEL_THROTTLES = "ModelThrottles"
@@ -75,6 +76,8 @@ CATALOGUE: dict[Metric, MetricSpec] = {
     Metric.DEAD_LETTERED: MetricSpec(_C, ("queue",), "a message moved to its dead-letter queue"),
     Metric.EXTRACTION_CONFIDENCE: MetricSpec(_N, (), "the lowest confidence (0-1) of a scraped product's facts"),
     Metric.FIELDS_FOUND: MetricSpec(_C, (), "how many product fields the scraper found on a page"),
+    Metric.PRICE_RECHECKS: MetricSpec(_C, ("outcome",), "a rendered job's printed price against its page "
+                                      "(outcome: skipped, unchanged, changed, gone)"),
     Metric.MODEL_LATENCY: MetricSpec(_MS, ("model", "outcome"), "one image-model generation, retries included"),
     Metric.MODEL_RETRIES: MetricSpec(_C, ("model",), "an image-model call retried"),
     Metric.MODEL_THROTTLES: MetricSpec(_C, ("model",), "an image-model call answered 429"),

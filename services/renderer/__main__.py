@@ -12,6 +12,7 @@ from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.adapters.ssm_parameters import SsmParameters
+from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
 from services.common.logging import configure_logging, get_logger
 from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
@@ -25,6 +26,7 @@ from services.common.worker_main import (
 from services.renderer.generation.factory import build_generator
 from services.renderer.generation.settings import GenerationSettings
 from services.renderer.handler import RenderHandler
+from services.renderer.quality.price_recheck import PriceRechecker
 from services.renderer.settings import RendererSettings
 
 
@@ -36,7 +38,9 @@ async def main() -> None:
     stop = asyncio.Event()
     install_stop_signals(stop)
     worker_id = f"renderer-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    async with worker_aws_clients(common.aws_region, settings, "sqs", "dynamodb", "events", "s3", "ssm") as aws:
+    # The price recheck re-reads shop pages with the scraper's fetcher and limits (FETCH_*).
+    async with worker_aws_clients(common.aws_region, settings, "sqs", "dynamodb", "events", "s3", "ssm") as aws, \
+            SafeFetcher(FetchSettings()) as fetcher:
         generator = await build_generator(generation, SsmParameters(aws.ssm))
         get_logger(__name__).info("generator_selected", generator=generator.name)
         try:
@@ -46,6 +50,7 @@ async def main() -> None:
                 generator=generator, storage=S3JobFiles(aws.s3, common.bucket, cache_control=settings.cache_control),
                 worker_id=worker_id, lease_seconds=config.visibility_timeout,
                 quality_gate=settings.quality_gate,
+                price_recheck=PriceRechecker(fetcher, after=settings.price_recheck_after_seconds),
             )
             await consume_until_stopped(SqsWorkQueue(aws.sqs), handler, config, stop)
         finally:

@@ -16,12 +16,13 @@ from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_product_scraped
 from services.common.metrics import Metric, emit
 from services.common.product import Product
-from services.common.stage_events import publish_image_generated
+from services.common.stage_events import publish_image_generated, publish_product_needs_review
 from services.common.stage_handler import StageHandler
 from services.renderer.formats import FORMATS, OUTPUTS
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
 from services.renderer.quality.errors import QualityGateError
+from services.renderer.quality.price_recheck import PriceRecheck, PriceRechecker
 from services.renderer.quality.report import QAReport, cached_scene_report, failure_reason, qa_document
 from services.renderer.quality.scene_gate import SceneFidelityError, SceneVerdict, gate_scene
 from services.renderer.quality.text_gate import render_checked
@@ -38,24 +39,36 @@ def _lay_out(product: Product, formats: list[str], options: OverlayOptions) -> d
 
 class RenderHandler(StageHandler):
     working, done, event = JobStatus.RENDERING, JobStatus.COMPLETED, DetailType.IMAGE_GENERATED
+    # The price recheck found the page's new price in question under onUncertain=review.
+    also_done = {JobStatus.REVIEW: DetailType.PRODUCT_NEEDS_REVIEW}
     too_early = frozenset({JobStatus.PENDING, JobStatus.SCRAPING})
     stage, service = "render", "renderer"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, generator: ImageGenerator,
-                 storage: JobFiles, worker_id: str, lease_seconds: float, quality_gate: bool = True) -> None:
+                 storage: JobFiles, worker_id: str, lease_seconds: float, quality_gate: bool = True,
+                 price_recheck: PriceRechecker | None = None) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._generator = generator
         self._storage = storage
         self._gate = quality_gate
+        self._recheck = price_recheck or PriceRechecker(None, after=None)
 
     def parse(self, message: QueueMessage) -> JobRef:
         return parse_product_scraped(message.json())
 
     async def publish(self, job: Job) -> None:
-        await publish_image_generated(self._publisher, job)
+        if job.status == JobStatus.REVIEW:
+            await publish_product_needs_review(self._publisher, job)
+        else:
+            await publish_image_generated(self._publisher, job)
 
     async def work(self, job: Job, ref: JobRef) -> Job:
         clock = _Clock()
+        # Before the model is called: no money is spent painting a price the page no longer shows.
+        recheck = await self._recheck_price(job)
+        if recheck.facts is not None and recheck.facts.decision.review:
+            return await self.advance(ref, {**recheck.facts.job_fields(), "qa": qa_document([], recheck.to_dict())},
+                                      to=JobStatus.REVIEW)
         product = Product.from_dict(job.product or {})
         formats = [fmt for fmt in job.options.formats or ["square"] if fmt in FORMATS]
         # The text depends on the product and the formats only: it is laid out on a thread
@@ -75,7 +88,7 @@ class RenderHandler(StageHandler):
             if caching is not None:
                 await caching  # the cache must be durable before the job leaves this worker
         cache_wait_ms = clock.lap()
-        qa = await self._gate_images(job, [scene_report, *reports])
+        qa = await self._gate_images(job, [scene_report, *reports], recheck)
         job = await self.advance(ref, {"images": [i.to_dict() for i in images], "overlayText": overlay_text,
                                        "model": model, "qa": qa})
         _log.info("image_generated", model=model, variants=len(images), generate_ms=generate_ms,
@@ -83,9 +96,25 @@ class RenderHandler(StageHandler):
                   total_ms=clock.total())
         return job
 
-    async def _gate_images(self, job: Job, reports: list[QAReport]) -> dict[str, Any]:
+    async def _recheck_price(self, job: Job) -> PriceRecheck:
+        """The price against the page; when it changed, ``job`` carries the fresh read's facts
+        (stored at once, so the job shows what will be printed) unless they go to review."""
+        recheck = await self._recheck.check(job)
+        emit(Metric.PRICE_RECHECKS, 1, properties={"jobId": job.jobId}, outcome=recheck.outcome.value)
+        _log.info("price_recheck", **recheck.to_dict())
+        if recheck.error is not None:
+            await self._store.set_fields(job.jobId, {"qa": qa_document([], recheck.to_dict())})
+            raise recheck.error
+        if recheck.facts is not None and not recheck.facts.decision.review:
+            fields = recheck.facts.job_fields()
+            await self._store.set_fields(job.jobId, fields)
+            job.product, job.evidence = fields["product"], fields["evidence"]
+            job.hiddenFacts, job.reviewFacts = fields["hiddenFacts"], fields["reviewFacts"]
+        return recheck
+
+    async def _gate_images(self, job: Job, reports: list[QAReport], recheck: PriceRecheck) -> dict[str, Any]:
         """The job's QA report; a variant whose text did not read back fails the job (stored report first)."""
-        qa = qa_document(reports)
+        qa = qa_document(reports, recheck.to_dict())
         # One line per job with every check's verdict and each subject's action: what a
         # metric filter counts for the pass rate of each check.
         _log.info("quality_gate", passed=qa["passed"], actions={r.subject: r.action for r in reports},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.worker_settings import WorkerSettings
@@ -23,3 +23,14 @@ class RendererSettings(WorkerSettings):
     # The quality gate (services/renderer/quality): text read back by OCR, product fidelity.
     # Off only to measure what it costs, or where tesseract cannot be installed.
     quality_gate: bool = True
+    # The price against the page (quality/price_recheck.py, docs/rendering.md): facts read
+    # longer ago than this many seconds are re-read from the shop's page before the image
+    # model is called. 0 re-reads every scraped job; "off" never re-reads.
+    price_recheck_after_seconds: float | None = Field(default=900.0, ge=0)
+
+    @field_validator("price_recheck_after_seconds", mode="before")
+    @classmethod
+    def _off_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("off", "never", ""):
+            return None
+        return value

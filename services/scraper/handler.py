@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any
 
 from services.common.consumer import QueueMessage
 from services.common.errors import (
@@ -12,7 +10,6 @@ from services.common.errors import (
     ProductshotError,
 )
 from services.common.events import DetailType, EventPublisher
-from services.common.fact_evidence import evidence_to_dict
 from services.common.fact_policy import OnUncertain
 from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
@@ -21,13 +18,10 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, parse_scrape_request
-from services.common.metrics import Metric, emit_many
 from services.common.product import Product
 from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
-from services.scraper.extraction import extract_with_evidence
-from services.scraper.extraction.errors import UncertainFactsError
-from services.scraper.uncertain_facts import decide
+from services.scraper.page_facts import read_page_facts
 
 __all__ = ["ScrapeHandler"]
 
@@ -59,25 +53,12 @@ class ScrapeHandler(StageHandler):
         if not job.productUrl:
             raise PermanentError("the job has no product URL to scrape")
         started = time.perf_counter()
-        page = await self._fetcher.fetch_page(job.productUrl)
-        extraction = await asyncio.to_thread(
-            # The fetcher decoded the page with its HTTP charset, which the HTML alone may not declare.
-            extract_with_evidence, page.text, page.final_url, content_language=page.headers.get("content-language")
-        )
-        product = extraction.product
-        product.url = page.final_url
-        if extraction.evidence:  # how sure the scraper is of this shop's markup, before any policy
-            emit_many({Metric.EXTRACTION_CONFIDENCE: min(f.confidence for f in extraction.evidence.values()),
-                       Metric.FIELDS_FOUND: len(extraction.evidence)}, properties={"jobId": job.jobId})
-        decision = decide(product, extraction.evidence, OnUncertain(job.options.onUncertain))
-        if decision.failure is not None:
-            raise UncertainFactsError(decision.failure)
-        source_key = await self._store_photo(job, product)
+        facts = await read_page_facts(self._fetcher, job.productUrl, OnUncertain(job.options.onUncertain),
+                                      job_id=job.jobId)
+        decision, kept = facts.decision, facts.kept
+        source_key = await self._store_photo(job, facts.product)
         # In review the job keeps the facts as scraped: the person's answer is merged onto them.
-        kept = decision.product or product
-        evidence = evidence_to_dict(extraction.evidence, candidates_for=decision.hidden + decision.review)
-        fields: dict[str, Any] = {"product": kept.to_dict(), "evidence": evidence,
-                                  "hiddenFacts": decision.hidden, "reviewFacts": decision.review}
+        fields = facts.job_fields()
         if source_key:
             fields["sourceImageKey"] = source_key
         job = await self.advance(ref, fields, to=JobStatus.REVIEW if decision.review else None)

@@ -55,9 +55,13 @@ class QAReport:
         return all(c.passed for c in checks)
 
 
-def qa_document(reports: list[QAReport]) -> dict[str, Any]:
-    """The ``qa`` field of the job and of ProductImageGenerated: every report, and the verdict."""
-    return {"passed": all(r.passed for r in reports), "images": [r.to_dict() for r in reports]}
+def qa_document(reports: list[QAReport], price_recheck: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``qa`` field of the job and of ProductImageGenerated: every report, the verdict, and
+    the price recheck's entry (quality/price_recheck.py) when there was one."""
+    document: dict[str, Any] = {"passed": all(r.passed for r in reports), "images": [r.to_dict() for r in reports]}
+    if price_recheck is not None:
+        document["priceRecheck"] = price_recheck
+    return document
 
 
 def failure_reason(failed: list[QAReport]) -> str:
