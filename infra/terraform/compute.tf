@@ -159,8 +159,9 @@ locals {
           RENDERER_OPENAI_API_KEY_SSM_PARAMETER = local.ssm_parameters[one(local.services.renderer.parameters)].name
         } : {},
       )
-      secrets      = {}
-      egress_ports = [443]
+      secrets = {}
+      # 443: the image model; 80 and 443: the price recheck re-reads product pages (safe fetcher).
+      egress_ports = [80, 443]
       health_check = local.worker_health_check.renderer
       autoscaling = {
         min_capacity  = var.services.renderer.min_capacity
