@@ -27,6 +27,7 @@ from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.product import Product
 from services.renderer.quality.errors import ProductPageGoneError
+from services.scraper.extraction.errors import UncertainFactsError
 from services.scraper.page_facts import PageFacts, read_page_facts
 
 __all__ = ["RecheckOutcome", "PriceRecheck", "PriceRechecker", "skip_reason", "facts_age", "price_difference"]
@@ -163,5 +164,13 @@ class PriceRechecker:
         if difference is None:
             return PriceRecheck(RecheckOutcome.UNCHANGED, "the page shows the printed price", age, self._after,
                                 shown, page)
+        if facts.decision.review and JobStatus.REVIEW.value in job.timestamps:
+            # One review per attempt: its events' ids are per attempt, so a second request for
+            # a person would be dropped by subscribers as a duplicate. A retry starts afresh.
+            again = UncertainFactsError(
+                f"After this job's review the page changed ({difference}): retry the job to review "
+                "the new facts, or submit the product facts yourself")
+            return PriceRecheck(RecheckOutcome.CHANGED, difference, age, self._after, shown, page, "failed",
+                                error=again)
         action = "review" if facts.decision.review else "reextracted"
         return PriceRecheck(RecheckOutcome.CHANGED, difference, age, self._after, shown, page, action, facts)

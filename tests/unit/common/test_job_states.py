@@ -5,9 +5,10 @@ from __future__ import annotations
 from services.common.job_states import LEASED, SEED_STATUS, STAGE, TERMINAL, TRANSITIONS, JobStatus, predecessors
 
 
-def test_review_is_entered_only_from_scraping_and_left_to_scraped_or_failed() -> None:
-    """scraping -> review (uncertain facts, policy review); review -> scraped (an answer) or failed."""
-    assert predecessors(JobStatus.REVIEW) == {JobStatus.SCRAPING}
+def test_review_is_entered_from_scraping_or_rendering_and_left_to_scraped_or_failed() -> None:
+    """scraping -> review (uncertain facts, policy review), rendering -> review (the price recheck
+    found the page's new price uncertain); review -> scraped (an answer) or failed."""
+    assert predecessors(JobStatus.REVIEW) == {JobStatus.SCRAPING, JobStatus.RENDERING}
     assert TRANSITIONS[JobStatus.REVIEW] == {JobStatus.SCRAPED, JobStatus.FAILED}
     assert JobStatus.REVIEW in predecessors(JobStatus.SCRAPED)
 

@@ -63,9 +63,9 @@ class FakeFetcher:
 
 
 def scraped_job(price: str | None = "49.99", *, read_ago: float = 3600, policy: str = "hide",
-                url: str | None = URL, evidence: dict[str, Any] | None = None) -> Job:
+                url: str | None = URL, evidence: dict[str, Any] | None = None, now: datetime | None = None) -> Job:
     product = Product(name="Copper Kettle 1.5 L", price=price, currency="EUR")
-    read = (datetime.now(UTC) - timedelta(seconds=read_ago)).isoformat()
+    read = ((now or datetime.now(UTC)) - timedelta(seconds=read_ago)).isoformat()
     default = evidence_to_dict({"name": SURE, "price": SURE, "currency": SURE})
     return Job(jobId=JOB_ID, status=JobStatus.RENDERING, productUrl=url, product=product.to_dict(),
                evidence=default if evidence is None else evidence, options=JobOptions(onUncertain=policy),
@@ -89,15 +89,15 @@ def test_the_age_of_the_facts_counts_from_the_page_read_not_from_a_review_answer
     (scraped_job(price=None), 0, "no price is printed"),
     (scraped_job(evidence=evidence_to_dict({"price": FactEvidence(1.0, "review")})), 0,
      "a person answered for the price in review"),
-    (scraped_job(read_ago=60), 900, "facts read 60 s ago, rechecked after 900 s"),
-    (scraped_job(read_ago=901), 900, None),
-    (scraped_job(read_ago=0), 0, None),
+    (scraped_job(read_ago=60, now=NOW), 900, "facts read 60 s ago, rechecked after 900 s"),
+    (scraped_job(read_ago=901, now=NOW), 900, None),
+    (scraped_job(read_ago=0, now=NOW), 0, None),
 ])
 def test_which_jobs_are_rechecked(job: Job, after: float | None, reason: str | None) -> None:
     """Off, caller-given facts, no printed price and a person's price are never re-read; aged ones are."""
     if job.productUrl is None:
         job.evidence = None  # a caller's product carries no evidence
-    assert skip_reason(job, after=after, now=datetime.now(UTC)) == reason
+    assert skip_reason(job, after=after, now=NOW) == reason
 
 
 def test_price_difference_compares_amount_and_currency_as_numbers() -> None:
@@ -147,6 +147,16 @@ async def test_an_uncertain_new_price_is_hidden_held_for_review_or_fails_as_at_t
         scraped_job(policy="fail"))
     assert fail.action == "failed" and fail.error is not None
     assert fail.error.failure_code.value == "uncertain_facts"
+
+
+async def test_a_second_review_in_one_attempt_fails_the_job_with_a_way_out() -> None:
+    """Reviewed once already this attempt: no second review request (its event id would repeat);
+    the job fails with uncertain_facts, telling the shop to retry (a new attempt) or submit the facts."""
+    job = scraped_job(policy="review")
+    job.timestamps["review"] = job.timestamps["scraping"]
+    recheck = await PriceRechecker(FakeFetcher(AMBIGUOUS), after=0).check(job)  # type: ignore[arg-type]
+    assert recheck.action == "failed" and recheck.error is not None and recheck.facts is None
+    assert recheck.error.failure_code.value == "uncertain_facts" and "retry the job" in recheck.error.reason
 
 
 async def test_a_page_without_a_price_now_fails_the_job_as_the_scraper_would() -> None:
