@@ -47,6 +47,9 @@ class PageServer:
         self.hits: dict[str, int] = {}
         # A slug held here is answered only once its event is set (a slow shop, on demand).
         self.held: dict[str, asyncio.Event] = {}
+        # What a slug answers from its second request on: a changed page, or an HTTP status
+        # (the shop changed the price, or removed the product, after the first read).
+        self.later: dict[str, str | int] = {}
         self._photo = product_photo()
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -62,7 +65,10 @@ class PageServer:
             raise web.HTTPNotFound()
         if slug in self.held:
             await self.held[slug].wait()
-        return web.Response(text=self.pages[slug], content_type="text/html", charset="utf-8")
+        later = self.later.get(slug) if self.hits[slug] > 1 else None
+        if isinstance(later, int):
+            return web.Response(status=later, text="gone")
+        return web.Response(text=later or self.pages[slug], content_type="text/html", charset="utf-8")
 
     async def _image(self, request: web.Request) -> web.StreamResponse:
         return web.Response(body=self._photo, content_type="image/jpeg")
