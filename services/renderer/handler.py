@@ -99,9 +99,10 @@ class RenderHandler(StageHandler):
     async def _recheck_price(self, job: Job) -> PriceRecheck:
         """The price against the page; when it changed, ``job`` carries the fresh read's facts
         (stored at once, so the job shows what will be printed) unless they go to review."""
+        started = time.perf_counter()
         recheck = await self._recheck.check(job)
         emit(Metric.PRICE_RECHECKS, 1, properties={"jobId": job.jobId}, outcome=recheck.outcome.value)
-        _log.info("price_recheck", **recheck.to_dict())
+        _log.info("price_recheck", ms=round((time.perf_counter() - started) * 1000), **recheck.to_dict())
         if recheck.error is not None:
             await self._store.set_fields(job.jobId, {"qa": qa_document([], recheck.to_dict())})
             raise recheck.error
