@@ -20,7 +20,7 @@ from typing import Any
 
 from services.common.errors import PermanentError
 from services.common.fact_evidence import Evidence, evidence_from_dict
-from services.common.fact_policy import OnUncertain, uncertain_facts
+from services.common.fact_policy import OnUncertain, hide_facts, uncertain_facts
 from services.common.fetching.fetch_errors import HttpStatusError
 from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
@@ -107,20 +107,33 @@ def skip_reason(job: Job, *, after: float | None, now: datetime) -> str | None:
 
 
 def price_difference(printed: Product, fresh: Product, evidence: Evidence) -> str | None:
-    """What differs between the printed price and the page's (None: the page prints the same)."""
+    """What differs between the printed price and the page's (None: the page prints the same).
+
+    The regular price and the offer are printed beside the price ("was 159.00", "-20%"), so
+    a sale that ended is a change too; they are compared as the policy would print them
+    (an uncertain one hidden), so a fact hidden at the scrape and still unsure is no change.
+    """
     if fresh.price in (None, ""):
         return "the page shows no price now"
-    unsure = [name for name in uncertain_facts(fresh, evidence) if name in ("price", "currency")]
-    if unsure:
-        return f"the page's {' and '.join(unsure)} is uncertain now"
+    unsure = uncertain_facts(fresh, evidence)
+    in_doubt = [name for name in unsure if name in ("price", "currency")]
+    if in_doubt:
+        return f"the page's {' and '.join(in_doubt)} is uncertain now"
     if (printed.currency or "").upper() != (fresh.currency or "").upper():
         return f"the currency changed from {printed.currency} to {fresh.currency}"
     if _amount(printed.price) != _amount(fresh.price):
         return f"the price changed from {printed.price} to {fresh.price}"
+    kept = hide_facts(fresh, unsure)
+    if _amount(printed.regularPrice) != _amount(kept.regularPrice):
+        return f"the regular price changed from {printed.regularPrice} to {kept.regularPrice}"
+    if (printed.offer or None) != (kept.offer or None):
+        return f"the offer changed from {printed.offer} to {kept.offer}"
     return None
 
 
 def _amount(price: str | None) -> Decimal | str | None:
+    if price in (None, ""):
+        return None
     try:
         return Decimal(str(price))
     except (InvalidOperation, ValueError):

@@ -115,6 +115,23 @@ def test_price_difference_compares_amount_and_currency_as_numbers() -> None:
         "the page's price is uncertain now"
 
 
+def test_a_sale_that_ended_is_a_change_even_at_the_same_price() -> None:
+    """"was 159.00" and "-20%" are printed beside the price: a regular price or offer gone is a change;
+    one hidden at the scrape and still uncertain now is not."""
+    printed = Product(price="129.00", currency="USD", regularPrice="159.00", offer="-20%")
+    sure = {"price": SURE, "currency": SURE, "regularPrice": SURE, "offer": SURE}
+    assert price_difference(printed, Product(price="129.00", currency="USD", regularPrice="159.0", offer="-20%"),
+                            sure) is None
+    assert price_difference(printed, Product(price="129.00", currency="USD"), sure) == \
+        "the regular price changed from 159.00 to None"
+    assert price_difference(printed, Product(price="129.00", currency="USD", regularPrice="159.00"), sure) == \
+        "the offer changed from -20% to None"
+    hidden_at_scrape = Product(price="129.00", currency="USD")
+    still_unsure = {**sure, "regularPrice": FactEvidence(0.4, "dom"), "offer": FactEvidence(0.4, "dom")}
+    assert price_difference(hidden_at_scrape, Product(price="129.00", currency="USD", regularPrice="159.00",
+                                                      offer="-20%"), still_unsure) is None
+
+
 async def test_an_unchanged_page_keeps_the_job_as_it_is() -> None:
     """The page shows the printed price: checked, unchanged, nothing to re-apply."""
     fetcher = FakeFetcher(page("49.99"))
