@@ -116,3 +116,55 @@ async def test_a_product_removed_after_the_scrape_fails_the_job_with_product_gon
     assert failed["error"]["code"] == "product_gone" and failed["error"]["stage"] == "render"
     assert "410" in failed["error"]["reason"] and failed["images"] == []
     assert failed["qa"]["priceRecheck"]["outcome"] == "gone"
+
+
+def _two_prices(base: str, slug: str) -> str:
+    """The page after the shop's edit: no price markup, two prices beside the buy button."""
+    return f"""<!doctype html><html lang="en"><head><title>Stoneware Mug</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "Product",
+"name": "Stoneware Mug"}}</script></head><body><main>
+<div class="product"><h1>Stoneware Mug</h1>
+<img src="{base}/img/{slug}.jpg" alt="Stoneware Mug">
+<div class="price-box"><span class="price">$24.99</span></div>
+<div class="price-box-alt"><span class="price">$29.99</span></div>
+<button class="add-to-cart">Add to cart</button></div></main></body></html>"""
+
+
+async def test_a_new_price_in_question_goes_back_to_review_and_prints_the_answer(
+    rechecking: Services, pages: PageServer, boto: Any
+) -> None:
+    """onUncertain=review, scraped at a sure 19.99, two prices on the page at render time: the
+    renderer sends the job back to review (ProductNeedsReview, no image), and the person's answer
+    is printed, never 19.99; the answered price is not re-read."""
+    queue, _ = _subscribe(boto, f"rereview-{uuid.uuid4().hex[:8]}",
+                          {"source": ["productshot.scraper"], "detail-type": ["ProductNeedsReview"]})
+    slug = f"mug-{uuid.uuid4().hex[:8]}"
+    url = pages.add_product(slug, "Stoneware Mug", "19.99", currency="USD")
+    pages.later[slug] = _two_prices(pages.base, slug)
+    async with httpx.AsyncClient(base_url=rechecking.api, headers=AUTH, timeout=20) as http:
+        resp = await http.post("/v1/jobs", json={"productUrl": url, "onUncertain": "review"})
+        assert resp.status_code == 202, resp.text
+        job_id = resp.json()["jobId"]
+        deadline = time.monotonic() + 60
+        held: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            held = (await http.get(f"/v1/jobs/{job_id}")).json()
+            if held["status"] in ("review", "completed", "failed"):
+                break
+            await asyncio.sleep(0.3)
+        assert held["status"] == "review" and held["images"] == [], held
+        assert held["qa"]["priceRecheck"]["action"] == "review"
+        assert {c["value"] for c in held["review"]["facts"]["price"]["candidates"]} == {"24.99", "29.99"}
+        events = [e for e in _drain(boto, queue, want=1) if e["detail"]["jobId"] == job_id]
+        assert len(events) == 1
+        validate_detail("ProductNeedsReview", events[0]["detail"])
+
+        answered = await http.post(f"/v1/jobs/{job_id}/review", json={"product": {"price": "24.99", "currency": "USD"}})
+        assert answered.status_code == 202, answered.text
+        done = await _finished(http, job_id)
+    assert done["status"] == "completed", done
+    assert done["product"]["price"] == "24.99"
+    assert done["qa"]["priceRecheck"]["reason"] == "a person answered for the price in review"
+    assert pages.hits[slug] == 2  # the scrape and one recheck: the answered price is not re-read
+    overlay = _overlay(boto, job_id)
+    assert "24.99" in overlay and "19.99" not in overlay
