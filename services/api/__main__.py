@@ -9,7 +9,7 @@ from services.api.settings import ApiSettings
 from services.common.logging import configure_logging
 from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
-from services.common.tracing import TracingSettings, configure_tracing, shutdown_tracing
+from services.common.tracing import TracingSettings, configure_tracing
 
 
 def main() -> None:
@@ -30,7 +30,6 @@ def main() -> None:
         log_level="warning",
         timeout_graceful_shutdown=20,
     )
-    shutdown_tracing()  # what the batch still holds
 
 
 if __name__ == "__main__":
