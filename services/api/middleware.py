@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -80,6 +80,8 @@ class RequestContext:
                 caller: Caller | None = scope["state"].get("caller")
                 if request_span is not None:
                     request_span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        request_span.set_status(StatusCode.ERROR)
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 if scope["path"] not in _PROBES:  # the load balancer's probes would drown the callers
                     emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))

@@ -22,7 +22,6 @@ process's tracing state (``configure_tracing`` once in ``main``, ``shutdown_trac
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -90,7 +89,7 @@ class JsonLinesSpanExporter(SpanExporter):
         self._lock = threading.Lock()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        lines = "".join(json.dumps(json.loads(s.to_json(indent=None)), separators=(",", ":")) + "\n" for s in spans)
+        lines = "".join(s.to_json(indent=None) + "\n" for s in spans)  # the SDK's own JSON form, one line
         with self._lock, self._path.open("a", encoding="utf-8") as out:
             out.write(lines)
         return SpanExportResult.SUCCESS
