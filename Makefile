@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 URL ?=
 
-.PHONY: help setup demo up down logs stats test unit-test localstack-test faults-test tf-check tf-localstack \
+.PHONY: help setup demo up down logs stats traces test unit-test localstack-test faults-test tf-check tf-localstack \
 	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost lint clean
 
 help: ## list the targets
@@ -29,6 +29,9 @@ logs: ## follow the services' logs
 
 stats: ## the dashboard's figures (jobs, time to image, stages, model, API) from the services' EMF log lines
 	@.venv/bin/python -m localdev.stats $(STATS_ARGS)
+
+traces: ## a job's trace as a tree (TRACES_ARGS=<jobId>), from the spans of services run with OTEL_TRACES_EXPORTER=jsonl
+	@.venv/bin/python -m localdev.traces $(TRACES_ARGS)
 
 test: ## every test: unit + LocalStack integration, starting and stopping what they need
 	@scripts/run_tests.sh all

@@ -197,6 +197,10 @@ module "services" {
   load_balancer         = each.value.load_balancer
   desired_count         = each.value.autoscaling.min_capacity
   autoscaling           = each.value.autoscaling
+  tracing = var.tracing.enabled ? {
+    sample_ratio    = var.tracing.sample_ratio
+    collector_image = var.tracing.collector_image
+  } : null
 }
 
 module "alarms" {

@@ -275,6 +275,21 @@ variable "create_redrive_operator_policy" {
   default     = true
 }
 
+variable "tracing" {
+  description = "OpenTelemetry traces of the api, scraper and renderer to X-Ray through an ADOT collector sidecar per task (docs/operations.md, Traces). sample_ratio: the share of jobs traced."
+  type = object({
+    enabled         = optional(bool, true)
+    sample_ratio    = optional(number, 0.05)
+    collector_image = optional(string, "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0")
+  })
+  default = {}
+
+  validation {
+    condition     = var.tracing.sample_ratio >= 0 && var.tracing.sample_ratio <= 1
+    error_message = "tracing.sample_ratio is in [0, 1]."
+  }
+}
+
 variable "observability" {
   description = "The services' metrics dashboard and alarms (observability.tf; runbooks in docs/operations.md). runbook_url is where that page is served; each alarm links to its section."
   type = object({

@@ -9,12 +9,14 @@ from services.api.settings import ApiSettings
 from services.common.logging import configure_logging
 from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
+from services.common.tracing import TracingSettings, configure_tracing
 
 
 def main() -> None:
     common, settings = CommonSettings(), ApiSettings()
     configure_logging("api", common.log_level, common.log_format)
     configure_metrics("api", enabled=common.metrics)
+    configure_tracing("api", TracingSettings())
     # uvicorn handles SIGTERM: it stops accepting, finishes open requests, runs the lifespan exit.
     uvicorn.run(
         create_app(common, settings),

@@ -54,6 +54,7 @@ from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
+from services.common.tracing import shutdown_tracing
 
 __all__ = ["create_app", "build_state"]
 
@@ -62,6 +63,9 @@ _log = get_logger(__name__)
 
 async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: ApiSettings) -> ApiState:
     """Every client and helper, opened on ``stack`` (closed when the app stops)."""
+    # Last out: uvicorn re-raises SIGTERM once the app has stopped, so nothing after
+    # uvicorn.run (nor atexit) runs; the spans still buffered are exported here.
+    stack.callback(shutdown_tracing)
     aws = await stack.enter_async_context(
         aws_clients(common.aws_region, "dynamodb", "sqs", "events", "s3", "ssm")
     )

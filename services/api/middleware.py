@@ -1,6 +1,7 @@
 """Pure ASGI middlewares: request ids and access logs, then authentication and rate limits.
 
-RequestContext  (outermost) request id in, out and on every log line; one access line
+RequestContext  (outermost) request id in, out and on every log line; one access line; the
+                request's span, the root of the trace of any job it creates (health probes aside)
 CORSMiddleware  (when origins are configured) answers preflights before any key check
 CallerGate      who is calling (API key -> tenant) and whether they may, right now
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from opentelemetry.trace import SpanKind, StatusCode
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +27,7 @@ from services.api.problem_map import limit_problem
 from services.api.problems import Problem, problem_response
 from services.common.logging import get_logger
 from services.common.metrics import Metric, emit_many, status_class
+from services.common.tracing import span
 
 __all__ = ["RequestContext", "CallerGate", "REQUEST_ID_HEADER", "SEED_PREFIX", "V1_PREFIX"]
 
@@ -58,7 +62,9 @@ class RequestContext:
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(requestId=request_id):
+        traced = span(f"HTTP {scope['method']}", {"http.request.method": scope["method"], "url.path": scope["path"]},
+                      kind=SpanKind.SERVER) if scope["path"] not in _PROBES else nullcontext(None)
+        with structlog.contextvars.bound_contextvars(requestId=request_id), traced as request_span:
             try:
                 await self.app(scope, receive, send_with_id)
             except Exception:  # noqa: BLE001 - the last line of defence: a problem body, never a stack trace
@@ -72,6 +78,10 @@ class RequestContext:
                     await problem_response(problem, scope["path"])(scope, receive, send_with_id)
             finally:
                 caller: Caller | None = scope["state"].get("caller")
+                if request_span is not None:
+                    request_span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        request_span.set_status(StatusCode.ERROR)
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 if scope["path"] not in _PROBES:  # the load balancer's probes would drown the callers
                     emit_many({Metric.API_REQUESTS: 1, Metric.API_LATENCY: elapsed_ms}, status=status_class(status))

@@ -2,7 +2,8 @@
 
 Endpoints, region and credentials come from the SDK's standard configuration
 (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_REGION`` ...): the services never
-know whether they talk to AWS or to LocalStack.
+know whether they talk to AWS or to LocalStack. With tracing on, every call is a span
+(``aws_spans.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
+
+from services.common.aws_spans import instrument_client
+from services.common.tracing import tracing_enabled
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb.client import DynamoDBClient
@@ -78,5 +82,7 @@ async def aws_clients(region: str, *services: str, config: AioConfig | None = No
             client = await stack.enter_async_context(
                 session.create_client(name, region_name=region, config=config or _CONFIG)  # type: ignore[call-overload]
             )
+            if tracing_enabled():
+                instrument_client(client)
             clients.opened[name] = client
         yield clients

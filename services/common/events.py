@@ -18,6 +18,7 @@ import jsonschema
 
 from services.common.job import Job, utc_now_iso
 from services.common.topology import load_topology
+from services.common.tracing import TRACEPARENT, trace_headers
 from services.common.url_privacy import without_query
 
 __all__ = [
@@ -75,6 +76,10 @@ def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> 
         "traceId": job.traceId,
         "occurredAt": utc_now_iso(),
     }
+    # EventBridge drops message attributes on the way to SQS: the next stage's parent rides here.
+    parent = trace_headers().get(TRACEPARENT)
+    if parent:
+        detail["traceParent"] = parent
     detail.update(_without_queries(payload))
     return detail
 

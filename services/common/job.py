@@ -9,6 +9,7 @@ from typing import Any
 
 from services.common.fact_policy import DEFAULT_ON_UNCERTAIN, OnUncertain
 from services.common.job_states import JobStatus
+from services.common.tracing import current_trace_id
 
 __all__ = ["Job", "ImageRecord", "JobOptions", "utc_now_iso", "epoch_seconds", "new_job_id"]
 
@@ -108,7 +109,9 @@ class Job:
     hiddenFacts: list[str] = field(default_factory=list)  # uncertain facts left out of the image
     reviewFacts: list[str] = field(default_factory=list)  # uncertain facts a person is asked about
     reviewAnswer: dict[str, Any] | None = None  # {"attempt": n, "digest": sha256 of the answer}
-    traceId: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # The id of the trace the job was created in (the API request's), so logs, events and the
+    # trace share one id; a random one when tracing is off.
+    traceId: str = field(default_factory=lambda: current_trace_id() or uuid.uuid4().hex)
     createdAt: str = field(default_factory=utc_now_iso)
     updatedAt: str = field(default_factory=utc_now_iso)
     timestamps: dict[str, str] = field(default_factory=dict)  # status -> when it was entered

@@ -2,7 +2,8 @@
 
 One message = one job at one attempt: claim the job's leased state (a conditional write),
 keep the lease alive with the message's heartbeat, do the stage's work, advance the job
-with an outbox mark, publish the stage's event, clear the mark. Duplicates and late
+with an outbox mark, publish the stage's event, clear the mark, all in one span of the
+job's trace (services/common/tracing.py). Duplicates and late
 messages are answered from the job's current state; a failure fails the job.
 """
 
@@ -14,6 +15,7 @@ from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 
 import structlog
+from opentelemetry.trace import SpanKind
 
 from services.common.errors import JobTransitionConflictError, TransientError
 from services.common.events import DetailType, EventPublisher
@@ -26,6 +28,7 @@ from services.common.logging import get_logger
 from services.common.messages import JobRef
 from services.common.metrics import Metric, emit, emit_many
 from services.common.queue_message import QueueMessage
+from services.common.tracing import context_from, span
 
 __all__ = ["StageHandler"]
 
@@ -64,9 +67,20 @@ class StageHandler(ABC):
     async def publish(self, job: Job) -> None:
         """Publish the stage's event for ``job`` (the one its status calls for)."""
 
+    def trace_carrier(self, message: QueueMessage) -> dict[str, str]:
+        """Where the message carries its sender's span (W3C ``traceparent``): its attributes."""
+        return message.attributes
+
     async def handle(self, message: QueueMessage) -> None:
         ref = self.parse(message)
         structlog.contextvars.bind_contextvars(jobId=ref.job_id, attempt=ref.attempt)
+        # The stage's span, the child of the one that sent the message: the job's one trace.
+        attributes: dict[str, str | int] = {"productshot.job_id": ref.job_id, "productshot.attempt": ref.attempt,
+                      "messaging.message.id": message.message_id}
+        with span(self.stage, attributes, kind=SpanKind.CONSUMER, context=context_from(self.trace_carrier(message))):
+            await self._handle(ref, message)
+
+    async def _handle(self, ref: JobRef, message: QueueMessage) -> None:
         job = await self._claim(ref)
         if job is None:
             return

@@ -17,6 +17,7 @@ from services.common.logging import configure_logging, get_logger
 from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
+from services.common.tracing import TracingSettings, configure_tracing, shutdown_tracing
 from services.common.worker_main import (
     consume_until_stopped,
     consumer_config,
@@ -34,6 +35,7 @@ async def main() -> None:
     common, settings, generation = CommonSettings(), RendererSettings(), GenerationSettings()
     configure_logging("renderer", common.log_level, common.log_format)
     configure_metrics("renderer", enabled=common.metrics)
+    configure_tracing("renderer", TracingSettings())
     config = consumer_config(common.render_queue, load_topology()["queues"]["render-requests"], settings)
     stop = asyncio.Event()
     install_stop_signals(stop)
@@ -58,4 +60,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        shutdown_tracing()  # what the batch still holds

@@ -18,6 +18,7 @@ from services.common.metrics import Metric, emit
 from services.common.product import Product
 from services.common.stage_events import publish_image_generated, publish_product_needs_review
 from services.common.stage_handler import StageHandler
+from services.common.tracing import TRACEPARENT, span
 from services.renderer.formats import FORMATS, OUTPUTS
 from services.renderer.generation.base import GeneratedImage, GenerationRequest, ImageGenerator
 from services.renderer.overlay import OverlayOptions, TextLayer, lay_out_text
@@ -55,6 +56,11 @@ class RenderHandler(StageHandler):
 
     def parse(self, message: QueueMessage) -> JobRef:
         return parse_product_scraped(message.json())
+
+    def trace_carrier(self, message: QueueMessage) -> dict[str, str]:
+        # EventBridge delivers no message attributes: the event's detail carries the header.
+        parent = message.json().get("detail", {}).get("traceParent")
+        return {TRACEPARENT: parent} if isinstance(parent, str) else {}
 
     async def publish(self, job: Job) -> None:
         if job.status == JobStatus.REVIEW:
@@ -134,7 +140,9 @@ class RenderHandler(StageHandler):
         overlay_text = ""
         for fmt, layer in layers.items():
             # Rendered, read back (re-laid if need be) and encoded on a worker thread.
-            checked = await asyncio.to_thread(render_checked, background, product, layer, output, read=self._gate)
+            with span("overlay", {"productshot.format": fmt, "productshot.output": output}):
+                checked = await asyncio.to_thread(render_checked, background, product, layer, output,
+                                                  read=self._gate)
             data, overlay_text, width, height = checked.data, checked.overlay_text, checked.width, checked.height
             reports.append(checked.report)
             if not checked.report.passed:
@@ -167,7 +175,8 @@ class RenderHandler(StageHandler):
             job_id=job.jobId)
         started = time.perf_counter()
         try:
-            generated: GeneratedImage = await self._generator.generate(request)
+            with span("model.generate", {"productshot.model": self._generator.name}):
+                generated: GeneratedImage = await self._generator.generate(request)
         except Exception:
             _model_latency(started, self._generator.name, "error", job.jobId)
             raise

@@ -16,6 +16,7 @@ from services.common.logging import configure_logging
 from services.common.metrics import configure_metrics
 from services.common.settings import CommonSettings
 from services.common.topology import load_topology
+from services.common.tracing import TracingSettings, configure_tracing, shutdown_tracing
 from services.common.worker_main import (
     consume_until_stopped,
     consumer_config,
@@ -30,6 +31,7 @@ async def main() -> None:
     common, settings, fetch_settings = CommonSettings(), ScraperSettings(), FetchSettings()
     configure_logging("scraper", common.log_level, common.log_format)
     configure_metrics("scraper", enabled=common.metrics)
+    configure_tracing("scraper", TracingSettings())
     config = consumer_config(common.scrape_queue, load_topology()["queues"]["scrape-requests"], settings)
     stop = asyncio.Event()
     install_stop_signals(stop)
@@ -47,4 +49,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        shutdown_tracing()  # what the batch still holds

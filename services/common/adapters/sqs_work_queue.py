@@ -4,6 +4,9 @@ With ``batch_size`` > 1, plain sends from concurrent callers share SendMessageBa
 (``MicroBatcher``, one per queue): each caller awaits its own entry, as a lone send would.
 Entries SQS refused on its own side (not the sender's) get one more try, since the SDK
 retries failed calls but not refused entries.
+
+With tracing on, every message carries its sender's span as a W3C ``traceparent`` string
+attribute (services/common/tracing.py), and receives ask for that attribute.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from services.common.errors import (
 from services.common.logging import get_logger
 from services.common.micro_batch import MAX_BATCH_BYTES, MAX_ENTRIES, MicroBatcher
 from services.common.queue_message import QueueMessage
+from services.common.tracing import TRACEPARENT, trace_headers
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs.client import SQSClient
@@ -36,6 +40,10 @@ _UNSUPPORTED = {
     for code in ("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", "InvalidAction",
                  "UnknownOperationException", "NotImplemented", "InternalFailure")
 }
+
+
+def _attribute_values(attributes: Mapping[str, str]) -> dict[str, Any]:
+    return {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
 
 
 def _message(raw: Mapping[str, Any]) -> QueueMessage:
@@ -51,6 +59,12 @@ def _message(raw: Mapping[str, Any]) -> QueueMessage:
     )
 
 
+def _entry_size(item: tuple[str, dict[str, str]]) -> int:
+    # SQS counts attribute names, types and values against the 256 KB batch too.
+    body, attributes = item
+    return len(body.encode()) + sum(len(k) + len(v) + 6 for k, v in attributes.items())
+
+
 def _refused(failed: Mapping[str, Any]) -> ProductshotError:
     code, text = str(failed.get("Code", "")), str(failed.get("Message", ""))
     reason = f"SendMessageBatch refused the entry: {code} {text}".strip()
@@ -63,7 +77,7 @@ class SqsWorkQueue:
         self._batch_size = min(batch_size, MAX_ENTRIES)
         self._linger = linger
         self._urls: dict[str, str] = {}
-        self._batchers: dict[str, MicroBatcher[str, str]] = {}
+        self._batchers: dict[str, MicroBatcher[tuple[str, dict[str, str]], str]] = {}
 
     @property
     def calls(self) -> int:
@@ -92,13 +106,12 @@ class SqsWorkQueue:
             await self._sqs.get_queue_url(QueueName=queue)
 
     async def send(self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None) -> str:
+        traced = trace_headers()
         if attributes or self._batch_size <= 1:
             url = await self._url(queue)
             extra: dict[str, Any] = {}
-            if attributes:
-                extra["MessageAttributes"] = {
-                    k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()
-                }
+            if attributes or traced:
+                extra["MessageAttributes"] = _attribute_values({**(attributes or {}), **traced})
             with translated(f"queue {queue}"):
                 result = await self._sqs.send_message(QueueUrl=url, MessageBody=body, **extra)
             return str(result["MessageId"])
@@ -106,17 +119,21 @@ class SqsWorkQueue:
         if batcher is None:
             batcher = self._batchers[queue] = MicroBatcher(
                 partial(self._send_batch, queue), max_size=self._batch_size, linger=self._linger,
-                max_bytes=MAX_BATCH_BYTES, size_of=lambda text: len(text.encode()),
+                max_bytes=MAX_BATCH_BYTES, size_of=_entry_size,
             )
-        return await batcher.submit(body)
+        return await batcher.submit((body, traced))
 
     async def send_batch(self, queue: str, bodies: Sequence[str]) -> list[str | ProductshotError]:
-        results = await self._send_batch(queue, list(bodies))
+        traced = trace_headers()
+        results = await self._send_batch(queue, [(body, traced) for body in bodies])
         return [r if isinstance(r, str | ProductshotError) else QueueEntryRefusedError(str(r), "") for r in results]
 
-    async def _send_batch(self, queue: str, bodies: list[str]) -> list[str | BaseException]:
+    async def _send_batch(self, queue: str, items: list[tuple[str, dict[str, str]]]) -> list[str | BaseException]:
         url = await self._url(queue)
-        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies)]
+        entries: list[dict[str, Any]] = [{"Id": str(i), "MessageBody": body} for i, (body, _) in enumerate(items)]
+        for entry, (_, traced) in zip(entries, items, strict=True):
+            if traced:
+                entry["MessageAttributes"] = _attribute_values(traced)
         outcome: dict[str, str | BaseException] = {}
         todo = entries
         for _ in range(2):
@@ -143,7 +160,7 @@ class SqsWorkQueue:
                 QueueUrl=url, MaxNumberOfMessages=max_messages, WaitTimeSeconds=wait_seconds,
                 VisibilityTimeout=visibility_timeout,
                 MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
-                **({"MessageAttributeNames": ["All"]} if with_attributes else {}),  # type: ignore[arg-type]
+                MessageAttributeNames=["All"] if with_attributes else [TRACEPARENT],
             )
         return [_message(raw) for raw in result.get("Messages", [])]
 

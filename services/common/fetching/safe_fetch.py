@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from types import TracebackType
 from typing import TypeVar
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
+from opentelemetry.trace import SpanKind
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -52,6 +53,7 @@ from services.common.fetching.response_checks import (
     looks_like_html,
     media_type,
 )
+from services.common.tracing import span
 
 __all__ = ["SafeFetcher", "FetchSettings", "FetchedPage", "FetchedImage"]
 
@@ -60,6 +62,15 @@ T = TypeVar("T")
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5"
 _CHUNK = 64 * 1024
+
+
+def _fetch_span(name: str, url: str) -> AbstractContextManager[object]:
+    # The host only: a shop's query string can hold its credentials (url_privacy.py).
+    try:
+        host = URL(url).host or ""
+    except ValueError:  # refused by the fetch itself, inside the span
+        host = ""
+    return span(name, {"server.address": host}, kind=SpanKind.CLIENT)
 
 
 class SafeFetcher:
@@ -113,11 +124,13 @@ class SafeFetcher:
 
     async def fetch_page(self, url: str) -> FetchedPage:
         """Fetch an HTML page; raise a FetchError subclass saying why not."""
-        return await self._with_retries(self._fetch_page_once, url)
+        with _fetch_span("fetch.page", url):
+            return await self._with_retries(self._fetch_page_once, url)
 
     async def fetch_image(self, url: str) -> FetchedImage:
         """Fetch a product image within the image byte and pixel caps."""
-        return await self._with_retries(self._fetch_image_once, url)
+        with _fetch_span("fetch.image", url):
+            return await self._with_retries(self._fetch_image_once, url)
 
     # --- retries and error translation -------------------------------------------------
 

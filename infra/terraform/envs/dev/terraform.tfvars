@@ -21,3 +21,6 @@ services = {
 }
 
 create_services = false
+
+# Every job traced (low volume); prod keeps the default share.
+tracing = { sample_ratio = 1 }

@@ -12,6 +12,60 @@ locals {
   scale_request = local.scaling ? var.autoscaling.request_count != null : false
   scale_backlog = local.scaling ? var.autoscaling.queue_backlog != null : false
 
+  # Traces (docs/operations.md, "Traces"): the services' OpenTelemetry SDK sends spans over
+  # OTLP/HTTP to an ADOT collector in the same task (same network namespace: loopback),
+  # which batches them to X-Ray. The standard OTEL_* variables are what
+  # services/common/tracing.py and the OTLP exporter read.
+  tracing = var.tracing != null
+  tracing_environment = local.tracing ? {
+    OTEL_TRACES_EXPORTER        = "otlp"
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318"
+    OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf"
+    OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+    OTEL_TRACES_SAMPLER_ARG     = tostring(try(var.tracing.sample_ratio, 0))
+  } : {}
+  environment = merge(var.environment, local.tracing_environment)
+
+  collector_name = "otel-collector"
+  # The collector's whole configuration, passed inline (the ADOT image reads AOT_CONFIG_CONTENT):
+  # OTLP/HTTP on loopback in, X-Ray out.
+  collector_config = yamlencode({
+    extensions = { health_check = {} }
+    receivers  = { otlp = { protocols = { http = { endpoint = "127.0.0.1:4318" } } } }
+    processors = { batch = { timeout = "1s" } }
+    exporters  = { awsxray = { region = data.aws_region.current.id } }
+    service = {
+      extensions = ["health_check"]
+      pipelines  = { traces = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsxray"] } }
+    }
+  })
+  collector = {
+    name  = local.collector_name
+    image = try(var.tracing.collector_image, "")
+    # Not essential: a collector that dies costs traces, never the service's work.
+    essential              = false
+    readonlyRootFilesystem = true
+    cpu                    = try(var.tracing.collector_cpu, 0)
+    memoryReservation      = try(var.tracing.collector_memory, 0)
+    environment            = [{ name = "AOT_CONFIG_CONTENT", value = local.collector_config }]
+    mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    healthCheck = {
+      command     = ["CMD", "/healthcheck"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 10
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = try(aws_cloudwatch_log_group.this[0].name, "")
+        awslogs-region        = data.aws_region.current.id
+        awslogs-stream-prefix = "${var.name}-otel"
+      }
+    }
+  }
+
   container = merge(
     {
       name                   = var.name
@@ -19,7 +73,7 @@ locals {
       essential              = true
       readonlyRootFilesystem = true
       stopTimeout            = var.stop_timeout
-      environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+      environment            = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
       secrets                = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
       # The image's exec-form entrypoint is PID 1's child under the init process, which
       # forwards SIGTERM and reaps zombies.
@@ -49,6 +103,8 @@ locals {
     },
     # Another program of the same image (the image's ENTRYPOINT is exec form, so a command
     # alone would only become its arguments).
+    # Spans sent before the collector listens would be dropped: it starts first.
+    local.tracing ? { dependsOn = [{ containerName = local.collector_name, condition = "START" }] } : {},
     var.entry_point == null ? {} : { entryPoint = var.entry_point },
     var.command == null ? {} : { command = var.command },
   )
@@ -97,6 +153,24 @@ resource "aws_iam_role_policy" "task" {
   policy = var.task_role_policy_json
 }
 
+# What the ADOT collector needs to hand traces to X-Ray (and to read its sampling rules).
+data "aws_iam_policy_document" "xray" {
+  #checkov:skip=CKV_AWS_356:X-Ray's trace and sampling APIs take no resource ARN; "*" is the only resource they accept.
+  statement {
+    sid       = "TracesToXRay"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "xray" {
+  count = var.create && var.tracing != null ? 1 : 0
+
+  name   = "${var.name}-xray"
+  role   = aws_iam_role.task[0].id
+  policy = data.aws_iam_policy_document.xray.json
+}
+
 resource "aws_ecs_task_definition" "this" {
   count = var.create ? 1 : 0
 
@@ -107,7 +181,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = var.execution_role_arn
   task_role_arn            = aws_iam_role.task[0].arn
-  container_definitions    = jsonencode([local.container])
+  container_definitions    = jsonencode(concat([local.container], local.tracing ? [local.collector] : []))
 
   # Writable scratch space under a read-only root filesystem.
   volume {

@@ -85,6 +85,22 @@ variable "health_check" {
   default = null
 }
 
+variable "tracing" {
+  description = "Traces: an ADOT collector sidecar that exports the container's OpenTelemetry spans to X-Ray, and the OTEL_* variables that turn the services' tracer on; sample_ratio is the share of new traces kept (a child follows its parent). Null: no sidecar, tracing off."
+  type = object({
+    sample_ratio     = number
+    collector_image  = string
+    collector_cpu    = optional(number, 64)
+    collector_memory = optional(number, 64)
+  })
+  default = null
+
+  validation {
+    condition     = var.tracing == null || try(var.tracing.sample_ratio >= 0 && var.tracing.sample_ratio <= 1, false)
+    error_message = "tracing.sample_ratio is in [0, 1]."
+  }
+}
+
 variable "entry_point" {
   description = "Overrides the image's ENTRYPOINT (exec form), to run another program of the same image; null keeps the image's."
   type        = list(string)
