@@ -1,0 +1,101 @@
+"""Pacing every request to a shop's host through the shared ``HostGate`` (see docs/fetching.md).
+
+``HostPacer.gate(limits)`` is the ``RequestGate`` the safe fetcher wraps around each attempt:
+it waits for a slot at the URL's host (bounded by ``max_wait``: past it the job goes back to
+the queue with ``HostBusyError`` and the delay the gate named, rather than holding a worker),
+gives the slot back when the attempt ends, and when the host answers 429 or 503 it records
+the host's back-off (``Retry-After``, capped) so every task of every process waits it out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from yarl import URL
+
+from services.common.fetching.fetch_errors import HostBusyError, RateLimitedError, ServerError
+from services.common.host_gate import HostGate, HostLimits, SlotGrant
+from services.common.logging import get_logger
+
+__all__ = ["HostPacer", "host_of"]
+
+_log = get_logger(__name__)
+_BACK_OFF_STATUSES = frozenset({429, 503})
+
+
+def host_of(url: str) -> str:
+    """The host a URL's requests are paced at: its lower-case name (or address) and port."""
+    parsed = URL(url)
+    host = (parsed.host or "").lower().rstrip(".")
+    return host if parsed.port in (None, 80, 443) else f"{host}:{parsed.port}"
+
+
+class HostPacer:
+    def __init__(
+        self, gate: HostGate, *, lease_seconds: float, max_wait: float, max_back_off: float,
+        default_back_off: float, clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._gate = gate
+        self._lease = lease_seconds
+        self._max_wait = max_wait
+        self._max_back_off = max_back_off
+        self._default_back_off = default_back_off
+        self._clock = clock
+        self._sleep = sleep
+
+    def gate(self, limits: HostLimits) -> Callable[[str], AbstractAsyncContextManager[object]]:
+        """The per-attempt gate for one job's fetches at ``limits``."""
+
+        def for_url(url: str) -> AbstractAsyncContextManager[object]:
+            return self.slot(url, limits)
+
+        return for_url
+
+    @asynccontextmanager
+    async def slot(self, url: str, limits: HostLimits) -> AsyncIterator[SlotGrant]:
+        host = host_of(url)
+        grant = await self._acquire(host, limits)
+        try:
+            yield grant
+        except (RateLimitedError, ServerError) as exc:
+            status = 429 if isinstance(exc, RateLimitedError) else exc.status
+            if status in _BACK_OFF_STATUSES:
+                await self._back_off(host, exc)
+            raise
+        finally:
+            await asyncio.shield(self._release(grant))
+
+    async def _acquire(self, host: str, limits: HostLimits) -> SlotGrant:
+        deadline = self._clock() + self._max_wait
+        while True:
+            answer = await self._gate.acquire(host, limits, now=self._clock(), lease_seconds=self._lease)
+            if isinstance(answer, SlotGrant):
+                return answer
+            if self._clock() + answer.wait > deadline:
+                why = "it asked us to slow down" if answer.backing_off else "our per-shop pace is taken"
+                raise HostBusyError(
+                    f"The shop {host} is busy ({why}): the job waits {answer.wait:.0f} s in the queue and tries again",
+                    retry_after=answer.wait,
+                )
+            # A little jitter, so tasks that were refused together do not all ask again together.
+            await self._sleep(answer.wait * random.uniform(1.0, 1.2))
+
+    async def _back_off(self, host: str, exc: RateLimitedError | ServerError) -> None:
+        seconds = min(exc.retry_after if exc.retry_after is not None else self._default_back_off, self._max_back_off)
+        exc.retry_after = seconds  # the queue's delay, too, is never longer than our cap
+        try:
+            await self._gate.back_off(host, until=self._clock() + seconds)
+        except Exception:  # noqa: BLE001 - the shop's answer is the error that matters here
+            _log.warning("host_back_off_not_recorded", host=host, exc_info=True)
+        _log.info("host_backing_off", host=host, seconds=round(seconds, 1))
+
+    async def _release(self, grant: SlotGrant) -> None:
+        try:
+            await self._gate.release(grant)
+        except Exception:  # noqa: BLE001 - the slot's lease ends it anyway
+            _log.warning("host_slot_not_released", host=grant.host, exc_info=True)
