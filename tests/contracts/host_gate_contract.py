@@ -63,7 +63,7 @@ class HostGateContract:
     async def test_a_back_off_holds_every_request_until_it_ends_and_a_shorter_one_does_not_cut_it(
         self, gate: HostGate
     ) -> None:
-        """back_off(until=T0+60): a request at T0+10 waits 50 s (backing_off); a later back_off(T0+20) changes nothing."""
+        """back_off(until=T0+60): a request at T0+10 waits 50 s (backing_off); back_off(T0+20) changes nothing."""
         host = self._host()
         await gate.back_off(host, until=T0 + 60)
         await gate.back_off(host, until=T0 + 20)
