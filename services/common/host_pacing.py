@@ -3,7 +3,7 @@
 ``HostPacer.gate(limits)`` is the ``RequestGate`` the safe fetcher wraps around each attempt:
 it waits for a slot at the URL's host (bounded by ``max_wait``: past it the job goes back to
 the queue with ``HostBusyError`` and the delay the gate named, rather than holding a worker),
-gives the slot back when the attempt ends, and when the host answers 429 or 503 it records
+starts the request at the instant the gate recorded (``start_margin``), gives the slot back when the attempt ends, and when the host answers 429 or 503 it records
 the host's back-off (``Retry-After``, capped) so every task of every process waits it out.
 """
 
@@ -37,10 +37,16 @@ def host_of(url: str) -> str:
 class HostPacer:
     def __init__(
         self, gate: HostGate, *, lease_seconds: float, max_wait: float, max_back_off: float,
-        default_back_off: float, clock: Callable[[], float] = time.time,
+        default_back_off: float, start_margin: float = 0.1, clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``start_margin``: the gate records a request as starting this long after it is asked,
+        and the request waits for that instant. Without it a slow gate write would send the
+        request later than recorded, and the next task's request, on time, would reach the
+        shop less than the interval after it; with it that happens only for a write slower
+        than the margin (logged as ``host_turn_late``)."""
         self._gate = gate
+        self._margin = start_margin
         self._lease = lease_seconds
         self._max_wait = max_wait
         self._max_back_off = max_back_off
@@ -73,8 +79,14 @@ class HostPacer:
     async def _acquire(self, host: str, limits: HostLimits) -> SlotGrant:
         deadline = self._clock() + self._max_wait
         while True:
-            answer = await self._gate.acquire(host, limits, now=self._clock(), lease_seconds=self._lease)
+            start = self._clock() + self._margin
+            answer = await self._gate.acquire(host, limits, now=start, lease_seconds=self._lease)
             if isinstance(answer, SlotGrant):
+                early = start - self._clock()
+                if early > 0:
+                    await self._sleep(early)
+                elif early < 0:
+                    _log.info("host_turn_late", host=host, late_ms=round(-early * 1000))
                 return answer
             if self._clock() + answer.wait > deadline:
                 why = "it asked us to slow down" if answer.backing_off else "our per-shop pace is taken"

@@ -48,6 +48,7 @@ async def main() -> None:
             # A slot outlives the longest attempt it guards; a task that dies holding one loses it then.
             lease_seconds=fetch_settings.total_timeout + 10, max_wait=polite.host_slot_wait,
             max_back_off=polite.host_max_back_off, default_back_off=polite.host_default_back_off,
+            start_margin=polite.host_start_margin,
         )
         handler = ScrapeHandler(
             store=DynamoJobStore(aws.dynamodb, common.jobs_table),

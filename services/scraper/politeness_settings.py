@@ -27,6 +27,9 @@ class PolitenessSettings(BaseSettings):
     #: The most a batch's ``politeness`` override may ask for.
     host_max_in_flight_limit: int = Field(default=4, ge=1, le=16)
     host_requests_per_second_limit: float = Field(default=4.0, gt=0, le=50)
+    #: Requests start this long after their turn is recorded in the shared table, so a slow
+    #: table write cannot bring two requests closer than the interval (must exceed its latency).
+    host_start_margin: float = Field(default=0.1, ge=0, le=2)
     #: Longest a job waits in the worker for its turn at a host; then it goes back to the queue.
     host_slot_wait: float = Field(default=20.0, ge=0, le=300)
     #: Cap on a shop's Retry-After (429/503) that every task then waits out.
