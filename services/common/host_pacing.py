@@ -3,8 +3,9 @@
 ``HostPacer.gate(limits)`` is the ``RequestGate`` the safe fetcher wraps around each attempt:
 it waits for a slot at the URL's host (bounded by ``max_wait``: past it the job goes back to
 the queue with ``HostBusyError`` and the delay the gate named, rather than holding a worker),
-starts the request at the instant the gate recorded (``start_margin``), gives the slot back when the attempt ends, and when the host answers 429 or 503 it records
-the host's back-off (``Retry-After``, capped) so every task of every process waits it out.
+starts the request at the instant the gate recorded (``start_margin``), gives the slot back
+when the attempt ends, and when the host answers 429 or 503 it records the host's back-off
+(``Retry-After``, capped) so every task of every process waits it out.
 """
 
 from __future__ import annotations
