@@ -29,7 +29,8 @@ def test_a_bot_protection_answer_is_a_bot_wall_naming_the_service(
     assert isinstance(error, BotWallError) and error.permanent
     failure = public_failure(error)
     assert failure.code == FailureCode.BOT_WALL
-    assert service in failure.reason and "ProductshotBot" in failure.reason and "submit the product facts" in failure.reason
+    assert service in failure.reason and "ProductshotBot" in failure.reason
+    assert "submit the product facts" in failure.reason
 
 
 def test_a_plain_403_is_page_blocked_and_says_what_the_shop_owner_can_do() -> None:
@@ -42,7 +43,7 @@ def test_a_plain_403_is_page_blocked_and_says_what_the_shop_owner_can_do() -> No
 
 
 def test_a_shop_that_kept_answering_429_fails_as_shop_rate_limited_after_the_queues_retries() -> None:
-    """The last receive of a message still refused with 429: the job fails as shop_rate_limited, not page_unavailable."""
+    """The last receive still refused with 429: the job fails as shop_rate_limited, not page_unavailable."""
     failure = public_failure(RetriesExhaustedError(5, RateLimitedError("The shop answered 429", retry_after=30)))
     assert failure.code == FailureCode.SHOP_RATE_LIMITED
     assert failure.reason.startswith("gave up after 5 attempts")
