@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["HostGate", "HostLimits", "HostState", "SlotGrant", "SlotRefusal", "next_turn"]
+__all__ = ["FULL_POLL_SECONDS", "HostGate", "HostLimits", "HostState", "SlotGrant", "SlotRefusal", "next_turn"]
 
 #: Longest pause before asking again while every slot is held (slots are usually given back
 #: long before their lease ends, so waiting for the lease would waste the host's turn).

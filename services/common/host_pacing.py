@@ -19,13 +19,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from yarl import URL
 
 from services.common.fetching.fetch_errors import HostBusyError, RateLimitedError, ServerError
-from services.common.host_gate import HostGate, HostLimits, SlotGrant
+from services.common.host_gate import FULL_POLL_SECONDS, HostGate, HostLimits, SlotGrant
 from services.common.logging import get_logger
 
 __all__ = ["HostPacer", "host_of"]
 
 _log = get_logger(__name__)
 _BACK_OFF_STATUSES = frozenset({429, 503})
+_SPREAD_TURNS = 8  # at most this many turns' worth of random extra wait after repeated refusals
 
 
 def host_of(url: str) -> str:
@@ -79,6 +80,7 @@ class HostPacer:
 
     async def _acquire(self, host: str, limits: HostLimits) -> SlotGrant:
         deadline = self._clock() + self._max_wait
+        refusals = 0
         while True:
             start = self._clock() + self._margin
             answer = await self._gate.acquire(host, limits, now=start, lease_seconds=self._lease)
@@ -95,8 +97,11 @@ class HostPacer:
                     f"The shop {host} is busy ({why}): the job waits {answer.wait:.0f} s in the queue and tries again",
                     retry_after=answer.wait,
                 )
-            # A little jitter, so tasks that were refused together do not all ask again together.
-            await self._sleep(answer.wait * random.uniform(1.0, 1.2))
+            # Tasks refused together must not all ask again together (each ask is a table write,
+            # and only one of them can win the turn): the more often refused, the wider the spread.
+            refusals += 1
+            spread = min(refusals, _SPREAD_TURNS) * min(limits.min_interval, FULL_POLL_SECONDS)
+            await self._sleep(answer.wait + random.uniform(0, spread))
 
     async def _back_off(self, host: str, exc: RateLimitedError | ServerError) -> None:
         seconds = min(exc.retry_after if exc.retry_after is not None else self._default_back_off, self._max_back_off)
