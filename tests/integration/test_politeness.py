@@ -107,6 +107,8 @@ async def test_two_scraper_processes_never_pass_the_hosts_in_flight_or_rate_limi
     assert shop.max_in_flight == IN_FLIGHT  # reached, never passed
     starts = shop.starts()
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    print(f"measured at the shop: {len(starts)} requests, at most {shop.max_in_flight} in flight, "
+          f"closest starts {min(gaps):.3f} s apart, {len(starts) / (starts[-1] - starts[0]):.2f} requests/s overall")
     assert len(starts) >= 24 and min(gaps) >= 1 / RATE - 0.03, sorted(gaps)[:5]
     scraped_by = [log.read_text().count('"product_scraped"') for log in scrapers]
     assert all(count > 0 for count in scraped_by), scraped_by
@@ -123,6 +125,7 @@ async def test_a_429_with_retry_after_holds_every_process_off_the_host_and_the_j
     assert {j.status for j in jobs.values()} == {JobStatus.SCRAPED}
     refused = next(v for v in shop.visits if v.status == 429)
     later = [v.started for v in shop.visits if v.started > refused.started]
+    print(f"measured at the shop: first request after the 429 {min(later) - refused.started:.2f} s later")
     assert later and min(later) >= refused.started + RETRY_AFTER - 0.05, (refused.started, min(later))
     assert any('"transient_failure"' in log.read_text() for log in scrapers)
 
