@@ -7,7 +7,9 @@ Two runs through the scraper's own pieces (DynamoHostGate on the jobs table, Hos
 - quiet: one fetch at a time, each at its own host (no waiting for a turn): what the gate
   adds to every fetch: its calls (take a slot, give it back) and their latency, without
   the start margin (the scraper adds SCRAPER_HOST_START_MARGIN, 0.1 s, on top).
-- busy: ``--workers`` tasks fetching from ONE host at 2 in flight and 10 requests/s, each
+- busy: ``--workers`` tasks, in two pacers (two scraper processes: each lets one task at a
+  time ask the table for a host, the rest queue in the process), fetching from ONE host at
+  2 in flight and 10 requests/s, each
   "request" 50 ms, with the scraper's start margin: the calls per fetch when most attempts
   are refused and asked again.
 """
@@ -67,10 +69,10 @@ async def quiet(gate: DynamoHostGate, counter: CountingClient, fetches: int) -> 
 
 
 async def busy(gate: DynamoHostGate, counter: CountingClient, workers: int, each: int) -> None:
-    pacer, limits, host = _pacer(gate), HostLimits(2, 10.0), f"https://busy-{uuid.uuid4().hex[:6]}.example/p"
+    pacers, limits, host = [_pacer(gate), _pacer(gate)], HostLimits(2, 10.0), f"https://busy-{uuid.uuid4().hex[:6]}.example/p"
     waits: list[float] = []
 
-    async def worker() -> None:
+    async def worker(pacer: HostPacer) -> None:
         for _ in range(each):
             asked = time.perf_counter()
             async with pacer.slot(host, limits):
@@ -79,9 +81,9 @@ async def busy(gate: DynamoHostGate, counter: CountingClient, workers: int, each
 
     counter.calls = 0
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(workers)))
+    await asyncio.gather(*(worker(pacers[i % 2]) for i in range(workers)))
     elapsed, fetches = time.perf_counter() - started, workers * each
-    print(f"busy: {fetches} fetches at one host (2 in flight, 10/s) by {workers} tasks in {elapsed:.1f} s "
+    print(f"busy: {fetches} fetches at one host (2 in flight, 10/s) by {workers} tasks in 2 processes, {elapsed:.1f} s "
           f"({fetches / elapsed:.1f}/s); {counter.calls / fetches:.2f} DynamoDB calls per fetch; "
           f"wait for a turn p50 {statistics.median(waits):.2f} s")
 

@@ -55,6 +55,10 @@ class HostPacer:
         self._default_back_off = default_back_off
         self._clock = clock
         self._sleep = sleep
+        # One asker per host per process: the others queue here, in order, instead of each
+        # writing to the table (only one of them could win the turn anyway).
+        self._askers: dict[str, asyncio.Lock] = {}
+        self._queued: dict[str, int] = {}
 
     def gate(self, limits: HostLimits) -> Callable[[str], AbstractAsyncContextManager[object]]:
         """The per-attempt gate for one job's fetches at ``limits``."""
@@ -80,6 +84,27 @@ class HostPacer:
 
     async def _acquire(self, host: str, limits: HostLimits) -> SlotGrant:
         deadline = self._clock() + self._max_wait
+        asker = self._askers.setdefault(host, asyncio.Lock())
+        self._queued[host] = self._queued.get(host, 0) + 1
+        try:
+            try:
+                async with asyncio.timeout(self._max_wait):
+                    await asker.acquire()
+            except TimeoutError:
+                raise HostBusyError(
+                    f"The shop {host} is busy (our per-shop pace is taken): the job waits in the queue and "
+                    "tries again", retry_after=self._max_wait,
+                ) from None
+            try:
+                return await self._ask(host, limits, deadline)
+            finally:
+                asker.release()
+        finally:
+            self._queued[host] -= 1
+            if not self._queued[host]:  # nobody asking or queued for this host in this process
+                del self._queued[host], self._askers[host]
+
+    async def _ask(self, host: str, limits: HostLimits, deadline: float) -> SlotGrant:
         refusals = 0
         while True:
             start = self._clock() + self._margin
@@ -88,7 +113,7 @@ class HostPacer:
                 early = start - self._clock()
                 if early > 0:
                     await self._sleep(early)
-                elif early < 0:
+                elif early < -0.001:
                     _log.info("host_turn_late", host=host, late_ms=round(-early * 1000))
                 return answer
             if self._clock() + answer.wait > deadline:

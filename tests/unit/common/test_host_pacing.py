@@ -3,6 +3,8 @@ wait, gives its slot back, and turns a shop's 429/503 into a shared, capped back
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from services.common.failure_codes import FailureCode
@@ -90,3 +92,23 @@ async def test_a_503_without_retry_after_backs_off_the_default_and_a_500_not_at_
         async with pacer.slot("https://b.example/p", ONE_PER_SECOND):
             raise ServerError("503", status=503)
     assert gate.hosts["b.example"].back_off_until == pytest.approx(clock.now + 30)
+
+
+async def test_tasks_of_one_process_queue_for_a_host_so_only_one_at_a_time_asks_the_table() -> None:
+    """Ten tasks want one host at 1 in flight, 50/s: each fetch costs at most three table calls (one refused
+    ask, the granted one, the release), not one per waiting task per turn; none ever held a slot together."""
+    gate = InMemoryHostGate()
+    pacer = HostPacer(gate, lease_seconds=30, max_wait=20, max_back_off=600, default_back_off=30, start_margin=0)
+    limits, holding, most = HostLimits(max_in_flight=1, requests_per_second=50.0), 0, 0
+
+    async def fetch() -> None:
+        nonlocal holding, most
+        async with pacer.slot("https://shop.example/p", limits):
+            holding += 1
+            most = max(most, holding)
+            await asyncio.sleep(0)
+            holding -= 1
+
+    await asyncio.gather(*(fetch() for _ in range(10)))
+    assert most == 1
+    assert gate.calls <= 3 * 10
