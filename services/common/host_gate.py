@@ -45,10 +45,12 @@ class SlotGrant:
 @dataclass(frozen=True, slots=True)
 class SlotRefusal:
     """No slot now: ``wait`` is the seconds worth waiting before asking again; ``backing_off`` when
-    the host itself asked us to stay away (429/503 with Retry-After)."""
+    the host itself asked us to stay away (429/503 with Retry-After); ``slots_full`` when only
+    the in-flight slots are in the way (a slot given back is then worth asking again at once)."""
 
     wait: float
     backing_off: bool = False
+    slots_full: bool = False
 
 
 class HostGate(Protocol):
@@ -93,4 +95,4 @@ def next_turn(state: HostState, limits: HostLimits, now: float) -> int | SlotRef
     free = [slot for slot in range(limits.max_in_flight) if slot not in held]
     if free:
         return random.choice(free)
-    return SlotRefusal(min(min(held.values()) - now, max(limits.min_interval, FULL_POLL_SECONDS)))
+    return SlotRefusal(min(min(held.values()) - now, max(limits.min_interval, FULL_POLL_SECONDS)), slots_full=True)

@@ -59,6 +59,9 @@ class HostPacer:
         # writing to the table (only one of them could win the turn anyway).
         self._askers: dict[str, asyncio.Lock] = {}
         self._queued: dict[str, int] = {}
+        # Set when a task of this process gives a slot back at the host: its asker asks again
+        # at once instead of sleeping out a poll while a slot stands free.
+        self._freed: dict[str, asyncio.Event] = {}
 
     def gate(self, limits: HostLimits) -> Callable[[str], AbstractAsyncContextManager[object]]:
         """The per-attempt gate for one job's fetches at ``limits``."""
@@ -85,6 +88,7 @@ class HostPacer:
     async def _acquire(self, host: str, limits: HostLimits) -> SlotGrant:
         deadline = self._clock() + self._max_wait
         asker = self._askers.setdefault(host, asyncio.Lock())
+        self._freed.setdefault(host, asyncio.Event())
         self._queued[host] = self._queued.get(host, 0) + 1
         try:
             try:
@@ -102,7 +106,7 @@ class HostPacer:
         finally:
             self._queued[host] -= 1
             if not self._queued[host]:  # nobody asking or queued for this host in this process
-                del self._queued[host], self._askers[host]
+                del self._queued[host], self._askers[host], self._freed[host]
 
     async def _ask(self, host: str, limits: HostLimits, deadline: float) -> SlotGrant:
         refusals = 0
@@ -126,7 +130,22 @@ class HostPacer:
             # and only one of them can win the turn): the more often refused, the wider the spread.
             refusals += 1
             spread = min(refusals, _SPREAD_TURNS) * min(limits.min_interval, FULL_POLL_SECONDS)
-            await self._sleep(answer.wait + random.uniform(0, spread))
+            delay = answer.wait + random.uniform(0, spread)
+            if answer.slots_full:
+                await self._pause(host, delay)
+            else:
+                await self._sleep(delay)
+
+    async def _pause(self, host: str, seconds: float) -> None:
+        """Sleep ``seconds``, or less when a task of this process gives back a slot at ``host``."""
+        freed = self._freed[host]
+        freed.clear()
+        sleeper, waker = asyncio.ensure_future(self._sleep(seconds)), asyncio.ensure_future(freed.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            waker.cancel()
 
     async def _back_off(self, host: str, exc: RateLimitedError | ServerError) -> None:
         seconds = min(exc.retry_after if exc.retry_after is not None else self._default_back_off, self._max_back_off)
@@ -142,3 +161,7 @@ class HostPacer:
             await self._gate.release(grant)
         except Exception:  # noqa: BLE001 - the slot's lease ends it anyway
             _log.warning("host_slot_not_released", host=grant.host, exc_info=True)
+            return
+        freed = self._freed.get(grant.host)
+        if freed is not None:
+            freed.set()

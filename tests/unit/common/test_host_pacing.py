@@ -112,3 +112,24 @@ async def test_tasks_of_one_process_queue_for_a_host_so_only_one_at_a_time_asks_
     await asyncio.gather(*(fetch() for _ in range(10)))
     assert most == 1
     assert gate.calls <= 3 * 10
+
+
+async def test_a_slot_given_back_in_this_process_lets_the_waiting_task_ask_at_once() -> None:
+    """One slot, held 50 ms: the next task gets it soon after, not after the 0.5 s poll of a full host."""
+    gate = InMemoryHostGate()
+    pacer = HostPacer(gate, lease_seconds=30, max_wait=20, max_back_off=600, default_back_off=30, start_margin=0)
+    limits = HostLimits(max_in_flight=1, requests_per_second=1000.0)
+    loop = asyncio.get_running_loop()
+
+    async def hold() -> None:
+        async with pacer.slot("https://shop.example/p", limits):
+            await asyncio.sleep(0.05)
+
+    async def wait_turn() -> float:
+        await asyncio.sleep(0.01)  # after the holder took the slot
+        asked = loop.time()
+        async with pacer.slot("https://shop.example/p", limits):
+            return loop.time() - asked
+
+    _, waited = await asyncio.gather(hold(), wait_turn())
+    assert waited < 0.3
