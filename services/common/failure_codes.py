@@ -19,6 +19,10 @@ class FailureCode(StrEnum):
     INVALID_URL = "invalid_url"
     PAGE_UNREACHABLE = "page_unreachable"
     PAGE_BLOCKED = "page_blocked"
+    BOT_WALL = "bot_wall"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    SHOP_RATE_LIMITED = "shop_rate_limited"
+    SHOP_BUSY = "shop_busy"
     PAGE_UNAVAILABLE = "page_unavailable"
     NOT_A_PAGE = "not_a_page"
     IMAGE_UNUSABLE = "image_unusable"
@@ -45,6 +49,13 @@ SENTENCES: dict[FailureCode, str] = {
     FailureCode.PAGE_UNREACHABLE: "We could not reach the shop at this address: "
     "check that the product URL is the shop's public page.",
     FailureCode.PAGE_BLOCKED: "The shop refused to show us the page: check the product URL.",
+    FailureCode.BOT_WALL: "The shop's bot protection refused our scraper: ask the shop to let ProductshotBot "
+    "through, or submit the product facts with the job.",
+    FailureCode.ROBOTS_DISALLOWED: "The shop's robots.txt does not allow our scraper on this page: "
+    "ask the shop to allow ProductshotBot, or submit the product facts with the job.",
+    FailureCode.SHOP_RATE_LIMITED: "The shop kept asking us to slow down (429 Too Many Requests): retry the job later.",
+    FailureCode.SHOP_BUSY: "Too many jobs were waiting for this shop at our per-shop pace: "
+    "retry the job later, or send this shop's jobs more slowly.",
     FailureCode.PAGE_UNAVAILABLE: "The shop did not answer properly, even after several tries: try again later.",
     FailureCode.NOT_A_PAGE: "The URL did not return a product page we can read: use the product page's URL.",
     FailureCode.IMAGE_UNUSABLE: "The product image could not be used: use a JPEG, PNG or WebP image URL.",

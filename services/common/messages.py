@@ -1,7 +1,9 @@
 """The queue messages the services exchange, parsed strictly.
 
 scrape-requests carries ``{"schemaVersion": 1, "jobId": ..., "attempt": n}`` (the job
-holds everything else); render-requests carries the EventBridge envelope of a
+holds everything else), optionally with ``"politeness": {"maxInFlightPerHost": int,
+"requestsPerSecondPerHost": number}``, a batch's own pace at the shop (the scraper clamps it
+to its limits, docs/fetching.md); render-requests carries the EventBridge envelope of a
 ProductScraped event.
 """
 
@@ -14,15 +16,32 @@ from typing import Any
 
 from services.common.errors import MalformedMessageError
 
-__all__ = ["JobRef", "scrape_request_body", "parse_scrape_request", "parse_product_scraped"]
+__all__ = ["JobRef", "PolitenessOverride", "scrape_request_body", "parse_scrape_request", "parse_product_scraped"]
 
 MESSAGE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PolitenessOverride:
+    """A batch's own pace at the shop's host; None keeps the scraper's default for that value."""
+
+    max_in_flight_per_host: int | None = None
+    requests_per_second_per_host: float | None = None
+
+    def to_json(self) -> dict[str, int | float]:
+        data: dict[str, int | float] = {}
+        if self.max_in_flight_per_host is not None:
+            data["maxInFlightPerHost"] = self.max_in_flight_per_host
+        if self.requests_per_second_per_host is not None:
+            data["requestsPerSecondPerHost"] = self.requests_per_second_per_host
+        return data
 
 
 @dataclass(frozen=True, slots=True)
 class JobRef:
     job_id: str
     attempt: int
+    politeness: PolitenessOverride | None = None
 
 
 def _job_ref(data: dict[str, Any], where: str) -> JobRef:
@@ -39,12 +58,31 @@ def _job_ref(data: dict[str, Any], where: str) -> JobRef:
     return JobRef(str(job_id), attempt)
 
 
-def scrape_request_body(job_id: str, attempt: int) -> str:
-    return json.dumps({"schemaVersion": MESSAGE_VERSION, "jobId": job_id, "attempt": attempt})
+def scrape_request_body(job_id: str, attempt: int, politeness: PolitenessOverride | None = None) -> str:
+    body: dict[str, Any] = {"schemaVersion": MESSAGE_VERSION, "jobId": job_id, "attempt": attempt}
+    if politeness is not None and politeness.to_json():
+        body["politeness"] = politeness.to_json()
+    return json.dumps(body)
 
 
 def parse_scrape_request(data: dict[str, Any]) -> JobRef:
-    return _job_ref(data, "scrape request")
+    ref = _job_ref(data, "scrape request")
+    if data.get("politeness") is None:
+        return ref
+    return JobRef(ref.job_id, ref.attempt, _politeness(data["politeness"]))
+
+
+def _politeness(value: Any) -> PolitenessOverride:
+    """The override, type-checked only: the scraper clamps the values to its own limits."""
+    where = "scrape request: politeness"
+    if not isinstance(value, dict) or set(value) - {"maxInFlightPerHost", "requestsPerSecondPerHost"}:
+        raise MalformedMessageError(f"{where} must be an object of maxInFlightPerHost, requestsPerSecondPerHost")
+    slots, rate = value.get("maxInFlightPerHost"), value.get("requestsPerSecondPerHost")
+    if slots is not None and (not isinstance(slots, int) or isinstance(slots, bool) or slots < 1):
+        raise MalformedMessageError(f"{where}.maxInFlightPerHost {slots!r} is not a positive integer")
+    if rate is not None and (not isinstance(rate, int | float) or isinstance(rate, bool) or not 0 < rate < 1e6):
+        raise MalformedMessageError(f"{where}.requestsPerSecondPerHost {rate!r} is not a positive number")
+    return PolitenessOverride(slots, None if rate is None else float(rate))
 
 
 def parse_product_scraped(envelope: dict[str, Any]) -> JobRef:

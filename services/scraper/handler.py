@@ -1,4 +1,9 @@
-"""What the scraper does with one scrape request."""
+"""What the scraper does with one scrape request.
+
+Every request to a shop (the page, each product photo) goes through ``ShopPoliteness``:
+robots.txt first, then the host's shared pace (docs/fetching.md). The entry point always
+passes one; unit tests that are not about politeness leave it out.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,18 @@ from services.common.errors import (
 )
 from services.common.events import DetailType, EventPublisher
 from services.common.fact_policy import OnUncertain
-from services.common.fetching.safe_fetch import SafeFetcher
+from services.common.fetching.safe_fetch import RequestGate, SafeFetcher
 from services.common.job import Job
 from services.common.job_files import JobFiles, source_image_key
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
-from services.common.messages import JobRef, parse_scrape_request
+from services.common.messages import JobRef, PolitenessOverride, parse_scrape_request
 from services.common.product import Product
 from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
 from services.scraper.page_facts import read_page_facts
+from services.scraper.shop_politeness import ShopPoliteness
 
 __all__ = ["ScrapeHandler"]
 
@@ -34,11 +40,18 @@ class ScrapeHandler(StageHandler):
     stage, service = "scrape", "scraper"
 
     def __init__(self, *, store: JobStore, publisher: EventPublisher, fetcher: SafeFetcher, files: JobFiles,
-                 worker_id: str, lease_seconds: float, max_source_images: int = 3) -> None:
+                 worker_id: str, lease_seconds: float, max_source_images: int = 3,
+                 politeness: ShopPoliteness | None = None) -> None:
         super().__init__(store=store, publisher=publisher, worker_id=worker_id, lease_seconds=lease_seconds)
         self._fetcher = fetcher
         self._files = files
         self._max_images = max_source_images
+        self._politeness = politeness
+
+    async def _admit(self, url: str, job: Job, override: PolitenessOverride | None) -> RequestGate | None:
+        if self._politeness is None:
+            return None
+        return await self._politeness.admit(url, tenant=job.tenant, override=override)
 
     def parse(self, message: QueueMessage) -> JobRef:
         return parse_scrape_request(message.json())
@@ -53,10 +66,11 @@ class ScrapeHandler(StageHandler):
         if not job.productUrl:
             raise PermanentError("the job has no product URL to scrape")
         started = time.perf_counter()
+        gate = await self._admit(job.productUrl, job, ref.politeness)
         facts = await read_page_facts(self._fetcher, job.productUrl, OnUncertain(job.options.onUncertain),
-                                      job_id=job.jobId)
+                                      job_id=job.jobId, gate=gate)
         decision, kept = facts.decision, facts.kept
-        source_key = await self._store_photo(job, facts.product)
+        source_key = await self._store_photo(job, facts.product, ref.politeness)
         # In review the job keeps the facts as scraped: the person's answer is merged onto them.
         fields = facts.job_fields()
         if source_key:
@@ -67,11 +81,13 @@ class ScrapeHandler(StageHandler):
                   ms=round((time.perf_counter() - started) * 1000))
         return job
 
-    async def _store_photo(self, job: Job, product: Product) -> str | None:
-        """Fetch the best product photo (same safe fetcher) and keep it for the renderer."""
+    async def _store_photo(self, job: Job, product: Product, override: PolitenessOverride | None) -> str | None:
+        """Fetch the best product photo (same safe fetcher, same politeness) and keep it for the renderer.
+
+        A photo robots.txt forbids, or whose host is busy, is skipped like a broken one."""
         for url in product.images[: self._max_images]:
             try:
-                image = await self._fetcher.fetch_image(url)
+                image = await self._fetcher.fetch_image(url, await self._admit(url, job, override))
             except ProductshotError as exc:
                 _log.info("photo_skipped", url=url, reason=exc.reason)
                 continue

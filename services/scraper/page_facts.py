@@ -13,7 +13,7 @@ from typing import Any
 
 from services.common.fact_evidence import Evidence, evidence_to_dict
 from services.common.fact_policy import OnUncertain
-from services.common.fetching.safe_fetch import SafeFetcher
+from services.common.fetching.safe_fetch import RequestGate, SafeFetcher
 from services.common.metrics import Metric, emit_many
 from services.common.product import Product
 from services.scraper.extraction import extract_with_evidence
@@ -43,13 +43,16 @@ class PageFacts:
                 "hiddenFacts": self.decision.hidden, "reviewFacts": self.decision.review}
 
 
-async def read_page_facts(fetcher: SafeFetcher, url: str, policy: OnUncertain, *, job_id: str) -> PageFacts:
+async def read_page_facts(
+    fetcher: SafeFetcher, url: str, policy: OnUncertain, *, job_id: str, gate: RequestGate | None = None
+) -> PageFacts:
     """Fetch ``url`` and read its product under ``policy``.
 
     Raises the fetcher's errors, the extractor's (no product, no price) and
-    UncertainFactsError when the policy is ``fail`` and a printed fact is uncertain.
+    UncertainFactsError when the policy is ``fail`` and a printed fact is uncertain. ``gate``
+    paces the request per shop host (the scraper's politeness).
     """
-    page = await fetcher.fetch_page(url)
+    page = await fetcher.fetch_page(url, gate)
     extraction = await asyncio.to_thread(
         # The fetcher decoded the page with its HTTP charset, which the HTML alone may not declare.
         extract_with_evidence, page.text, page.final_url, content_language=page.headers.get("content-language")

@@ -5,6 +5,7 @@ on a fake proves what it would on the real thing.
 """
 
 from tests.fakes.event_publisher import RecordingPublisher
+from tests.fakes.host_gate import InMemoryHostGate
 from tests.fakes.idempotency_store import InMemoryIdempotencyStore
 from tests.fakes.job_files import InMemoryJobFiles
 from tests.fakes.job_store import InMemoryJobStore
@@ -13,6 +14,7 @@ from tests.fakes.window_counter import InMemoryWindowCounter
 from tests.fakes.work_queue import InMemoryWorkQueue
 
 __all__ = [
+    "InMemoryHostGate",
     "InMemoryIdempotencyStore",
     "InMemoryJobFiles",
     "InMemoryJobStore",

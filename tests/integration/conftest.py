@@ -134,6 +134,10 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
         # tests of the limits (api/test_shared_limits.py) set their own.
         "API_LIMIT_REQUESTS_PER_SECOND": "100000", "API_LIMIT_JOBS_PER_DAY": "0",
         "API_LIMIT_AUTH_FAILURES_PER_MINUTE": "100000",
+        # Every test shop is one host (127.0.0.1:port): a shop's pace far above these tests'
+        # bursts; the politeness tests (test_politeness.py) set their own.
+        "SCRAPER_HOST_MAX_IN_FLIGHT": "16", "SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT": "16",
+        "SCRAPER_HOST_REQUESTS_PER_SECOND": "50", "SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT": "50",
     })
     env.update(extra)
     return env

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from services.api.dynamo_window_counter import DynamoWindowCounter
+from services.common.adapters.dynamo_host_gate import DynamoHostGate
 from services.common.adapters.dynamo_job_store import DynamoJobStore
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
@@ -18,6 +19,7 @@ from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.aws import AwsClients, aws_clients
 from services.common.settings import CommonSettings
+from tests.contracts.host_gate_contract import HostGateContract
 from tests.contracts.job_store_contract import JobStoreContract
 from tests.contracts.port_contracts import (
     EventPublisherContract,
@@ -45,6 +47,12 @@ class TestDynamoJobStore(JobStoreContract):
     @pytest.fixture
     def store(self, aws: AwsClients, common: CommonSettings) -> DynamoJobStore:
         return DynamoJobStore(aws.dynamodb, common.jobs_table)
+
+
+class TestDynamoHostGate(HostGateContract):
+    @pytest.fixture
+    def gate(self, aws: AwsClients, common: CommonSettings) -> DynamoHostGate:
+        return DynamoHostGate(aws.dynamodb, common.jobs_table)
 
 
 class TestEventBridgePublisher(EventPublisherContract):

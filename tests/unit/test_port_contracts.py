@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.contracts.host_gate_contract import HostGateContract
 from tests.contracts.job_store_contract import JobStoreContract
 from tests.contracts.port_contracts import (
     EventPublisherContract,
@@ -15,6 +16,7 @@ from tests.contracts.port_contracts import (
 )
 from tests.contracts.window_counter_contract import WindowCounterContract
 from tests.fakes import (
+    InMemoryHostGate,
     InMemoryJobFiles,
     InMemoryJobStore,
     InMemoryParameters,
@@ -59,3 +61,9 @@ class TestInMemoryWindowCounter(WindowCounterContract):
     @pytest.fixture
     def counter(self) -> InMemoryWindowCounter:
         return InMemoryWindowCounter()
+
+
+class TestInMemoryHostGate(HostGateContract):
+    @pytest.fixture
+    def gate(self) -> InMemoryHostGate:
+        return InMemoryHostGate()

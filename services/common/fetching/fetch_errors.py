@@ -22,6 +22,8 @@ __all__ = [
     "InsecureConnectionError",
     "TooManyRedirectsError",
     "HttpStatusError",
+    "BotWallError",
+    "RobotsDisallowedError",
     "NotHtmlError",
     "NotAnImageError",
     "TooLargeError",
@@ -31,6 +33,7 @@ __all__ = [
     "FetchConnectionError",
     "RateLimitedError",
     "ServerError",
+    "HostBusyError",
 ]
 
 
@@ -97,6 +100,19 @@ class HttpStatusError(FetchError, PermanentError):
         self.status = status
 
 
+class BotWallError(HttpStatusError):
+    """The shop's bot protection answered instead of the page (a challenge or a block)."""
+
+    failure_code = FailureCode.BOT_WALL
+
+
+class RobotsDisallowedError(FetchError, PermanentError):
+    """The shop's robots.txt does not allow our user agent on this path."""
+
+    failure_code = FailureCode.ROBOTS_DISALLOWED
+    public_reason = True
+
+
 class NotHtmlError(FetchError, PermanentError):
     """The URL answered with something that is not an HTML page."""
 
@@ -149,6 +165,8 @@ class FetchConnectionError(FetchTransientError):
 class RateLimitedError(FetchTransientError):
     """The shop answered 429 Too Many Requests; ``retry_after`` is its hint."""
 
+    failure_code = FailureCode.SHOP_RATE_LIMITED
+
 
 class ServerError(FetchTransientError):
     """The shop answered with a 5xx server error (or 408 / 425)."""
@@ -156,3 +174,9 @@ class ServerError(FetchTransientError):
     def __init__(self, reason: str, status: int, retry_after: float | None = None) -> None:
         super().__init__(reason, retry_after=retry_after)
         self.status = status
+
+
+class HostBusyError(FetchTransientError):
+    """No turn at the shop's host within our bounded wait (our own per-host pace, or its back-off)."""
+
+    failure_code = FailureCode.SHOP_BUSY

@@ -14,6 +14,7 @@ from http import HTTPStatus
 
 from services.common.fetching.bounded_body import describe_size
 from services.common.fetching.fetch_errors import (
+    BotWallError,
     FetchError,
     HttpStatusError,
     RateLimitedError,
@@ -22,6 +23,7 @@ from services.common.fetching.fetch_errors import (
 )
 
 __all__ = [
+    "bot_wall",
     "HTML_TYPES",
     "UNTYPED",
     "REDIRECT_STATUSES",
@@ -48,11 +50,35 @@ _TRANSIENT_CLIENT_STATUSES = frozenset({408, 425})
 _ADVICE = {
     400: "the shop did not understand the request: check the product URL",
     401: "the page needs a login: use a public product page",
-    403: "the shop refused access: the page may need a login or block automated visitors",
+    403: "the shop refused our scraper (the page may need a login, or the shop blocks automated visitors): "
+    "ask the shop to allow ProductshotBot, or submit the product facts with the job",
     404: "check the product URL",
     410: "the product was removed from the shop",
     451: "the page is not available for legal reasons",
 }
+
+
+# Response headers that only a bot-protection service sets: its answer is a wall, not the shop's page.
+_BOT_WALL_HEADERS = {
+    "cf-mitigated": "Cloudflare",
+    "x-datadome": "DataDome",
+    "x-iinfo": "Imperva",
+    "x-sucuri-id": "Sucuri",
+    "x-amzn-waf-action": "AWS WAF",
+}
+_BOT_WALL_SERVERS = {"akamaighost": "Akamai"}
+
+
+def bot_wall(status: int, headers: Mapping[str, str]) -> str | None:
+    """The bot-protection service whose wall this response is (403/429/503/405/202), or None."""
+    if status not in (202, 403, 405, 429, 503):
+        return None
+    for name, service in _BOT_WALL_HEADERS.items():
+        if headers.get(name) is not None:
+            return service
+    if status == 403:
+        return _BOT_WALL_SERVERS.get((headers.get("Server") or headers.get("server") or "").strip().lower())
+    return None
 
 
 def media_type(content_type: str | None) -> str:
@@ -89,6 +115,13 @@ def parse_retry_after(value: str | None) -> float | None:
 
 def error_for_status(status: int, headers: Mapping[str, str]) -> FetchError | None:
     """The error a final (non-redirect) status stands for, or None for success."""
+    wall = bot_wall(status, headers)
+    if wall is not None:
+        return BotWallError(
+            f"The shop's bot protection ({wall}) answered {_phrase(status)} instead of the page: we do not "
+            "solve challenges; ask the shop to let ProductshotBot through, or submit the product facts with the job",
+            status,
+        )
     if 200 <= status < 300:
         return None
     retry_after = parse_retry_after(headers.get("Retry-After"))

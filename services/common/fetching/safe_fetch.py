@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, nullcontext
 from types import TracebackType
 from typing import TypeVar
 
@@ -34,6 +34,7 @@ from services.common.fetching.fetch_errors import (
     FetchError,
     FetchTimeoutError,
     FetchTransientError,
+    HostBusyError,
     InsecureConnectionError,
     NotAnImageError,
     NotHtmlError,
@@ -55,9 +56,11 @@ from services.common.fetching.response_checks import (
 )
 from services.common.tracing import span
 
-__all__ = ["SafeFetcher", "FetchSettings", "FetchedPage", "FetchedImage"]
+__all__ = ["SafeFetcher", "FetchSettings", "FetchedPage", "FetchedImage", "RequestGate"]
 
 T = TypeVar("T")
+#: Wraps every attempt (one HTTP request and its redirects) to a URL: the scraper's per-host pace.
+RequestGate = Callable[[str], AbstractAsyncContextManager[object]]
 
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5"
@@ -122,21 +125,35 @@ class SafeFetcher:
             await self._session.close()
             self._session = None
 
-    async def fetch_page(self, url: str) -> FetchedPage:
+    async def fetch_page(self, url: str, gate: RequestGate | None = None) -> FetchedPage:
         """Fetch an HTML page; raise a FetchError subclass saying why not."""
         with _fetch_span("fetch.page", url):
-            return await self._with_retries(self._fetch_page_once, url)
+            return await self._with_retries(self._fetch_page_once, url, gate)
 
-    async def fetch_image(self, url: str) -> FetchedImage:
+    async def fetch_image(self, url: str, gate: RequestGate | None = None) -> FetchedImage:
         """Fetch a product image within the image byte and pixel caps."""
         with _fetch_span("fetch.image", url):
-            return await self._with_retries(self._fetch_image_once, url)
+            return await self._with_retries(self._fetch_image_once, url, gate)
+
+    async def fetch_text(self, url: str, max_bytes: int, gate: RequestGate | None = None) -> str:
+        """Fetch a small text file (robots.txt) of any type as UTF-8; TooLargeError past ``max_bytes``."""
+
+        async def once(target: str) -> str:
+            async with self._follow(target, "text/plain,*/*;q=0.5") as (response, _redirects):
+                error = error_for_status(response.status, response.headers)
+                if error is not None:
+                    raise error
+                body = await read_bounded(response.content.iter_chunked(_CHUNK),
+                                          response.headers.get("Content-Encoding", ""), max_bytes, "file")
+                return body.decode("utf-8", errors="replace")
+
+        return await self._with_retries(once, url, gate)
 
     # --- retries and error translation -------------------------------------------------
 
     def _should_retry(self, exc: BaseException) -> bool:
-        if not isinstance(exc, FetchTransientError):
-            return False
+        if not isinstance(exc, FetchTransientError) or isinstance(exc, HostBusyError):
+            return False  # a busy host already waited its bounded turn: the queue waits the rest
         # A long Retry-After is the shop asking us to go away for a while: let the queue wait.
         return exc.retry_after is None or exc.retry_after <= self._settings.max_retry_after
 
@@ -145,7 +162,7 @@ class SafeFetcher:
         retry_after = getattr(exc, "retry_after", None)
         return float(retry_after) if retry_after is not None else self._wait(state)
 
-    async def _with_retries(self, once: Callable[[str], Awaitable[T]], url: str) -> T:
+    async def _with_retries(self, once: Callable[[str], Awaitable[T]], url: str, gate: RequestGate | None) -> T:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._settings.retry_attempts),
             wait=self._wait_for,
@@ -154,7 +171,8 @@ class SafeFetcher:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._translated(once, url)
+                async with gate(url) if gate is not None else nullcontext():
+                    return await self._translated(once, url)
         raise AssertionError("unreachable: tenacity either returns or reraises")
 
     async def _translated(self, once: Callable[[str], Awaitable[T]], url: str) -> T:

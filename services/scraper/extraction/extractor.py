@@ -103,8 +103,10 @@ def extract_with_evidence(html: bytes | str, base_url: str, *, content_language:
         raise NoProductError("no product found on the page: no product markup and no title with a buy button")
     if decision.amount is None:
         raise NoPriceError(
-            f"{NO_PRICE_REASON}: the page describes a product but shows no price for it"
-            " (it is probably rendered by JavaScript)"
+            f"{NO_PRICE_REASON}: the page describes a product but shows no price for it (it is probably "
+            "drawn by the page's JavaScript, which we do not run): submit the product facts with the job "
+            "(product.name, product.price, product.currency), or ask the shop to put the price in its HTML "
+            "(schema.org Offer markup)"
         )
 
     currency = decision.currency

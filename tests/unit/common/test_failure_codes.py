@@ -34,10 +34,10 @@ class RaisingFetcher:
     def __init__(self, error: BaseException) -> None:
         self.error = error
 
-    async def fetch_page(self, url: str) -> Any:
+    async def fetch_page(self, url: str, gate: object = None) -> Any:
         raise self.error
 
-    async def fetch_image(self, url: str) -> Any:
+    async def fetch_image(self, url: str, gate: object = None) -> Any:
         raise self.error
 
 

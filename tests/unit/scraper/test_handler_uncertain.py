@@ -40,11 +40,11 @@ class FakeFetcher:
     def __init__(self, html: str) -> None:
         self.html = html
 
-    async def fetch_page(self, url: str) -> FetchedPage:
+    async def fetch_page(self, url: str, gate: object = None) -> FetchedPage:
         return FetchedPage(url=url, final_url=url, status=200, content_type="text/html", encoding="utf-8",
                            body=self.html.encode(), text=self.html, headers={}, redirects=[])
 
-    async def fetch_image(self, url: str) -> Any:
+    async def fetch_image(self, url: str, gate: object = None) -> Any:
         raise AssertionError("the test pages have no images")
 
 
