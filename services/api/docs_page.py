@@ -30,6 +30,7 @@ _PAGE = """<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Productshot API reference</title>
   <link rel="stylesheet" href="/static/redoc/docs.css">
+  <link rel="icon" href="/static/app/favicon.svg" type="image/svg+xml">
 </head>
 <body>
   <redoc spec-url="/openapi.json" hide-download-button="false"></redoc>

@@ -45,12 +45,20 @@ export function openJob(id) {
 function render(job) {
   const product = job.product || {};
   $("job-title").textContent = product.name || job.productUrl || "Job";
-  const current = STAGES.findIndex(([stage]) => stage === job.stage);
-  $("job-stages").replaceChildren(...STAGES.map(([stage, label], i) => el("li", {
-    class: i < current || job.status === "completed" ? "done" : i === current ? "current" : "",
-    "aria-current": i === current ? "step" : false,
-    text: label,
-  })));
+  // A failed job is "done"; its progress stops at the stage that failed (error.stage).
+  const failedAt = job.status === "failed" && job.error ? job.error.stage : null;
+  const current = STAGES.findIndex(([stage]) => stage === (failedAt || job.stage));
+  // A job that never waited for review skipped that stage once it is past it.
+  const waited = Boolean((job.timestamps || {}).review);
+  const past = (i) => i < current || job.status === "completed";
+  $("job-stages").replaceChildren(...STAGES.map(([stage, label], i) => {
+    const skipped = stage === "review" && past(i) && !waited;
+    return el("li", {
+      class: skipped ? "skipped" : past(i) ? "done" : i === current ? (failedAt ? "failed" : "current") : "",
+      "aria-current": i === current ? "step" : false,
+      text: skipped ? `${label} (not needed)` : i === current && failedAt ? `${label} (failed)` : label,
+    });
+  }));
   const words = { pending: "Queued", scraping: "Reading the product page…", review: "Waiting for your review",
     scraped: "Facts ready; starting the images…", rendering: "Making the images…",
     completed: "Completed", failed: "Failed" };
@@ -67,10 +75,12 @@ function render(job) {
 
 function renderFacts(job) {
   const product = job.product || {};
+  const inReview = job.review ? Object.keys(job.review.facts) : [];
   const rows = FACTS.filter((name) => product[name]).flatMap((name) => {
     const sure = job.confidence && job.confidence[name] !== undefined
       ? ` (${Math.round(job.confidence[name] * 100)}% sure)` : "";
-    return [el("dt", { text: LABELS[name] }), el("dd", { text: `${product[name]}${sure}` })];
+    const held = inReview.includes(name) ? " · not printed until you check it below" : "";
+    return [el("dt", { text: LABELS[name] }), el("dd", { class: held ? "held" : false, text: `${product[name]}${sure}${held}` })];
   });
   for (const name of job.hiddenFacts || []) {
     rows.push(el("dt", { text: LABELS[name] || name }), el("dd", { text: "left off the image" }));
@@ -99,11 +109,21 @@ function renderReview(job) {
   $("review-facts").replaceChildren(...sets);
 }
 
+// One choice per value: a page often offers the same price from an element and its parent.
+function distinct(candidates) {
+  const best = new Map();
+  for (const c of candidates) {
+    const seen = best.get(c.value);
+    if (!seen || c.confidence > seen.confidence) best.set(c.value, c);
+  }
+  return [...best.values()];
+}
+
 function factChoice(name, fact, job) {
   const label = LABELS[name] || name;
   const group = `fact-${name}`;
-  const candidates = fact.candidates.length ? fact.candidates
-    : [{ value: fact.value ?? "", source: fact.source, context: "", confidence: fact.confidence }];
+  const candidates = distinct(fact.candidates.length ? fact.candidates
+    : [{ value: fact.value ?? "", source: fact.source, context: "", confidence: fact.confidence }]);
   const options = candidates.map((c, i) => el("label", { class: "candidate" },
     el("input", { type: "radio", name: group, value: `pick:${i}`, "data-value": c.value,
       checked: c.value === fact.value }),
