@@ -31,9 +31,11 @@ async def _sign_in(tab: Tab, api: str) -> None:
     await tab.page.wait_for_selector("#view-home:not([hidden])")
 
 
-async def _new_image(tab: Tab, url: str) -> None:
+async def _new_image(tab: Tab, url: str, shot: str | None = None) -> None:
     await tab.page.get_by_role("link", name="New image").first.click()
     await tab.page.get_by_label("Product page URL").fill(url)
+    if shot:
+        await tab.shot(shot)
     await tab.page.get_by_role("button", name="Make the image").click()
 
 
@@ -45,7 +47,7 @@ async def test_a_product_url_becomes_an_image_that_downloads_whole(
     url = pages.add_product(f"kettle-{uuid.uuid4().hex[:8]}", "Copper Kettle", "49.99", "EUR")
     tab = await open_tab(browser)
     await _sign_in(tab, pipeline.api)
-    await _new_image(tab, url)
+    await _new_image(tab, url, shot="new-image")
     await tab.page.wait_for_selector(_FINAL, timeout=120_000)
     assert await tab.page.get_attribute("#job-status", "data-status") == "completed"
     assert "Copper Kettle" in await tab.page.inner_text("#job-facts")
