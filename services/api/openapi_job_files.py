@@ -8,6 +8,18 @@ from typing import Any
 __all__ = ["job_file_paths"]
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+# One event as text/event-stream frames it: its name, its id, and the job as JSON in ``data``.
+_EVENT = {
+    "schema": {
+        "type": "object",
+        "properties": {
+            "event": {"type": "string", "enum": ["job", "gone"]},
+            "id": {"type": "string"},
+            "data": {"type": "string", "contentMediaType": "application/json"},
+        },
+        "required": ["event", "data"],
+    }
+}
 _FORMAT = {"name": "format", "in": "path", "required": True, "schema": {"type": "string"}, "description": "square, ..."}
 
 
@@ -27,7 +39,7 @@ def job_file_paths(
                 "(read the stream with fetch: EventSource cannot send it); reconnect to go on.",
                 "parameters": [job_id],
                 "responses": {
-                    "200": {"description": "The event stream.", "content": {"text/event-stream": _BINARY}},
+                    "200": {"description": "The event stream.", "content": {"text/event-stream": _EVENT}},
                     **problems(401, 404, 429, 503),
                 },
             }

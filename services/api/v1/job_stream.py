@@ -5,7 +5,7 @@ the URL): browsers read it with fetch() and a stream reader, since EventSource c
 headers. Each change of the job (its ``updatedAt``) is one ``job`` event carrying the same
 body as GET /v1/jobs/{jobId}; a comment line keeps idle connections open. The stream ends
 when the job is completed or failed (or deleted: a ``gone`` event), and after
-``_MAX_SECONDS`` so no connection is held for ever: the client reconnects, and the first
+API_EVENTS_MAX_SECONDS so no connection is held for ever: the client reconnects, and the first
 event of every connection is the job as it is now, so nothing is missed in between.
 """
 
@@ -26,9 +26,7 @@ from services.common.job_states import TERMINAL
 
 __all__ = ["job_events", "sse_event"]
 
-_POLL_SECONDS = 1.0
 _KEEPALIVE_SECONDS = 15.0
-_MAX_SECONDS = 300.0
 _RETRY_MS = 2000
 
 
@@ -42,7 +40,8 @@ async def _changes(state: ApiState, job_id: str, tenant: str) -> AsyncIterator[s
     yield f"retry: {_RETRY_MS}\n\n"
     started = last_beat = time.monotonic()
     seen = ""
-    while time.monotonic() - started < _MAX_SECONDS:
+    settings = state.settings
+    while time.monotonic() - started < settings.events_max_seconds:
         job = await state.store.get(job_id)
         if job is None or job.tenant != tenant:
             yield sse_event("gone", json.dumps({"jobId": job_id}))
@@ -57,7 +56,7 @@ async def _changes(state: ApiState, job_id: str, tenant: str) -> AsyncIterator[s
         elif time.monotonic() - last_beat >= _KEEPALIVE_SECONDS:
             last_beat = time.monotonic()
             yield ": keep-alive\n\n"
-        await asyncio.sleep(_POLL_SECONDS)
+        await asyncio.sleep(settings.events_poll_seconds)
 
 
 async def job_events(request: Request) -> Response:

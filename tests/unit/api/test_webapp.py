@@ -4,9 +4,12 @@ stream, and its images one by one or zipped."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -120,3 +123,37 @@ def test_a_job_without_images_has_no_zip_yet(parts: Any) -> None:
     state.store.jobs[job.jobId] = job
     resp = client.get(f"/v1/jobs/{job.jobId}/images.zip", headers=ACME)
     assert resp.status_code == 409 and resp.json()["jobStatus"] == "pending"
+
+
+@contextmanager
+def _quick(**settings: Any) -> Iterator[tuple[TestClient, Any]]:
+    """The app with event streams that read their job every 10 ms."""
+    state, *_ = fake_state(events_poll_seconds=0.01, **settings)
+    with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
+        yield client, state
+
+
+def test_the_stream_sends_each_change_of_a_running_job_until_it_ends() -> None:
+    """A pending job's stream sends it at once, then again when it moves, and ends once it is completed."""
+    with _quick() as (client, state):
+        job = Job.new(ttl_hours=1, tenant="acme", productUrl="https://shop.example/p/1")
+        state.store.jobs[job.jobId] = job
+        statuses = []
+        with client.stream("GET", f"/v1/jobs/{job.jobId}/events", headers=ACME) as resp:
+            for line in resp.iter_lines():
+                if line.startswith("data: "):
+                    statuses.append(json.loads(line[6:])["status"])
+                    if len(statuses) == 1:  # the job moves on while the stream is open
+                        moved = _completed(state)
+                        state.store.jobs[job.jobId] = replace(moved, jobId=job.jobId, updatedAt="2099-01-01T00:00:00Z")
+        assert statuses == ["pending", "completed"]
+
+
+def test_a_stream_cut_by_its_time_limit_ends_cleanly() -> None:
+    """After its time limit the stream ends (the client reconnects); the job was sent first."""
+    with _quick(events_max_seconds=0.1) as (client, state):
+        job = Job.new(ttl_hours=1, tenant="acme", productUrl="https://shop.example/p/1")
+        state.store.jobs[job.jobId] = job
+        with client.stream("GET", f"/v1/jobs/{job.jobId}/events", headers=ACME) as resp:
+            body = "".join(resp.iter_text())
+        assert body.startswith("retry: 2000\n\n") and body.count("event: job\n") == 1
