@@ -148,3 +148,73 @@ async def test_the_pages_ask_no_other_host_and_forbid_inline_script(pipeline: Se
     host = pipeline.api.split("/")[2]
     assert tab.hosts <= {host}, tab.hosts
     assert tab.errors == []
+
+
+def _batch(batch_id: str, status: str, done: int, total: int) -> dict[str, Any]:
+    """A batch view in the shape of the batch contract (GET /v1/batches/{id})."""
+    return {
+        "batchId": batch_id, "status": status, "source": None, "total": total, "duplicates": 0,
+        "counts": {"pending": 0, "scraping": 0, "review": 0, "scraped": 0, "rendering": total - done,
+                   "completed": done - 1, "failed": 1, "cancelled": 0, "queued": 0},
+        "done": done, "progress": done / total, "metadata": {"name": "Spring kettles"}, "error": None,
+        "createdAt": "2026-12-04T10:00:00Z", "updatedAt": "2026-12-04T10:05:00Z", "completedAt": None,
+        "expiresAt": "2026-12-11T10:00:00Z",
+        "links": {"self": f"/v1/batches/{batch_id}", "items": f"/v1/batches/{batch_id}/items",
+                  "results": f"/v1/batches/{batch_id}/results", "archive": f"/v1/batches/{batch_id}/archive"},
+    }
+
+
+async def test_the_batches_panel_hides_without_batches_and_shows_a_batchs_progress_and_rows(
+    pipeline: Services, browser: Any
+) -> None:
+    """Against an API without /v1/batches (404) the panel stays hidden; given the contract's
+    answers (served by the test), it lists the batch and its page shows progress and rows."""
+    tab = await open_tab(browser)
+    await _sign_in(tab, pipeline.api)
+    await tab.page.wait_for_load_state("networkidle")
+    async with httpx.AsyncClient(base_url=pipeline.api, headers=AUTH) as http:
+        has_batches = (await http.get("/v1/batches")).status_code != 404
+    if not has_batches:
+        assert await tab.page.is_hidden("#batches-panel")
+
+    batch_id = str(uuid.uuid4())
+    job_id = str(uuid.uuid4())
+    view = _batch(batch_id, "running", 3, 4)
+    rows = [
+        {"row": 1, "productUrl": "https://shop.example/p/1", "jobId": job_id, "status": "completed",
+         "duplicateOf": None, "errorCode": None, "error": None,
+         "product": {"name": "Copper Kettle", "price": "49.99", "currency": "EUR"}, "images": []},
+        {"row": 2, "productUrl": "https://shop.example/p/2", "jobId": str(uuid.uuid4()), "status": "failed",
+         "duplicateOf": None, "errorCode": "page_unreachable", "error": "the shop answered 404",
+         "product": None, "images": []},
+    ]
+    answers = {
+        "/v1/batches": {"batches": [view], "next": None},
+        f"/v1/batches/{batch_id}": view,
+        f"/v1/batches/{batch_id}/items": {"items": rows, "next": None},
+    }
+
+    async def contract(route: Any) -> None:
+        path = route.request.url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
+        body = answers.get(f"/{path}")
+        if body is None:
+            await route.fulfill(status=404, json={"title": "Not Found", "status": 404, "detail": "No such resource."})
+        else:
+            await route.fulfill(json=body)
+
+    await tab.page.route("**/v1/batches**", contract)
+    await tab.page.reload()
+    link = tab.page.get_by_role("link", name="Spring kettles")
+    await link.wait_for()
+    await link.click()
+    await tab.page.wait_for_selector("#batch-rows tr")
+    assert await tab.page.inner_text("#batch-title") == "Spring kettles"
+    assert await tab.page.get_attribute("#batch-progress", "value") == "0.75"
+    status = await tab.page.inner_text("#batch-status")
+    assert "3 of 4 done" in status and "1 failed" in status
+    table = await tab.page.inner_text("#batch-rows")
+    assert "Copper Kettle" in table and "49.99 EUR" in table and "the shop answered 404" in table
+    assert await tab.page.get_attribute("#batch-rows a", "href") == f"#/jobs/{job_id}"
+    assert await tab.page.is_hidden("#batch-archive")  # not before the batch has ended
+    await tab.shot("batch")
+    assert script_errors(tab) == []

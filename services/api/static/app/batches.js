@@ -33,6 +33,7 @@ export function leaveBatch() {
 export function openBatch(id) {
   leaveBatch();
   cursor = null;
+  $("batch-title").textContent = "Batch";
   $("batch-id").textContent = `Batch ${id}`;
   $("batch-rows").replaceChildren();
   $("batch-more").onclick = () => loadRows(id, true);
@@ -43,6 +44,7 @@ export function openBatch(id) {
 async function poll(id) {
   try {
     const batch = await api.batch(id);
+    $("batch-title").textContent = (batch.metadata && batch.metadata.name) || "Batch";
     $("batch-progress").value = batch.progress || 0;
     $("batch-progress").textContent = `${Math.round((batch.progress || 0) * 100)}%`;
     const c = batch.counts || {};
