@@ -27,7 +27,7 @@ _FINAL = "#job-status[data-status=completed], #job-status[data-status=failed]"
 async def _sign_in(tab: Tab, api: str) -> None:
     await tab.page.goto(f"{api}/app")
     await tab.page.get_by_label("API key").fill(KEY)
-    await tab.page.get_by_role("button", name="Sign in").click()
+    await tab.page.keyboard.press("Enter")  # the form works from the keyboard
     await tab.page.wait_for_selector("#view-home:not([hidden])")
 
 
@@ -44,7 +44,8 @@ async def test_a_product_url_becomes_an_image_that_downloads_whole(
 ) -> None:
     """Submitted in the page, the job's stages advance to completed with its facts shown (the
     first event stream is cut: the page reconnects); the downloaded image has the stored size,
-    the ZIP holds it, and the key never enters a URL."""
+    the ZIP holds it, the copied link fetches it, Delete removes the job, and the key never
+    enters a URL."""
     url = pages.add_product(f"kettle-{uuid.uuid4().hex[:8]}", "Copper Kettle", "49.99", "EUR")
     tab = await open_tab(browser)
     streams: list[str] = []
@@ -78,9 +79,23 @@ async def test_a_product_url_becomes_an_image_that_downloads_whole(
     assert [i.file_size for i in archive.infolist()] == [image["size"]]
     await tab.shot("job-completed")
 
+    await tab.page.get_by_role("button", name=f"Copy link ({image['format']})").click()
+    await tab.page.get_by_text("copied").wait_for()
+    link = await tab.page.evaluate("navigator.clipboard.readText()")
+    async with httpx.AsyncClient() as plain:  # a presigned link: no key needed
+        assert len((await plain.get(link)).content) == image["size"]
+
     await tab.page.get_by_role("link", name="Home").click()
     await tab.page.wait_for_selector(f"#jobs-rows a[href='#/jobs/{job_id}']")
     await tab.shot("home")
+
+    await tab.page.click(f"#jobs-rows a[href='#/jobs/{job_id}']")
+    await tab.page.wait_for_selector("#delete:not([hidden])")
+    tab.page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await tab.page.get_by_role("button", name="Delete").click()
+    await tab.page.wait_for_selector("#view-home:not([hidden])")
+    async with httpx.AsyncClient(base_url=pipeline.api, headers=AUTH) as http:
+        assert (await http.get(f"/v1/jobs/{job_id}")).status_code == 404
     assert KEY not in tab.page.url
     assert [e for e in script_errors(tab) if "ERR_CONNECTION_RESET" not in e] == []
 
