@@ -35,6 +35,7 @@ async def _new_image(tab: Tab, url: str, shot: str | None = None) -> None:
     await tab.page.get_by_role("link", name="New image").first.click()
     await tab.page.get_by_label("Product page URL").fill(url)
     if shot:
+        await tab.page.get_by_text("Overlay overrides").click()  # shown open in the screenshot
         await tab.shot(shot)
     await tab.page.get_by_role("button", name="Make the image").click()
 
@@ -125,6 +126,30 @@ async def test_a_price_in_review_is_corrected_in_the_page_and_printed(
     stored = boto.dynamodb.get_item(TableName="productshot-jobs", Key={"jobId": {"S": job_id}})["Item"]
     printed = json.dumps(stored["overlayText"])
     assert "49.99" in printed and "59.99" not in printed
+    assert script_errors(tab) == []
+
+
+async def test_typed_facts_with_an_overlay_override_are_printed_as_typed(
+    pipeline: Services, boto: Any, browser: Any
+) -> None:
+    """Facts typed in the form (no page to scrape) and a text override of the offer make a
+    completed job whose printed text holds the typed price and the override."""
+    tab = await open_tab(browser)
+    await _sign_in(tab, pipeline.api)
+    await tab.page.get_by_role("link", name="New image").first.click()
+    await tab.page.get_by_label("Type the facts").check()
+    await tab.page.get_by_label("Name", exact=True).fill("Linen Apron")
+    await tab.page.get_by_label("Price", exact=True).fill("24.50")
+    await tab.page.get_by_label("Currency").fill("eur")
+    await tab.page.get_by_text("Overlay overrides").click()
+    await tab.page.get_by_label("Print instead of the offer").fill("Spring sale")
+    await tab.page.get_by_role("button", name="Make the image").click()
+    await tab.page.wait_for_selector(_FINAL, timeout=120_000)
+    assert await tab.page.get_attribute("#job-status", "data-status") == "completed"
+    job_id = tab.page.url.rsplit("/", 1)[1]
+    stored = boto.dynamodb.get_item(TableName="productshot-jobs", Key={"jobId": {"S": job_id}})["Item"]
+    printed = json.dumps(stored["overlayText"])
+    assert "24.50" in printed and "Spring sale" in printed and "Linen Apron" in printed
     assert script_errors(tab) == []
 
 

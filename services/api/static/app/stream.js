@@ -4,7 +4,7 @@
 import { headers } from "./api.js";
 
 function parse(block) {
-  const event = { type: "message", data: "", id: null, retry: null };
+  const event = { type: "message", data: "", retry: null };
   for (const line of block.split("\n")) {
     if (!line || line.startsWith(":")) continue;
     const at = line.indexOf(":");
@@ -12,7 +12,6 @@ function parse(block) {
     const value = at < 0 ? "" : line.slice(at + 1).replace(/^ /, "");
     if (field === "event") event.type = value;
     else if (field === "data") event.data += (event.data ? "\n" : "") + value;
-    else if (field === "id") event.id = value;
     else if (field === "retry") event.retry = Number(value);
   }
   return event;
@@ -22,12 +21,10 @@ function parse(block) {
 export function follow(path, onEvent, onTrouble) {
   const control = new AbortController();
   let pause = 2000;
-  let lastId = null;
   let finished = false;
 
   async function connect() {
-    const extra = lastId ? { "Last-Event-ID": lastId } : {};
-    const resp = await fetch(path, { headers: headers({ Accept: "text/event-stream", ...extra }),
+    const resp = await fetch(path, { headers: headers({ Accept: "text/event-stream" }),
       signal: control.signal, cache: "no-store", credentials: "omit" });
     if (!resp.ok) {
       let problem = {};
@@ -47,7 +44,6 @@ export function follow(path, onEvent, onTrouble) {
         const event = parse(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
         if (event.retry) pause = event.retry;
-        if (event.id) lastId = event.id;
         if (event.data) {
           const data = JSON.parse(event.data);
           if (onEvent(event.type, data) === false) { finished = true; return; }
