@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh machine; quick no-op when nothing changed.
 #   .venv/            Python 3.11 with requirements-dev.txt pinned by constraints.txt
-#   system packages   tesseract-ocr (+ Arabic, Hebrew, Russian, Greek data: the renderer's text read-back, OCR tests) and the libraries in SYSTEM_PACKAGES
+#   system packages   tesseract-ocr (+ Arabic, Hebrew, Russian, Greek data: the renderer's text read-back, OCR tests),
+#                     chromium (the web app's browser tests, driven by Playwright) and the libraries in SYSTEM_PACKAGES
 #   .localstack/venv  LocalStack + moto in their own Python >= 3.12 (scripts/local_aws.sh install)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-rus tesseract-ocr-ell libraqm0 curl)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-heb tesseract-ocr-rus tesseract-ocr-ell libraqm0 curl chromium)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -3,6 +3,7 @@
 /generative-ai-images/...   the seed's two endpoints, unchanged (seed_routes.py)
 /v1/jobs...                 the versioned API (v1/routes.py)
 /healthz /readyz            probes; /openapi.json and /docs the reference
+/app                        the web app (webapp.py; its script and styles under /static/app/)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from services.api.settings import ApiSettings
 from services.api.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.api.v1.routes import v1_routes
+from services.api.webapp import webapp_routes
 from services.api.window_counter import WindowCounter
 from services.common.adapters.dynamo_job_store import DynamoJobStore
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
@@ -187,6 +189,7 @@ def routes() -> list[BaseRoute]:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *seed_routes(),
         *v1_routes(),
+        *webapp_routes(),
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from services.api.openapi_job_files import job_file_paths
 from services.api.seed_models import SeedAccepted, SeedGenerate, SeedMessage, SeedStatus
 from services.api.v1.requests import JobCreate, ReviewAnswer
 from services.api.v1.responses import HealthOut, JobList, JobOut, ProblemOut, ReadinessOut
@@ -158,6 +159,7 @@ def _paths() -> dict[str, Any]:
                 },
             },
         },
+        **job_file_paths(job, _JOB_ID, _problems),
         "/healthz": {
             "get": {
                 "tags": [_OPS_TAG],

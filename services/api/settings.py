@@ -73,6 +73,10 @@ class ApiSettings(BaseSettings):
     #: ... waiting at most this long for batch-mates.
     handoff_linger_ms: float = Field(default=3.0, ge=0, le=50)
     readiness_timeout: float = Field(default=2.0, gt=0, le=30)
+    #: A job's event stream (the web app's progress) ends after this long; the client reconnects.
+    events_max_seconds: float = Field(default=300.0, gt=0, le=3600)
+    #: How often an open event stream reads its job (one GetItem each time).
+    events_poll_seconds: float = Field(default=1.0, ge=0.01, le=30)
 
     @model_validator(mode="after")
     def _open_only_on_loopback(self) -> ApiSettings:

@@ -43,8 +43,10 @@ def api(
 ) -> Iterator[Services]:
     """One API process with generous rate limits and CORS for https://app.example."""
     purge_queues(boto.sqs)
+    # Event streams of jobs that never move here (no scraper) end after 2 s: the fuzzer reads them whole.
     services = _api(
-        aws_env, tmp_path_factory.mktemp("api"), request, "api", API_CORS_ORIGINS="https://app.example"
+        aws_env, tmp_path_factory.mktemp("api"), request, "api", API_CORS_ORIGINS="https://app.example",
+        API_EVENTS_MAX_SECONDS="2",
     )
     yield services
     services.stop("api")
