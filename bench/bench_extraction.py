@@ -107,7 +107,7 @@ def baseline(html: bytes, url: str) -> dict[str, Any]:
 
 
 def ours(html: bytes, url: str) -> dict[str, Any]:
-    from services.scraper.extraction import NoProductError, extract_product
+    from services.common.extraction import NoProductError, extract_product
 
     try:
         return extract_product(html, url).to_dict()

@@ -8,6 +8,7 @@
 - Permanent errors: the handler's ``on_failure`` fails the job, the message is deleted.
   Transient errors: the message becomes visible again after a growing delay; on its last
   allowed receive the job is failed with the last reason and the message dead-lettered.
+  Deferred (waiting its turn at a busy shop): sent again with a delay, no receive used.
 - Malformed messages never crash the loop: logged and dead-lettered.
 - An unreachable AWS endpoint never ends the loop: it backs off and carries on.
 - ``stop`` set (SIGTERM): receiving stops at once, in-flight work gets ``shutdown_deadline``
@@ -19,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from typing import Protocol
 import structlog
 
 from services.common.errors import (
+    DeferredError,
     MalformedMessageError,
     PermanentError,
     ProductshotError,
@@ -37,7 +40,7 @@ from services.common.errors import (
 from services.common.health_file import HealthFile, HealthFileError
 from services.common.logging import get_logger
 from services.common.metrics import Metric, emit, reason_code
-from services.common.queue_message import QueueMessage, backoff_delay
+from services.common.queue_message import DEFERRALS, MAX_DEFERRALS, MAX_DELAY, QueueMessage, backoff_delay
 from services.common.work_queue import WorkQueue
 
 __all__ = ["ConsumerConfig", "HealthFileError", "QueueMessage", "MessageHandler", "SqsConsumer", "backoff_delay"]
@@ -109,13 +112,8 @@ class SqsConsumer:
             except ProductshotError as exc:  # the queue unreachable: the adapter says so with its errors
                 failures += 1
                 pause = min(20.0, 0.25 * 2 ** min(failures, 7)) * random.uniform(0.5, 1.0)
-                _log.warning(
-                    "poll_failed",
-                    queue=self._config.queue_name,
-                    error=str(exc) or type(exc).__name__,
-                    failures=failures,
-                    retry_in=round(pause, 1),
-                )
+                _log.warning("poll_failed", queue=self._config.queue_name, error=str(exc) or type(exc).__name__,
+                             failures=failures, retry_in=round(pause, 1))
                 await _sleep_unless(stop, pause)
         await self._drain()
 
@@ -213,6 +211,8 @@ class SqsConsumer:
 
     async def _retry_later(self, message: QueueMessage, exc: Exception) -> None:
         reason = exc.reason if isinstance(exc, ProductshotError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, DeferredError) and message.deferrals < MAX_DEFERRALS and await self._defer(message, exc):
+            return
         if message.receive_count >= self._config.max_receive_count:
             _log.error("retries_exhausted", reason=reason)
             final = RetriesExhaustedError(message.receive_count, exc)
@@ -228,6 +228,21 @@ class SqsConsumer:
         else:
             _log.error("transient_failure", reason=reason, retry_in=delay, exc_info=exc)
         await self._set_visibility(message, delay)
+
+    async def _defer(self, message: QueueMessage, exc: DeferredError) -> bool:
+        """Send the message again, delayed, and delete this copy: waiting is not a failed receive
+        (False, retried the usual way, when the copy could not be sent)."""
+        delay, count = min(MAX_DELAY, max(1, math.ceil(exc.retry_after or 1))), message.deferrals + 1
+        try:
+            await self._queue.send(self._config.queue_name, message.body, attributes={DEFERRALS: str(count)},
+                                   delay_seconds=delay)
+        except ProductshotError as error:
+            _log.warning("defer_failed", error=str(error) or type(error).__name__)
+            return False
+        _log.info("deferred", reason=exc.reason, retry_in=delay, deferrals=count)
+        emit(Metric.MESSAGE_DEFERRALS, 1, queue=self._config.queue_name)
+        await self._delete(message)  # if it fails, the job's lease and state checks make the copy a no-op
+        return True
 
     async def _give_up(self, message: QueueMessage, exc: Exception, *, dead_letter: bool = False) -> None:
         try:

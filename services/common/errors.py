@@ -18,6 +18,7 @@ __all__ = [
     "ProductshotError",
     "PermanentError",
     "TransientError",
+    "DeferredError",
     "RetriesExhaustedError",
     "MalformedMessageError",
     "JobNotFoundError",
@@ -65,6 +66,15 @@ class TransientError(ProductshotError):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class DeferredError(TransientError):
+    """Not a failure: the work waits its turn under our own pacing (a shop host's slots).
+
+    The consumer sends the message again with a delay instead of using one of its
+    receives, so a large batch at a slow shop waits rather than failing; bounded by
+    ``queue_message.MAX_DEFERRALS``.
+    """
 
 
 class RetriesExhaustedError(TransientError):

@@ -39,6 +39,7 @@ class Metric(StrEnum):
     QUEUE_WAIT = "QueueWait"
     IN_FLIGHT = "InFlight"
     MESSAGE_RETRIES = "MessageRetries"
+    MESSAGE_DEFERRALS = "MessageDeferrals"
     DEAD_LETTERED = "DeadLettered"
     EXTRACTION_CONFIDENCE = "ExtractionConfidence"
     FIELDS_FOUND = "FieldsFound"
@@ -73,6 +74,9 @@ CATALOGUE: dict[Metric, MetricSpec] = {
     Metric.QUEUE_WAIT: MetricSpec(_MS, ("queue",), "a message's age when a worker received it (SentTimestamp)"),
     Metric.IN_FLIGHT: MetricSpec(_C, ("queue",), "messages a worker holds after a receive (renderer: generations)"),
     Metric.MESSAGE_RETRIES: MetricSpec(_C, ("queue", "reason"), "a transient failure put back for a retry"),
+    Metric.MESSAGE_DEFERRALS: MetricSpec(
+        _C, ("queue",), "a message sent again, delayed, to wait its turn at a busy shop host (no receive used)"
+    ),
     Metric.DEAD_LETTERED: MetricSpec(_C, ("queue",), "a message moved to its dead-letter queue"),
     Metric.EXTRACTION_CONFIDENCE: MetricSpec(_N, (), "the lowest confidence (0-1) of a scraped product's facts"),
     Metric.FIELDS_FOUND: MetricSpec(_C, (), "how many product fields the scraper found on a page"),

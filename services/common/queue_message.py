@@ -10,9 +10,14 @@ from typing import Any
 
 from services.common.errors import MalformedMessageError
 
-__all__ = ["QueueMessage", "backoff_delay", "MAX_VISIBILITY"]
+__all__ = ["QueueMessage", "backoff_delay", "MAX_VISIBILITY", "MAX_DELAY", "DEFERRALS", "MAX_DEFERRALS"]
 
 MAX_VISIBILITY = 43_200  # SQS limit: 12 hours
+MAX_DELAY = 900  # SQS limit on a message's DelaySeconds: 15 minutes
+#: Message attribute: how often the message was put back to wait its turn (DeferredError).
+DEFERRALS = "deferrals"
+#: Deferrals are not failures, but not endless either: past this many the wait counts as a receive.
+MAX_DEFERRALS = 100
 
 
 @dataclass(slots=True)
@@ -26,6 +31,14 @@ class QueueMessage:
     attributes: dict[str, str] = field(default_factory=dict)
     # Called on every visibility heartbeat while the handler works (e.g. extend a job lease).
     heartbeat_callbacks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def deferrals(self) -> int:
+        """How often this message was put back to wait its turn (0 for a fresh one)."""
+        try:
+            return max(0, int(self.attributes.get(DEFERRALS, "0")))
+        except ValueError:
+            return 0
 
     def json(self) -> dict[str, Any]:
         try:

@@ -22,8 +22,10 @@ class WorkQueue(Protocol):
     async def check(self, queue: str) -> None:
         """Raise when ``queue`` cannot be reached (readiness)."""
 
-    async def send(self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None) -> str:
-        """Send one message; its message id."""
+    async def send(
+        self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None, delay_seconds: int = 0
+    ) -> str:
+        """Send one message, invisible for ``delay_seconds`` (0..900); its message id."""
 
     async def send_batch(self, queue: str, bodies: Sequence[str]) -> list[str | ProductshotError]:
         """Send up to 10 messages in one call; per body its message id, or why it was refused."""

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from services.common.errors import ProductshotError
+from services.common.extraction import Extraction, extract_with_evidence
 from services.common.fact_evidence import evidence_to_dict
 from services.common.fact_policy import PRINT_CONFIDENCE, uncertain_facts
-from services.scraper.extraction import Extraction, extract_with_evidence
 
 __all__ = ["main", "read_saved_page"]
 

@@ -23,10 +23,10 @@ from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
 from services.common.messages import JobRef, PolitenessOverride, parse_scrape_request
+from services.common.page_facts import read_page_facts
 from services.common.product import Product
 from services.common.stage_events import publish_product_needs_review, publish_product_scraped
 from services.common.stage_handler import StageHandler
-from services.scraper.page_facts import read_page_facts
 from services.scraper.shop_politeness import ShopPoliteness
 
 __all__ = ["ScrapeHandler"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.scraper.extraction import NoProductError, extract_product
+from services.common.extraction import NoProductError, extract_product
 
 __all__ = ["FIELDS", "FieldScore", "Report", "evaluate", "load_corpus", "PAGES_DIR", "HELDOUT_DIR"]
 

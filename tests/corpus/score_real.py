@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.scraper.extraction import NoProductError, extract_product
+from services.common.extraction import NoProductError, extract_product
 from tests.corpus.real_calibration import Calibration
 from tests.corpus.real_pages import (
     FIELDS,
@@ -93,7 +93,7 @@ Extract = Callable[[bytes, str], tuple[dict[str, Any], Any]]
 def _extractor() -> tuple[str, Extract]:
     """The evidence-returning extractor when it exists, else ``extract_product`` alone."""
     try:
-        from services.scraper.extraction import extract_with_evidence  # type: ignore[attr-defined]
+        from services.common.extraction import extract_with_evidence  # type: ignore[attr-defined]
     except ImportError:
         return "extract_product", lambda html, url: (extract_product(html, url).to_dict(), None)
 

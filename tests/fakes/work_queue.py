@@ -15,7 +15,7 @@ from services.common.errors import (
     QueueEntryRefusedError,
     QueueOperationUnsupportedError,
 )
-from services.common.queue_message import QueueMessage
+from services.common.queue_message import DEFERRALS, QueueMessage
 
 __all__ = ["InMemoryWorkQueue", "StoredMessage"]
 
@@ -74,10 +74,14 @@ class InMemoryWorkQueue:
     async def check(self, queue: str) -> None:
         self._check_up()
 
-    async def send(self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None) -> str:
+    async def send(
+        self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None, delay_seconds: int = 0
+    ) -> str:
         self._check_up()
         self.sent.append(body)
-        return self.put(body, queue, attributes)
+        message_id = self.put(body, queue, attributes)
+        self.queues[queue][-1].visible_at = time.monotonic() + delay_seconds
+        return message_id
 
     async def send_batch(self, queue: str, bodies: Sequence[str]) -> list[str | ProductshotError]:
         self._check_up()
@@ -108,7 +112,8 @@ class InMemoryWorkQueue:
             m.receipt = f"{m.message_id}-r{m.receive_count}"
             out.append(QueueMessage(message_id=m.message_id, receipt_handle=m.receipt, body=m.body,
                                     receive_count=m.receive_count, sent_at=m.sent_at,
-                                    attributes=dict(m.attributes) if with_attributes else {}))
+                                    attributes=dict(m.attributes) if with_attributes
+                                    else {k: v for k, v in m.attributes.items() if k == DEFERRALS}))
         return out
 
     async def delete(self, queue: str, receipt_handle: str) -> None:

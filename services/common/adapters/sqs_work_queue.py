@@ -26,7 +26,7 @@ from services.common.errors import (
 )
 from services.common.logging import get_logger
 from services.common.micro_batch import MAX_BATCH_BYTES, MAX_ENTRIES, MicroBatcher
-from services.common.queue_message import QueueMessage
+from services.common.queue_message import DEFERRALS, QueueMessage
 from services.common.tracing import TRACEPARENT, trace_headers
 
 if TYPE_CHECKING:
@@ -105,11 +105,13 @@ class SqsWorkQueue:
         with translated(f"queue {queue}"):
             await self._sqs.get_queue_url(QueueName=queue)
 
-    async def send(self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None) -> str:
+    async def send(
+        self, queue: str, body: str, *, attributes: Mapping[str, str] | None = None, delay_seconds: int = 0
+    ) -> str:
         traced = trace_headers()
-        if attributes or self._batch_size <= 1:
+        if attributes or delay_seconds or self._batch_size <= 1:
             url = await self._url(queue)
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = {"DelaySeconds": delay_seconds} if delay_seconds else {}
             if attributes or traced:
                 extra["MessageAttributes"] = _attribute_values({**(attributes or {}), **traced})
             with translated(f"queue {queue}"):
@@ -160,7 +162,7 @@ class SqsWorkQueue:
                 QueueUrl=url, MaxNumberOfMessages=max_messages, WaitTimeSeconds=wait_seconds,
                 VisibilityTimeout=visibility_timeout,
                 MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
-                MessageAttributeNames=["All"] if with_attributes else [TRACEPARENT],
+                MessageAttributeNames=["All"] if with_attributes else [TRACEPARENT, DEFERRALS],
             )
         return [_message(raw) for raw in result.get("Messages", [])]
 

@@ -10,7 +10,7 @@ caller cannot learn from the answer whether some internal host exists.
 
 from __future__ import annotations
 
-from services.common.errors import PermanentError, ProductshotError, TransientError
+from services.common.errors import DeferredError, PermanentError, ProductshotError, TransientError
 from services.common.failure_codes import FailureCode
 
 __all__ = [
@@ -176,7 +176,7 @@ class ServerError(FetchTransientError):
         self.status = status
 
 
-class HostBusyError(FetchTransientError):
+class HostBusyError(FetchTransientError, DeferredError):
     """No turn at the shop's host within our bounded wait (our own per-host pace, or its back-off)."""
 
     failure_code = FailureCode.SHOP_BUSY

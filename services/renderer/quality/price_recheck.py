@@ -3,7 +3,7 @@
 A job's facts are read from the shop's page when it is scraped; by the time the renderer
 takes the job (a review wait, retries, a queue backlog) the shop may have changed the
 price. When the facts are older than the configured age, the renderer re-reads the page
-with the scraper's own reader (services/scraper/page_facts.py) before it calls the image
+with the reader the scraper uses (services/common/page_facts.py) before it calls the image
 model, and compares the price and currency it would print with the page's. A different or
 no longer print-certain price is never printed: the fresh read goes through the fact
 policy as at the scrape, and the job continues with its facts, goes to review, or fails.
@@ -19,16 +19,16 @@ from enum import StrEnum
 from typing import Any
 
 from services.common.errors import PermanentError
+from services.common.extraction.errors import UncertainFactsError
 from services.common.fact_evidence import Evidence, evidence_from_dict
 from services.common.fact_policy import OnUncertain, hide_facts, uncertain_facts
 from services.common.fetching.fetch_errors import HttpStatusError
 from services.common.fetching.safe_fetch import SafeFetcher
 from services.common.job import Job
 from services.common.job_states import JobStatus
+from services.common.page_facts import PageFacts, read_page_facts
 from services.common.product import Product
 from services.renderer.quality.errors import ProductPageGoneError
-from services.scraper.extraction.errors import UncertainFactsError
-from services.scraper.page_facts import PageFacts, read_page_facts
 
 __all__ = ["RecheckOutcome", "PriceRecheck", "PriceRechecker", "skip_reason", "facts_age", "price_difference"]
 

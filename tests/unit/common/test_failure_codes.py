@@ -8,6 +8,7 @@ import pytest
 
 from services.common.errors import DependencyUnavailableError, RetriesExhaustedError
 from services.common.events import DetailType
+from services.common.extraction.errors import NoPriceError
 from services.common.failure_codes import SENTENCES, FailureCode
 from services.common.fetching.fetch_errors import (
     BlockedAddressError,
@@ -20,7 +21,6 @@ from services.common.job_failures import public_failure
 from services.common.messages import scrape_request_body
 from services.common.queue_message import QueueMessage
 from services.renderer.generation.model_errors import ContentPolicyError, ImageModelRejectedError
-from services.scraper.extraction.errors import NoPriceError
 from services.scraper.handler import ScrapeHandler
 from tests.fakes import InMemoryJobFiles, InMemoryJobStore, RecordingPublisher
 

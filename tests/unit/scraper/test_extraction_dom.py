@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.scraper.extraction import NO_PRICE_REASON, NoProductError, extract_product
+from services.common.extraction import NO_PRICE_REASON, NoProductError, extract_product
 
 URL = "https://shop.example.com/p/kettle"
 JSONLD = """<script type="application/ld+json">{"@type": "Product", "name": "Kettle",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.extraction import NoProductError, extract_product, extract_with_evidence
 from services.common.fact_policy import PRINT_CONFIDENCE, uncertain_facts
-from services.scraper.extraction import NoProductError, extract_product, extract_with_evidence
 
 URL = "https://shop.example.com/p/lamp"
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.scraper.extraction.currency import LocaleHints, currency_from_text
-from services.scraper.extraction.price import format_amount, parse_amount, parse_markup_amount
+from services.common.extraction.currency import LocaleHints, currency_from_text
+from services.common.extraction.price import format_amount, parse_amount, parse_markup_amount
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from services.scraper.extraction import extract_product
-from services.scraper.extraction.document import parse_document
-from services.scraper.extraction.items import MICRODATA, RDFA
-from services.scraper.extraction.jsonld import blocks, load_block, product_nodes
-from services.scraper.extraction.meta import read_meta
-from services.scraper.extraction.schema import product_record
+from services.common.extraction import extract_product
+from services.common.extraction.document import parse_document
+from services.common.extraction.items import MICRODATA, RDFA
+from services.common.extraction.jsonld import blocks, load_block, product_nodes
+from services.common.extraction.meta import read_meta
+from services.common.extraction.schema import product_record
 
 URL = "https://shop.example.com/p/thing"
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from services.scraper.extraction.currency import LocaleHints, currency_from_text, normalize_currency
-from services.scraper.extraction.price import read_price
+from services.common.extraction.currency import LocaleHints, currency_from_text, normalize_currency
+from services.common.extraction.price import read_price
 
 _DATA = json.loads((Path(__file__).parent / "data" / "price_parser_cases.json").read_text(encoding="utf-8"))
 _CASES: list[list[Any]] = _DATA["cases"]

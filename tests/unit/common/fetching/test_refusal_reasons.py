@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import RetriesExhaustedError
+from services.common.extraction import extract_product
+from services.common.extraction.errors import NoPriceError
 from services.common.failure_codes import FailureCode
 from services.common.fetching.fetch_errors import BotWallError, HttpStatusError, RateLimitedError
 from services.common.fetching.response_checks import error_for_status
 from services.common.job_failures import public_failure
-from services.scraper.extraction import extract_product
-from services.scraper.extraction.errors import NoPriceError
 
 
 @pytest.mark.parametrize(("status", "headers", "service"), [

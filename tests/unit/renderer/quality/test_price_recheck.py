@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from services.common.extraction.errors import NoProductError
 from services.common.fact_evidence import FactEvidence, evidence_to_dict
 from services.common.fetching.fetch_errors import FetchTimeoutError, HttpStatusError
 from services.common.fetching.fetched_content import FetchedPage
@@ -22,7 +23,6 @@ from services.renderer.quality.price_recheck import (
     skip_reason,
 )
 from services.renderer.settings import RendererSettings
-from services.scraper.extraction.errors import NoProductError
 
 URL = "https://shop.example.com/p/kettle"
 JOB_ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
@@ -54,7 +54,7 @@ class FakeFetcher:
     def __init__(self, html: str = "", error: Exception | None = None) -> None:
         self.html, self.error, self.reads = html, error, 0
 
-    async def fetch_page(self, url: str) -> FetchedPage:
+    async def fetch_page(self, url: str, gate: object = None) -> FetchedPage:
         self.reads += 1
         if self.error is not None:
             raise self.error

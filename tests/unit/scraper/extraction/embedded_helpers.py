@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.scraper.extraction.currency import LocaleHints
-from services.scraper.extraction.document import parse_document
-from services.scraper.extraction.embedded import read_embedded
+from services.common.extraction.currency import LocaleHints
+from services.common.extraction.document import parse_document
+from services.common.extraction.embedded import read_embedded
 
 US = LocaleHints("en", "US")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.scraper.extraction import NoProductError, extract_product
+from services.common.extraction import NoProductError, extract_product
 
 from .embedded_helpers import embedded_offers, page
 

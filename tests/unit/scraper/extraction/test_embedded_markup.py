@@ -6,7 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 
-from services.scraper.extraction import extract_product
+from services.common.extraction import extract_product
 
 from .embedded_helpers import embedded_offers, page
 

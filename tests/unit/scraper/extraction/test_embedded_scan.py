@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.scraper.extraction.embedded_scan import assignments, call_arguments, literal_at, load_json
+from services.common.extraction.embedded_scan import assignments, call_arguments, literal_at, load_json
 
 
 def test_braces_and_quotes_inside_strings_do_not_end_the_literal() -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from services.scraper.extraction import NoProductError, extract_product
+from services.common.extraction import NoProductError, extract_product
 
 from .embedded_helpers import embedded_offers, page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from services.scraper.extraction import extract_product
+from services.common.extraction import extract_product
 
 from .embedded_helpers import page
 

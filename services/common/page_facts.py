@@ -11,14 +11,14 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from services.common.extraction import extract_with_evidence
+from services.common.extraction.errors import UncertainFactsError
 from services.common.fact_evidence import Evidence, evidence_to_dict
 from services.common.fact_policy import OnUncertain
 from services.common.fetching.safe_fetch import RequestGate, SafeFetcher
 from services.common.metrics import Metric, emit_many
 from services.common.product import Product
-from services.scraper.extraction import extract_with_evidence
-from services.scraper.extraction.errors import UncertainFactsError
-from services.scraper.uncertain_facts import FactDecision, decide
+from services.common.uncertain_facts import FactDecision, decide
 
 __all__ = ["PageFacts", "read_page_facts"]
 
