@@ -3,7 +3,8 @@
 Images are already compressed, so entries are stored (no deflate); zipstream-ng writes each
 entry's size and CRC after its data (data descriptor), so nothing is read twice; the archive
 gets ZIP64 end records past 4 GiB or 65,535 entries (a single entry must stay under 4 GiB).
-The ZIP writer is blocking work: it runs in a thread, pulling each object's chunks from the event loop and handing its output back through a bounded queue;
+The ZIP writer is blocking work: it runs in a thread, pulling each object's chunks from
+the event loop and handing its output back through a bounded queue;
 the event loop groups the output into parts of ``PART_SIZE`` and uploads them. Memory stays
 at a few parts whatever the number or size of the images. On any failure the multipart
 upload is aborted, so no half-written archive ever appears under the destination key.
