@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -63,8 +64,12 @@ async def build_archive(
     counted = [0]
     entry_iter = aiter(entries)
 
+    stopped = threading.Event()
+
     def call(awaitable: Awaitable[_T]) -> _T:
         # From the writer thread: run one step on the event loop and wait for its answer.
+        if stopped.is_set():  # the upload failed: stop writing instead of blocking on the queue
+            raise asyncio.CancelledError
         return asyncio.run_coroutine_threadsafe(_awaited(awaitable), loop).result()
 
     def emit(chunk: bytes) -> None:
@@ -99,7 +104,11 @@ async def build_archive(
         await writer  # re-raises the writer's error, if any
         await files.complete_multipart(dest_key, upload, etags)
     except BaseException:
-        writer.cancel()
+        stopped.set()
+        while not writer.done():  # free a writer blocked on the full queue, so its thread ends
+            with contextlib.suppress(asyncio.QueueEmpty):
+                output.get_nowait()
+            await asyncio.sleep(0.01)
         await asyncio.gather(writer, return_exceptions=True)
         # An abort that fails too must not hide the first error; the bucket's lifecycle rule
         # for incomplete multipart uploads removes such leftovers.

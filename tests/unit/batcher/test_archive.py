@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import zipfile
@@ -94,3 +95,24 @@ async def test_a_failure_aborts_the_upload_and_leaves_nothing(monkeypatch: pytes
         await build_archive(files, entries, "out.zip")
 
     assert "out.zip" not in files.objects and files.uploads == {}
+
+
+async def test_an_upload_failure_stops_the_writer_thread_and_aborts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part refused mid-archive raises and aborts, and the writer thread ends (the executor shuts
+    down at once) instead of staying blocked on the full queue."""
+    monkeypatch.setattr(archive, "PART_SIZE", 5 * 1024 * 1024)
+    files = InMemoryJobFiles()
+
+    async def refusing(key: str, upload_id: str, number: int, data: bytes) -> str:
+        raise DependencyUnavailableError("image storage unavailable")
+
+    monkeypatch.setattr(files, "upload_part", refusing)
+    for i in range(4):
+        await files.put(f"k{i}", os.urandom(3 * 1024 * 1024), "image/jpeg")
+
+    entries = _entries([ArchiveEntry(f"n{i}", f"k{i}") for i in range(4)])
+    with pytest.raises(DependencyUnavailableError):
+        await asyncio.wait_for(build_archive(files, entries, "o"), 10)
+
+    assert "o" not in files.objects and files.uploads == {}
+    await asyncio.wait_for(asyncio.get_running_loop().shutdown_default_executor(), 5)
