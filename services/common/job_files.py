@@ -10,7 +10,7 @@ overwrites instead of piling up: ``source.<ext>`` (the product photo), ``backgro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
 __all__ = [
@@ -94,3 +94,18 @@ class JobFiles(Protocol):
 
     async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
         """A link that reads the object for ``expires_in`` seconds."""
+
+    async def open_stream(self, key: str) -> AsyncIterator[bytes] | None:
+        """The object's bytes in chunks (never the whole object at once); None when gone."""
+
+    async def create_multipart(self, key: str, content_type: str) -> str:
+        """Start a multipart upload to ``key``; its id. Nothing is visible until completed."""
+
+    async def upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> str:
+        """Upload part ``number`` (from 1; >= 5 MiB except the last); its ETag."""
+
+    async def complete_multipart(self, key: str, upload_id: str, etags: list[str]) -> None:
+        """Join the parts (ETags in part order) into the object under ``key``."""
+
+    async def abort_multipart(self, key: str, upload_id: str) -> None:
+        """Drop the upload and its parts (an upload already gone is no error)."""

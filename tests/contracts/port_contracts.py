@@ -68,6 +68,35 @@ class JobFilesContract:
         url = await files.presign_get("jobs/x/square.jpg", expires_in=900)
         assert url.startswith(("https://", "http://")) and "jobs/x/square.jpg" in url and files.bucket in url
 
+    async def test_a_file_streams_back_in_chunks_and_a_missing_one_is_none(self, files: JobFiles) -> None:
+        """open_stream yields the object's bytes in order (joined, the same bytes); unknown key: None."""
+        key = f"jobs/{uuid.uuid4()}/square.jpg"
+        data = bytes(range(256)) * 4096  # 1 MiB, more than one chunk
+        await files.put(key, data, "image/jpeg")
+        stream = await files.open_stream(key)
+        assert stream is not None
+        assert b"".join([chunk async for chunk in stream]) == data
+        assert await files.open_stream(f"jobs/{uuid.uuid4()}/none.jpg") is None
+
+    async def test_a_multipart_upload_appears_only_when_completed(self, files: JobFiles) -> None:
+        """Parts (5 MiB, then a short last one) join in order on complete; before it nothing is there."""
+        key = f"batches/{uuid.uuid4()}/archive.zip"
+        first, last = b"a" * (5 * 1024 * 1024), b"b" * 10
+        upload = await files.create_multipart(key, "application/zip")
+        etags = [await files.upload_part(key, upload, 1, first), await files.upload_part(key, upload, 2, last)]
+        assert await files.get(key) is None
+        await files.complete_multipart(key, upload, etags)
+        assert await files.get(key) == first + last
+
+    async def test_an_aborted_multipart_upload_leaves_nothing(self, files: JobFiles) -> None:
+        """abort drops the parts: no object under the key; aborting again is no error."""
+        key = f"batches/{uuid.uuid4()}/archive.zip"
+        upload = await files.create_multipart(key, "application/zip")
+        await files.upload_part(key, upload, 1, b"part")
+        await files.abort_multipart(key, upload)
+        await files.abort_multipart(key, upload)
+        assert await files.get(key) is None
+
 
 class WorkQueueContract:
     """``queue`` is a fresh queue whose dead-letter queue is ``queue`` + "-dlq"."""

@@ -8,7 +8,7 @@ images do not linger as noncurrent versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
@@ -23,6 +23,8 @@ __all__ = ["S3JobFiles"]
 
 _MISSING = {code: JobFileNotFoundError for code in ("NoSuchKey", "404", "NotFound")}
 _DELETE_BATCH = 1000  # DeleteObjects' limit
+_READ_CHUNK = 256 * 1024
+_UPLOAD_GONE = {"NoSuchUpload": JobFileNotFoundError}
 
 
 class S3JobFiles:
@@ -88,3 +90,47 @@ class S3JobFiles:
                 "get_object", Params={"Bucket": bucket or self._bucket, "Key": key}, ExpiresIn=expires_in
             )
         return url
+
+    async def open_stream(self, key: str) -> AsyncIterator[bytes] | None:
+        try:
+            with translated("image storage", _MISSING):
+                result = await self._s3.get_object(Bucket=self._bucket, Key=key)
+        except JobFileNotFoundError:
+            return None
+        return self._chunks(result["Body"])
+
+    async def _chunks(self, body: Any) -> AsyncIterator[bytes]:
+        async with body:
+            while True:
+                with translated("image storage"):
+                    chunk: bytes = await body.read(_READ_CHUNK)
+                if not chunk:
+                    return
+                yield chunk
+
+    async def create_multipart(self, key: str, content_type: str) -> str:
+        with translated("image storage"):
+            result = await self._s3.create_multipart_upload(Bucket=self._bucket, Key=key, ContentType=content_type)
+        return result["UploadId"]
+
+    async def upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> str:
+        with translated("image storage"):
+            result = await self._s3.upload_part(
+                Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+            )
+        emit(Metric.BYTES_WRITTEN, len(data), properties={"key": key}, kind=key_kind(key))
+        return result["ETag"]
+
+    async def complete_multipart(self, key: str, upload_id: str, etags: list[str]) -> None:
+        parts: Any = [{"ETag": etag, "PartNumber": number} for number, etag in enumerate(etags, start=1)]
+        with translated("image storage"):
+            await self._s3.complete_multipart_upload(
+                Bucket=self._bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            )
+
+    async def abort_multipart(self, key: str, upload_id: str) -> None:
+        try:
+            with translated("image storage", _UPLOAD_GONE):
+                await self._s3.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
+        except JobFileNotFoundError:
+            return

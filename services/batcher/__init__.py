@@ -1,0 +1,1 @@
+"""The batch worker: catalog runs of many jobs."""
