@@ -75,6 +75,8 @@ def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> 
         "traceId": job.traceId,
         "occurredAt": utc_now_iso(),
     }
+    if job.batchId is not None:
+        detail["batchId"] = job.batchId  # a batch's worker follows its jobs by it (docs/batches.md)
     detail.update(_without_queries(payload))
     return detail
 
