@@ -39,8 +39,13 @@ def _job_ref(data: dict[str, Any], where: str) -> JobRef:
     return JobRef(str(job_id), attempt)
 
 
-def scrape_request_body(job_id: str, attempt: int) -> str:
-    return json.dumps({"schemaVersion": MESSAGE_VERSION, "jobId": job_id, "attempt": attempt})
+def scrape_request_body(job_id: str, attempt: int, politeness: dict[str, Any] | None = None) -> str:
+    """``politeness`` (a batch's per-host limits, docs/batches.md) rides along only when given;
+    the scraper clamps it to its own maxima."""
+    body: dict[str, Any] = {"schemaVersion": MESSAGE_VERSION, "jobId": job_id, "attempt": attempt}
+    if politeness:
+        body["politeness"] = politeness
+    return json.dumps(body)
 
 
 def parse_scrape_request(data: dict[str, Any]) -> JobRef:
