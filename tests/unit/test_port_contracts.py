@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.contracts.batch_store_contract import BatchStoreContract
 from tests.contracts.job_store_contract import JobStoreContract
 from tests.contracts.port_contracts import (
     EventPublisherContract,
@@ -15,6 +16,7 @@ from tests.contracts.port_contracts import (
 )
 from tests.contracts.window_counter_contract import WindowCounterContract
 from tests.fakes import (
+    InMemoryBatchStore,
     InMemoryJobFiles,
     InMemoryJobStore,
     InMemoryParameters,
@@ -28,6 +30,12 @@ class TestInMemoryJobStore(JobStoreContract):
     @pytest.fixture
     def store(self) -> InMemoryJobStore:
         return InMemoryJobStore()
+
+
+class TestInMemoryBatchStore(BatchStoreContract):
+    @pytest.fixture
+    def store(self) -> InMemoryBatchStore:
+        return InMemoryBatchStore()
 
 
 class TestRecordingPublisher(EventPublisherContract):
