@@ -15,7 +15,7 @@ from services.common.job_failures import PublicFailure, fail_job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
-from services.common.messages import scrape_request_body
+from services.common.messages import PolitenessOverride, scrape_request_body
 from services.common.metrics import Metric, emit
 from services.common.product import Product
 from services.common.stage_events import publish_product_scraped
@@ -76,17 +76,22 @@ class JobSubmitter:
         options: JobOptions | None = None,
         metadata: dict[str, Any] | None = None,
         job_id: str | None = None,
+        batch_id: str | None = None,
+        politeness: PolitenessOverride | None = None,
+        ttl_hours: int | None = None,
     ) -> Job:
+        """``batch_id``/``politeness``/``ttl_hours``: a batch's job (docs/batches.md) lives as long as its batch."""
         job = Job.new(
-            ttl_hours=self._ttl_hours,
+            ttl_hours=ttl_hours or self._ttl_hours,
             productUrl=product_url,
             tenant=tenant,
             options=options or JobOptions(),
             metadata=metadata or {},
             jobId=job_id,
+            batchId=batch_id,
         )
         await self._store.create(job)
-        await self._enqueue(job)
+        await self._enqueue(job, politeness)
         self._announce_later(job, mode="scrape")
         emit(Metric.JOBS_ACCEPTED, 1, properties={"jobId": job.jobId}, mode="scrape")
         return job
@@ -100,10 +105,13 @@ class JobSubmitter:
         metadata: dict[str, Any],
         job_id: str,
         source_image_key: str | None,
+        batch_id: str | None = None,
+        ttl_hours: int | None = None,
     ) -> Job:
         """A job whose product the caller gave: created ``scraped`` and handed to the renderer."""
         job = Job.new(
-            ttl_hours=self._ttl_hours,
+            ttl_hours=ttl_hours or self._ttl_hours,
+            batchId=batch_id,
             status=JobStatus.SCRAPED,
             tenant=tenant,
             options=options,
@@ -137,11 +145,10 @@ class JobSubmitter:
             self._announce_later(job, mode="scrape")
         return job
 
-    async def _enqueue(self, job: Job) -> None:
+    async def _enqueue(self, job: Job, politeness: PolitenessOverride | None = None) -> None:
         try:
-            await asyncio.wait_for(
-                self._queue.send(self._scrape_queue, scrape_request_body(job.jobId, job.attempt)), self._timeout
-            )
+            body = scrape_request_body(job.jobId, job.attempt, politeness)
+            await asyncio.wait_for(self._queue.send(self._scrape_queue, body), self._timeout)
         except (ProductshotError, TimeoutError) as exc:
             await self._give_up(job, "queued", exc)
 

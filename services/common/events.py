@@ -80,6 +80,8 @@ def build_detail(detail_type: DetailType, job: Job, payload: dict[str, Any]) -> 
     parent = trace_headers().get(TRACEPARENT)
     if parent:
         detail["traceParent"] = parent
+    if job.batchId is not None:
+        detail["batchId"] = job.batchId  # a batch's worker follows its jobs by it (docs/batches.md)
     detail.update(_without_queries(payload))
     return detail
 

@@ -118,6 +118,7 @@ class Job:
     expiresAt: int = 0  # epoch seconds, DynamoDB TTL
     leaseOwner: str | None = None
     leaseExpiresAt: float | None = None
+    batchId: str | None = None  # the batch this job runs for (services/common/batch.py); None for a single job
 
     @classmethod
     def new(
@@ -167,4 +168,5 @@ class Job:
             expiresAt=int(item.get("expiresAt", 0)),
             leaseOwner=item.get("leaseOwner"),
             leaseExpiresAt=float(item["leaseExpiresAt"]) if item.get("leaseExpiresAt") is not None else None,
+            batchId=item.get("batchId"),
         )

@@ -28,6 +28,11 @@ class PolitenessOverride:
     max_in_flight_per_host: int | None = None
     requests_per_second_per_host: float | None = None
 
+    @classmethod
+    def from_json(cls, value: Any) -> PolitenessOverride:
+        """The override from its JSON form; MalformedMessageError when it is not one."""
+        return _politeness(value)
+
     def to_json(self) -> dict[str, int | float]:
         data: dict[str, int | float] = {}
         if self.max_in_flight_per_host is not None:

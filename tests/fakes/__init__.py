@@ -4,6 +4,7 @@ Each passes the same contract suite as its AWS adapter (tests/contracts/), so a 
 on a fake proves what it would on the real thing.
 """
 
+from tests.fakes.batch_store import InMemoryBatchStore
 from tests.fakes.event_publisher import RecordingPublisher
 from tests.fakes.host_gate import InMemoryHostGate
 from tests.fakes.idempotency_store import InMemoryIdempotencyStore
@@ -15,6 +16,7 @@ from tests.fakes.work_queue import InMemoryWorkQueue
 
 __all__ = [
     "InMemoryHostGate",
+    "InMemoryBatchStore",
     "InMemoryIdempotencyStore",
     "InMemoryJobFiles",
     "InMemoryJobStore",

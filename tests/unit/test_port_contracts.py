@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.contracts.batch_store_contract import BatchStoreContract
 from tests.contracts.host_gate_contract import HostGateContract
 from tests.contracts.job_store_contract import JobStoreContract
 from tests.contracts.port_contracts import (
@@ -16,6 +17,7 @@ from tests.contracts.port_contracts import (
 )
 from tests.contracts.window_counter_contract import WindowCounterContract
 from tests.fakes import (
+    InMemoryBatchStore,
     InMemoryHostGate,
     InMemoryJobFiles,
     InMemoryJobStore,
@@ -30,6 +32,12 @@ class TestInMemoryJobStore(JobStoreContract):
     @pytest.fixture
     def store(self) -> InMemoryJobStore:
         return InMemoryJobStore()
+
+
+class TestInMemoryBatchStore(BatchStoreContract):
+    @pytest.fixture
+    def store(self) -> InMemoryBatchStore:
+        return InMemoryBatchStore()
 
 
 class TestRecordingPublisher(EventPublisherContract):

@@ -1,0 +1,132 @@
+"""Following a batch: job events move its rows, finished rows make room for more, and the
+batch completes exactly once (its head's conditional status move guards the event).
+
+``release_for_tenant`` hands queued rows to ``JobStarter`` (one way to create a job: the
+same code the API uses) within the tenant's fair share; ``cancel_queued`` cancels what
+was never released.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from services.batcher.counting import move_for, status_for_event
+from services.batcher.fair_share import BatchBacklog, share_releases
+from services.common.batch import Batch, BatchItem, BatchStatus, ItemStatus
+from services.common.batch_store import BatchStore
+from services.common.job import utc_now_iso
+
+__all__ = ["JobStarter", "BatchFinisher", "follow_job_event", "release_for_tenant", "cancel_queued",
+           "finish_if_done"]
+
+_RUNNING = frozenset({BatchStatus.RUNNING.value})
+
+
+class JobStarter(Protocol):
+    async def start(self, batch: Batch, item: BatchItem) -> None:
+        """Create the row's job (id ``item.jobId``, ``batchId`` set) and send it on; idempotent per job id."""
+
+
+class BatchFinisher(Protocol):
+    async def finished(self, batch: Batch) -> None:
+        """Called once when a batch reaches a terminal status (publishes BatchCompleted/BatchFailed)."""
+
+
+async def _move_rows(store: BatchStore, rows: list[BatchItem], to: str, attempt: int,
+                     fields: dict[str, Any] | None = None) -> bool:
+    """Move every row of one job; True when any row finished by this call."""
+    finished = False
+    for row in rows:
+        move = move_for(row.status, row.attempt, to, attempt)
+        if move is None:
+            continue
+        if await store.move_item(row.batchId, row.row, from_=move.from_, from_attempt=move.from_attempt,
+                                 to=move.to, attempt=move.attempt, fields=fields):
+            finished = finished or move.finishes
+    return finished
+
+
+async def follow_job_event(store: BatchStore, finisher: BatchFinisher, starter: JobStarter,
+                           detail_type: str, detail: dict[str, Any], *, max_in_flight: int) -> None:
+    """Apply one job event of a batch (repeats and stale ones change nothing)."""
+    status, batch_id = status_for_event(detail_type), detail.get("batchId")
+    if status is None or not isinstance(batch_id, str):
+        return
+    fields: dict[str, Any] = {}
+    if status == ItemStatus.FAILED.value:
+        error = detail.get("error") or {}
+        fields = {"errorCode": error.get("code"), "error": error.get("reason")}
+    elif status == ItemStatus.COMPLETED.value:
+        fields = {"images": detail.get("images") or []}
+    if isinstance(detail.get("product"), dict):
+        fields["product"] = detail["product"]
+    rows = await store.items_for_job(batch_id, str(detail.get("jobId")))
+    if not await _move_rows(store, rows, status, int(detail.get("attempt", 1)), fields):
+        return
+    batch = await store.get(batch_id)
+    if batch is None:
+        return
+    await finish_if_done(store, finisher, batch)
+    await release_for_tenant(store, starter, batch.tenant, max_in_flight=max_in_flight)
+
+
+async def finish_if_done(store: BatchStore, finisher: BatchFinisher, batch: Batch) -> bool:
+    """Complete a running batch whose every row is finished; the finisher runs once."""
+    if batch.status != BatchStatus.RUNNING.value or batch.done < batch.total:
+        return False
+    now = utc_now_iso()
+    if not await store.set_status(batch.batchId, to=BatchStatus.COMPLETED.value, from_=_RUNNING,
+                                  fields={"completedAt": now, "updatedAt": now}):
+        return False
+    done = await store.get(batch.batchId)
+    if done is not None:
+        await finisher.finished(done)
+    return True
+
+
+def _in_flight(batch: Batch) -> int:
+    """Released rows not yet finished (duplicates move with their first row, so they count too)."""
+    return batch.total - batch.counts.get(ItemStatus.QUEUED.value, 0) - batch.done
+
+
+async def release_for_tenant(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int) -> int:
+    """Release queued rows of the tenant's running batches within its fair share; how many jobs started."""
+    running: list[Batch] = []
+    cursor: str | None = None
+    while True:
+        page = await store.list_for_tenant(tenant, limit=100, cursor=cursor, status=BatchStatus.RUNNING.value)
+        running.extend(page.batches)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    running.sort(key=lambda b: b.createdAt)  # oldest first gets the odd item
+    in_flight = sum(_in_flight(b) for b in running)
+    shares = share_releases([BatchBacklog(b.batchId, b.counts.get(ItemStatus.QUEUED.value, 0)) for b in running],
+                            in_flight=in_flight, max_in_flight=max_in_flight)
+    started = 0
+    for batch in running:
+        for item in await store.next_queued(batch.batchId, limit=shares.get(batch.batchId, 0)):
+            # The job exists before the row says so: a crash between leaves a queued row whose
+            # start is retried (idempotent per job id), never a row pointing at no job.
+            await starter.start(batch, item)
+            await _move_rows(store, await store.items_for_job(batch.batchId, item.jobId), ItemStatus.PENDING.value, 1)
+            started += 1
+    return started
+
+
+async def cancel_queued(store: BatchStore, finisher: BatchFinisher, batch_id: str) -> Batch | None:
+    """Cancel every row not yet released; the batch completes now if nothing else runs."""
+    while True:
+        queued = await store.next_queued(batch_id, limit=100)
+        if not queued:
+            break
+        for item in queued:
+            await _move_rows(store, await store.items_for_job(batch_id, item.jobId), ItemStatus.CANCELLED.value, 0)
+    batch = await store.get(batch_id)
+    if batch is not None and batch.status == BatchStatus.RUNNING.value and batch.done >= batch.total:
+        if await store.set_status(batch_id, to=BatchStatus.CANCELLED.value, from_=_RUNNING,
+                                  fields={"completedAt": utc_now_iso()}):
+            batch = await store.get(batch_id)
+            if batch is not None:
+                await finisher.finished(batch)
+    return batch

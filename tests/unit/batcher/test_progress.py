@@ -1,0 +1,113 @@
+"""A batch followed through its jobs' events: release within fair share, exact counts,
+completion announced once, cancellation of what was never released."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from services.batcher.progress import cancel_queued, follow_job_event, release_for_tenant
+from services.common.batch import Batch, BatchItem, plan_items
+from tests.fakes.batch_store import InMemoryBatchStore
+
+
+class _Starter:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    async def start(self, batch: Batch, item: BatchItem) -> None:
+        self.started.append(item.jobId)
+
+
+class _Finisher:
+    def __init__(self) -> None:
+        self.finished_batches: list[Batch] = []
+
+    async def finished(self, batch: Batch) -> None:
+        self.finished_batches.append(batch)
+
+
+def _batch(batch_id: str, tenant: str, created: str) -> Batch:
+    return Batch(batch_id, tenant, "running", created, created, "2099-01-01T00:00:00Z")
+
+
+async def _store_with(batch_id: str, tenant: str, urls: list[str], created: str = "2026-01-01T00:00:00Z"
+                      ) -> tuple[InMemoryBatchStore, list[BatchItem]]:
+    store = InMemoryBatchStore()
+    await store.create(_batch(batch_id, tenant, created))
+    items = plan_items(batch_id, [{"productUrl": u} for u in urls], {})
+    await store.add_items(batch_id, items, source_cursor=None)
+    return store, items
+
+
+def _event(kind: str, batch_id: str, job_id: str, attempt: int = 1, **extra: Any) -> tuple[str, dict[str, Any]]:
+    return kind, {"batchId": batch_id, "jobId": job_id, "attempt": attempt, **extra}
+
+
+def test_a_batch_runs_to_completed_with_exact_counts_and_one_completion() -> None:
+    """Three rows (one a duplicate), events repeated and out of order: the counts end exact,
+    the duplicate follows its first row, and the batch finishes once."""
+    async def run() -> None:
+        urls = ["https://a.example/1", "https://a.example/2", "https://A.example/1"]
+        store, items = await _store_with("b1", "t1", urls)
+        starter, finisher = _Starter(), _Finisher()
+        assert await release_for_tenant(store, starter, "t1", max_in_flight=50) == 2
+        first, second = items[0].jobId, items[1].jobId
+        events = [_event("ProductImageGenerated", "b1", first, images=[{"format": "square", "key": "k"}]),
+                  _event("ProductScraped", "b1", first),
+                  _event("JobFailed", "b1", second, error={"code": "not_a_product_page", "reason": "no product"}),
+                  _event("ProductImageGenerated", "b1", first),
+                  _event("JobFailed", "b1", second, error={"code": "x", "reason": "late repeat"})]
+        for kind, detail in events:
+            await follow_job_event(store, finisher, starter, kind, detail, max_in_flight=50)
+        head = store.batches["b1"]
+        assert head.status == "completed"
+        assert head.counts["completed"] == 2 and head.counts["failed"] == 1
+        assert sum(head.counts.values()) == 3
+        assert len(finisher.finished_batches) == 1
+        assert store.rows["b1"][2].errorCode == "not_a_product_page"
+        assert store.rows["b1"][3].status == "completed" and store.rows["b1"][3].images == [{"format": "square",
+                                                                                               "key": "k"}]
+    asyncio.run(run())
+
+
+def test_release_stops_at_the_tenants_limit_and_continues_as_jobs_finish() -> None:
+    """With room for 2, two jobs start; one finishing lets exactly one more start."""
+    async def run() -> None:
+        store, items = await _store_with("b1", "t1", [f"https://a.example/{n}" for n in range(5)])
+        starter, finisher = _Starter(), _Finisher()
+        assert await release_for_tenant(store, starter, "t1", max_in_flight=2) == 2
+        assert await release_for_tenant(store, starter, "t1", max_in_flight=2) == 0
+        kind, detail = _event("ProductImageGenerated", "b1", items[0].jobId)
+        await follow_job_event(store, finisher, starter, kind, detail, max_in_flight=2)
+        assert starter.started == [items[0].jobId, items[1].jobId, items[2].jobId]
+        assert store.batches["b1"].counts["queued"] == 2
+    asyncio.run(run())
+
+
+def test_cancel_cancels_only_what_was_not_released() -> None:
+    """Released rows keep running; queued rows become cancelled and count as done."""
+    async def run() -> None:
+        store, items = await _store_with("b1", "t1", [f"https://a.example/{n}" for n in range(4)])
+        starter, finisher = _Starter(), _Finisher()
+        await release_for_tenant(store, starter, "t1", max_in_flight=1)
+        batch = await cancel_queued(store, finisher, "b1")
+        assert batch is not None and batch.counts["cancelled"] == 3 and batch.counts["pending"] == 1
+        assert batch.status == "running" and finisher.finished_batches == []
+        kind, detail = _event("JobFailed", "b1", items[0].jobId, error={"code": "c", "reason": "r"})
+        await follow_job_event(store, finisher, starter, kind, detail, max_in_flight=1)
+        assert store.batches["b1"].status == "completed" and len(finisher.finished_batches) == 1
+        assert starter.started == [items[0].jobId]
+    asyncio.run(run())
+
+
+def test_a_tenants_two_batches_share_its_room() -> None:
+    """Another batch of the same tenant gets its share instead of waiting behind the first."""
+    async def run() -> None:
+        store, _ = await _store_with("old", "t1", [f"https://a.example/{n}" for n in range(10)])
+        await store.create(_batch("new", "t1", "2026-01-02T00:00:00Z"))
+        await store.add_items("new", plan_items("new", [{"productUrl": f"https://b.example/{n}"} for n in range(10)],
+                                                {}), source_cursor=None)
+        await release_for_tenant(store, _Starter(), "t1", max_in_flight=4)
+        assert store.batches["old"].counts["pending"] == 2 and store.batches["new"].counts["pending"] == 2
+    asyncio.run(run())
