@@ -1,0 +1,1 @@
+"""The batch worker: catalog runs expanded from a source and released into the pipeline."""
