@@ -30,6 +30,7 @@ from services.batcher.sources.spec import (
     SourceSpec,
 )
 from services.common.errors import PermanentError
+from services.common.fetching.fetch_errors import TooLargeError
 
 __all__ = ["expand", "MAX_DEPTH", "PAGE_ITEMS", "MAX_QUEUE"]
 
@@ -84,11 +85,11 @@ class _Run:
                 document = await self.fetcher.get(url, self.bytes_left())
         except TimeoutError as exc:
             raise self.limit_error() from exc
+        except TooLargeError as exc:  # the document passed what is left of our byte budget
+            raise self.limit_error() from exc
         except SourceError:
             raise
         except PermanentError as exc:
-            if "larger than" in exc.reason:  # the fetcher's TooLargeError: our budget
-                raise self.limit_error() from exc
             raise SourceError(f"{url}: {exc.reason}") from exc
         body = document.body
         self.state.bytes_used += len(body)

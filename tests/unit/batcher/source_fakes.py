@@ -25,7 +25,9 @@ class DictFetcher:
 
 def urlset(urls: list[str]) -> bytes:
     entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode()
+    return (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode()
+    )
 
 
 def index(urls: list[str]) -> bytes:

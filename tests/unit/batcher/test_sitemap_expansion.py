@@ -24,13 +24,15 @@ async def _collect(spec: SourceSpec, fetcher: DictFetcher, limits: ExpansionLimi
 def _nested_shop() -> DictFetcher:
     products_a = [f"{BASE}/products/a{i}" for i in range(3)]
     products_b = [f"{BASE}/products/b{i}" for i in range(2)] + [f"{BASE}/products/a0"]
-    return DictFetcher({
-        f"{BASE}/sitemap.xml": (index([f"{BASE}/inner.xml", f"{BASE}/pages.xml"]), XML),
-        f"{BASE}/inner.xml": (index([f"{BASE}/a.xml.gz", f"{BASE}/b.xml"]), XML),
-        f"{BASE}/a.xml.gz": (gzip.compress(urlset(products_a)), "application/x-gzip"),
-        f"{BASE}/b.xml": (urlset(products_b), XML),
-        f"{BASE}/pages.xml": (urlset([f"{BASE}/about", f"{BASE}/blog/x"]), XML),
-    })
+    return DictFetcher(
+        {
+            f"{BASE}/sitemap.xml": (index([f"{BASE}/inner.xml", f"{BASE}/pages.xml"]), XML),
+            f"{BASE}/inner.xml": (index([f"{BASE}/a.xml.gz", f"{BASE}/b.xml"]), XML),
+            f"{BASE}/a.xml.gz": (gzip.compress(urlset(products_a)), "application/x-gzip"),
+            f"{BASE}/b.xml": (urlset(products_b), XML),
+            f"{BASE}/pages.xml": (urlset([f"{BASE}/about", f"{BASE}/blog/x"]), XML),
+        }
+    )
 
 
 async def test_a_nested_gzip_index_yields_each_product_once_in_order_filtered_by_pattern() -> None:
@@ -101,11 +103,13 @@ async def test_a_missing_sitemap_is_a_source_error_naming_the_url() -> None:
 async def test_resuming_from_each_cursor_gives_exactly_the_remaining_items() -> None:
     """Stopping after any page and resuming from its cursor yields the rest, no more, no less."""
     products = [f"{BASE}/products/p{i}" for i in range(PAGE_ITEMS * 2 + 7)]
-    fetcher = DictFetcher({
-        f"{BASE}/sitemap.xml": (index([f"{BASE}/1.xml", f"{BASE}/2.xml"]), XML),
-        f"{BASE}/1.xml": (urlset(products[:PAGE_ITEMS + 300]), XML),
-        f"{BASE}/2.xml": (urlset(products[PAGE_ITEMS:]), XML),  # overlaps the first by 300
-    })
+    fetcher = DictFetcher(
+        {
+            f"{BASE}/sitemap.xml": (index([f"{BASE}/1.xml", f"{BASE}/2.xml"]), XML),
+            f"{BASE}/1.xml": (urlset(products[: PAGE_ITEMS + 300]), XML),
+            f"{BASE}/2.xml": (urlset(products[PAGE_ITEMS:]), XML),  # overlaps the first by 300
+        }
+    )
     spec = SourceSpec("sitemap", f"{BASE}/sitemap.xml")
     pages = [page async for page in expand(spec, fetcher, ExpansionLimits())]
     assert [u for p in pages for u in (i.productUrl for i in p.items)] == products
