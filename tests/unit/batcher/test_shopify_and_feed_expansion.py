@@ -24,7 +24,7 @@ def _shop(total: int) -> DictFetcher:
     handles = [f"item-{i}" for i in range(total)]
     docs = {
         f"{BASE}/products.json?limit=250&page={n + 1}": _page(handles[n * 250 : n * 250 + 250])
-        for n in range(total // 250 + 1)
+        for n in range(total // 250 + 2)
     }
     docs[f"{BASE}/"] = (b"<!doctype html><html><body>shop</body></html>", "text/html")
     return DictFetcher(docs)
