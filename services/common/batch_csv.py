@@ -109,9 +109,7 @@ def read_items(text: str) -> list[SourceItem]:
                 continue  # blank lines are not rows
             if len(items) >= MAX_ROWS:
                 raise BatchCsvError(number, None, f"more than {MAX_ROWS:,} rows; split the file")
-            cells = {
-                column: _unescape(value.strip()) for column, value in zip(columns, record, strict=False) if column
-            }
+            cells = {column: _unescape(value.strip()) for column, value in zip(columns, record, strict=False) if column}
             items.append(_item(number, cells))
     except csv.Error as exc:
         raise BatchCsvError(reader.line_num, None, f"the CSV cannot be read ({exc})") from exc

@@ -32,7 +32,7 @@ def detect_kind(body: bytes, content_type: str) -> SourceKind:
     if head.startswith(b"{"):
         if looks_like_products_json(body):
             return SourceKind.SHOPIFY
-        raise SourceError("The address returned JSON without a \"products\" list")
+        raise SourceError('The address returned JSON without a "products" list')
     if "html" in content_type or head.startswith((b"<!doctype html", b"<html")):
         return SourceKind.SHOP_HOME
     if head.startswith(b"<"):
@@ -41,7 +41,5 @@ def detect_kind(body: bytes, content_type: str) -> SourceKind:
             return SourceKind.SITEMAP
         if is_merchant_feed(root):
             return SourceKind.FEED
-        raise SourceError(
-            "The address returned XML that is neither a sitemap nor a Google Merchant feed"
-        )
+        raise SourceError("The address returned XML that is neither a sitemap nor a Google Merchant feed")
     raise SourceError("Could not tell what the address returned: give a sitemap, feed or shop URL")

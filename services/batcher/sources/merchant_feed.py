@@ -46,7 +46,7 @@ def _fields(entry: etree._Element) -> dict[str, str]:
 
 
 def _price(text: str | None) -> tuple[str, str] | None:
-    """"19.99 EUR" -> ("19.99", "EUR"); None unless both parts are certain."""
+    """ "19.99 EUR" -> ("19.99", "EUR"); None unless both parts are certain."""
     if not text:
         return None
     parts = text.split()

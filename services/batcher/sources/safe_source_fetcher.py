@@ -8,19 +8,21 @@ from services.common.fetching.safe_fetch import SafeFetcher
 __all__ = ["DOCUMENT_TYPES", "SafeSourceFetcher"]
 
 #: What a sitemap, feed, products.json or (for ``auto``) a shop's home page may be served as.
-DOCUMENT_TYPES = frozenset({
-    "application/xml",
-    "text/xml",
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/json",
-    "text/json",
-    "application/gzip",
-    "application/x-gzip",
-    "text/plain",
-    "text/html",
-    "application/xhtml+xml",
-})
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/json",
+        "text/json",
+        "application/gzip",
+        "application/x-gzip",
+        "text/plain",
+        "text/html",
+        "application/xhtml+xml",
+    }
+)
 
 
 class SafeSourceFetcher:

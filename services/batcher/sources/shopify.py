@@ -51,7 +51,7 @@ def read_products_page(body: bytes, origin: str) -> list[str]:
     data = _load(body)
     products = data.get("products") if isinstance(data, dict) else None
     if not isinstance(products, list):
-        raise SourceError("The shop's products.json has no \"products\" list")
+        raise SourceError('The shop\'s products.json has no "products" list')
     urls: list[str] = []
     for product in products:
         handle = product.get("handle") if isinstance(product, dict) else None

@@ -53,7 +53,7 @@ def test_the_row_and_size_limits_are_enforced() -> None:
 
 
 def test_results_cells_that_look_like_formulas_are_defused_but_numbers_are_not() -> None:
-    """"=cmd" and "@x" get a leading quote; "-5" stays a number."""
+    """ "=cmd" and "@x" get a leading quote; "-5" stays a number."""
     lines = list(write_rows([{"row": 1, "error": "=HYPERLINK(1)", "product": {"offer": "@x", "price": "-5"}}]))
     assert lines[0] == ",".join(RESULT_COLUMNS) + "\r\n"
     assert "'=HYPERLINK(1)" in lines[1] and "'@x" in lines[1] and ",-5," in lines[1]
@@ -63,10 +63,21 @@ def test_results_round_trip_into_facts_items() -> None:
     """Result rows → CSV → read_items gives back each row's facts (offer "-20%" intact) and URL rows."""
     rows = [
         {
-            "row": 1, "productUrl": "https://shop.example/p/1", "jobId": "j1", "status": "failed",
-            "errorCode": "PRICE_UNCERTAIN", "error": "no price",
-            "product": {"name": "Kettle, large", "price": "19.99", "currency": "EUR", "regularPrice": "24.99",
-                        "offer": "-20%", "brand": "Acme", "imageUrl": "https://shop.example/k.jpg"},
+            "row": 1,
+            "productUrl": "https://shop.example/p/1",
+            "jobId": "j1",
+            "status": "failed",
+            "errorCode": "PRICE_UNCERTAIN",
+            "error": "no price",
+            "product": {
+                "name": "Kettle, large",
+                "price": "19.99",
+                "currency": "EUR",
+                "regularPrice": "24.99",
+                "offer": "-20%",
+                "brand": "Acme",
+                "imageUrl": "https://shop.example/k.jpg",
+            },
             "images": [{"format": "square", "key": "jobs/j1/square.jpg"}],
         },
         {"row": 2, "productUrl": "https://shop.example/p/2", "jobId": "j2", "status": "failed", "product": None},
