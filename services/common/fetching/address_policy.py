@@ -145,7 +145,9 @@ class AddressPolicy:
         try:
             return URL(text)
         except (ValueError, TypeError) as exc:
-            raise UnsupportedUrlError(f"{text[:200]!r} is not a valid web address: check the product URL") from exc
+            raise UnsupportedUrlError(
+                f"{text[:200]!r} is not a valid web address: check the product URL"
+            ) from exc
 
     def _check_name(self, name: str) -> None:
         if name == "localhost" or name.endswith(_INTERNAL_SUFFIXES) or "." not in name:
@@ -159,4 +161,6 @@ class AddressPolicy:
     def _check_port(self, port: int) -> None:
         if port not in self._allowed_ports:
             allowed = ", ".join(str(p) for p in sorted(self._allowed_ports))
-            raise BlockedPortError(f"Port {port} is not allowed for product pages: only ports {allowed} are used")
+            raise BlockedPortError(
+                f"Port {port} is not allowed for product pages: only ports {allowed} are used"
+            )

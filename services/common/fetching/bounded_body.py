@@ -65,14 +65,18 @@ def _decoders(content_encoding: str) -> list[str]:
     codings = ["gzip" if c == "x-gzip" else c for c in codings if c != "identity"]
     for coding in codings:
         if coding not in ("gzip", "deflate"):
-            raise UndecodableContentError(f"The server sent the page compressed as {coding!r}, which we do not read")
+            raise UndecodableContentError(
+                f"The server sent the page compressed as {coding!r}, which we do not read"
+            )
     if len(codings) > 1:
         # Stacked compression has no honest use and multiplies the bomb ratio.
         raise UndecodableContentError("The server compressed the page more than once, which we do not read")
     return codings
 
 
-async def read_bounded(chunks: AsyncIterator[bytes], content_encoding: str, limit: int, what: str = "page") -> bytes:
+async def read_bounded(
+    chunks: AsyncIterator[bytes], content_encoding: str, limit: int, what: str = "page"
+) -> bytes:
     """Return the decoded body; raise TooLargeError as soon as either count passes ``limit``."""
     codings = _decoders(content_encoding)
     inflater = _Inflater(codings[0]) if codings else None

@@ -17,7 +17,9 @@ from services.common.fetching.fetch_errors import NotAnImageError, TooLargeError
 
 __all__ = ["IMAGE_TYPES", "ImageInfo", "probe_image"]
 
-SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"} | ({"AVIF"} if features.check("avif") else set()))
+SUPPORTED_FORMATS = frozenset(
+    {"JPEG", "PNG", "WEBP", "GIF"} | ({"AVIF"} if features.check("avif") else set())
+)
 IMAGE_TYPES = frozenset(
     {"image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp", "image/gif"}
     | ({"image/avif"} if "AVIF" in SUPPORTED_FORMATS else set())

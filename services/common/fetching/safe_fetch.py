@@ -76,7 +76,9 @@ class SafeFetcher:
         self._policy = AddressPolicy(settings)
         self._inner_resolver = resolver
         self._session: aiohttp.ClientSession | None = None
-        self._wait = wait_exponential_jitter(multiplier=settings.retry_base_delay, max=settings.retry_max_delay)
+        self._wait = wait_exponential_jitter(
+            multiplier=settings.retry_base_delay, max=settings.retry_max_delay
+        )
 
     async def __aenter__(self) -> SafeFetcher:
         settings = self._settings
@@ -158,7 +160,9 @@ class SafeFetcher:
         except FetchError:
             raise
         except TimeoutError as exc:
-            raise FetchTimeoutError(f"The shop did not answer within {total:g} seconds: we will try again") from exc
+            raise FetchTimeoutError(
+                f"The shop did not answer within {total:g} seconds: we will try again"
+            ) from exc
         except aiohttp.ClientConnectorCertificateError as exc:
             raise InsecureConnectionError(
                 "The shop's HTTPS certificate could not be verified, so the page was not fetched"
@@ -193,7 +197,8 @@ class SafeFetcher:
             response.release()
             if len(redirects) >= self._settings.max_redirects:
                 raise TooManyRedirectsError(
-                    f"The page redirected more than {self._settings.max_redirects} times: use the final product URL"
+                    f"The page redirected more than {self._settings.max_redirects} times: "
+                    "use the final product URL"
                 )
             try:
                 target = current.join(URL(location))
@@ -263,7 +268,9 @@ class SafeFetcher:
                 raise error
             declared = media_type(response.headers.get("Content-Type"))
             if declared not in IMAGE_TYPES and declared not in UNTYPED:
-                raise NotAnImageError(f"The image URL returned {declared}; we accept JPEG, PNG, WebP or GIF images")
+                raise NotAnImageError(
+                    f"The image URL returned {declared}; we accept JPEG, PNG, WebP or GIF images"
+                )
             check_declared_length(response.headers, limit, "image")
             body = await read_bounded(
                 response.content.iter_chunked(_CHUNK),
