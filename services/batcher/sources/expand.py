@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from services.batcher.sources.cursor import ExpansionState, url_key
 from services.batcher.sources.detect import SourceKind, detect_kind
-from services.batcher.sources.merchant_feed import read_feed
+from services.batcher.sources.merchant_feed import is_merchant_feed, read_feed
 from services.batcher.sources.safe_xml import GZIP_MAGIC, gunzip_bounded, parse_xml
 from services.batcher.sources.shopify import looks_like_products_json, page_url, read_products_page, shop_origin
 from services.batcher.sources.sitemap import read_sitemap
@@ -128,6 +128,8 @@ class _Run:
             return [(u, SourceItem(productUrl=u)) for u in urls], nxt
         root = await asyncio.to_thread(parse_xml, body, "feed" if kind == "feed" else "sitemap")
         if kind == "feed":
+            if not is_merchant_feed(root):
+                raise SourceError("The feed is not an RSS or Atom feed using Google's g: fields")
             return await asyncio.to_thread(read_feed, root), []
         sitemap = read_sitemap(root)
         if not sitemap.is_index:

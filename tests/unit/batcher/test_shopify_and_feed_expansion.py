@@ -117,3 +117,10 @@ async def test_atom_feed_entries_are_read() -> None:
         SourceSpec("feed", f"{BASE}/a.xml"), DictFetcher({f"{BASE}/a.xml": (body, "application/atom+xml")})
     )
     assert items[0].product is not None and items[0].product["currency"] == "GBP"
+
+
+async def test_a_feed_source_that_is_not_a_merchant_feed_is_refused() -> None:
+    """type feed on a sitemap says it is not a Merchant feed instead of yielding nothing."""
+    body = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://shop.example/p</loc></url></urlset>'
+    with pytest.raises(SourceError, match="g: fields"):
+        await _items(SourceSpec("feed", f"{BASE}/s.xml"), DictFetcher({f"{BASE}/s.xml": (body, "application/xml")}))
