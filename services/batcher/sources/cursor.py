@@ -1,6 +1,6 @@
 """The expansion's resumable state, carried between runs as an opaque cursor string.
 
-``seen`` holds an 8-byte hash of every URL emitted so far (about 110 KB of cursor for
+``seen`` holds an 8-byte hash of every URL emitted so far (about 108 KB of cursor for
 10,000 items), so a resumed run does not emit a URL twice.
 """
 
