@@ -130,3 +130,11 @@ async def test_a_damaged_cursor_is_a_source_error() -> None:
 async def _collect_cursor(cursor: str) -> None:
     async for _page in expand(SourceSpec("sitemap", f"{BASE}/s.xml"), DictFetcher({}), ExpansionLimits(), cursor):
         pass
+
+
+async def test_the_byte_limit_counts_every_document_together() -> None:
+    """Documents that each fit but together pass the byte budget raise SourceLimitError."""
+    fetcher = _nested_shop()
+    total = sum(len(body) for body, _type in fetcher.documents.values())
+    with pytest.raises(SourceLimitError, match="bytes"):
+        await _collect(SourceSpec("sitemap", f"{BASE}/sitemap.xml"), fetcher, ExpansionLimits(max_bytes=total // 2))
