@@ -26,6 +26,7 @@ __all__ = [
     "RobotsDisallowedError",
     "NotHtmlError",
     "NotAnImageError",
+    "NotADocumentError",
     "TooLargeError",
     "UndecodableContentError",
     "FetchTransientError",
@@ -124,6 +125,13 @@ class NotAnImageError(FetchError, PermanentError):
     """An image URL answered with something that is not a supported image."""
 
     failure_code = FailureCode.IMAGE_UNUSABLE
+    public_reason = True
+
+
+class NotADocumentError(FetchError, PermanentError):
+    """A sitemap, feed or JSON URL answered with some other kind of content."""
+
+    failure_code = FailureCode.NOT_A_PAGE
     public_reason = True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FetchedPage", "FetchedImage"]
+__all__ = ["FetchedPage", "FetchedImage", "FetchedDocument"]
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,12 @@ class FetchedImage:
     body: bytes = field(repr=False)
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class FetchedDocument:
+    """A sitemap, feed or JSON document, decoded from its Content-Encoding but not parsed."""
+
+    body: bytes = field(repr=False)
+    content_type: str
+    final_url: str

@@ -36,13 +36,14 @@ from services.common.fetching.fetch_errors import (
     FetchTransientError,
     HostBusyError,
     InsecureConnectionError,
+    NotADocumentError,
     NotAnImageError,
     NotHtmlError,
     TooManyRedirectsError,
     UnsupportedUrlError,
 )
 from services.common.fetching.fetch_settings import FetchSettings
-from services.common.fetching.fetched_content import FetchedImage, FetchedPage
+from services.common.fetching.fetched_content import FetchedDocument, FetchedImage, FetchedPage
 from services.common.fetching.guarded_resolver import GuardedResolver
 from services.common.fetching.image_probe import IMAGE_TYPES, probe_image
 from services.common.fetching.response_checks import (
@@ -64,6 +65,7 @@ RequestGate = Callable[[str], AbstractAsyncContextManager[object]]
 
 _ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _ACCEPT_IMAGE = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5"
+_ACCEPT_DOCUMENT = "application/xml,text/xml,application/json,application/rss+xml;q=0.9,*/*;q=0.5"
 _CHUNK = 64 * 1024
 
 
@@ -129,6 +131,14 @@ class SafeFetcher:
         """Fetch an HTML page; raise a FetchError subclass saying why not."""
         with _fetch_span("fetch.page", url):
             return await self._with_retries(self._fetch_page_once, url, gate)
+
+    async def fetch_document(
+        self, url: str, limit: int, types: frozenset[str], gate: RequestGate | None = None
+    ) -> FetchedDocument:
+        """Fetch a machine-readable document (sitemap, feed, JSON) of one of ``types``,
+        at most ``limit`` bytes after decoding; the caller parses it (untrusted input)."""
+        with _fetch_span("fetch.document", url):
+            return await self._with_retries(lambda u: self._fetch_document_once(u, limit, types), url, gate)
 
     async def fetch_image(self, url: str, gate: RequestGate | None = None) -> FetchedImage:
         """Fetch a product image within the image byte and pixel caps."""
@@ -266,6 +276,23 @@ class SafeFetcher:
                 headers={name.lower(): value for name, value in response.headers.items()},
                 redirects=redirects,
             )
+
+    async def _fetch_document_once(self, url: str, limit: int, types: frozenset[str]) -> FetchedDocument:
+        async with self._follow(url, _ACCEPT_DOCUMENT) as (response, _redirects):
+            error = error_for_status(response.status, response.headers)
+            if error is not None:
+                raise error
+            declared = media_type(response.headers.get("Content-Type"))
+            if declared not in types and declared not in UNTYPED:
+                raise NotADocumentError(f"The address returned {declared}, not a sitemap, feed or JSON")
+            check_declared_length(response.headers, limit, "document")
+            body = await read_bounded(
+                response.content.iter_chunked(_CHUNK),
+                response.headers.get("Content-Encoding", ""),
+                limit,
+                "document",
+            )
+            return FetchedDocument(body=body, content_type=declared, final_url=str(response.url))
 
     async def _fetch_image_once(self, url: str) -> FetchedImage:
         limit = self._settings.max_image_bytes
