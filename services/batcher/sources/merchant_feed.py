@@ -16,8 +16,8 @@ from lxml import etree
 
 from services.batcher.sources.safe_xml import local_name
 from services.batcher.sources.spec import SourceItem
-from services.scraper.extraction.currency import normalize_currency
-from services.scraper.extraction.price import format_amount, parse_markup_amount
+from services.common.extraction.currency import normalize_currency
+from services.common.extraction.price import format_amount, parse_markup_amount
 
 __all__ = ["GOOGLE_NS", "is_merchant_feed", "read_feed"]
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from types import TracebackType
 from typing import TypeVar
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
-from opentelemetry.trace import SpanKind
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -43,6 +42,7 @@ from services.common.fetching.fetch_errors import (
     UnsupportedUrlError,
 )
 from services.common.fetching.fetch_settings import FetchSettings
+from services.common.fetching.fetch_span import fetch_span as _fetch_span
 from services.common.fetching.fetched_content import FetchedDocument, FetchedImage, FetchedPage
 from services.common.fetching.guarded_resolver import GuardedResolver
 from services.common.fetching.image_probe import IMAGE_TYPES, probe_image
@@ -55,7 +55,6 @@ from services.common.fetching.response_checks import (
     looks_like_html,
     media_type,
 )
-from services.common.tracing import span
 
 __all__ = ["SafeFetcher", "FetchSettings", "FetchedPage", "FetchedImage", "RequestGate"]
 
@@ -69,13 +68,10 @@ _ACCEPT_DOCUMENT = "application/xml,text/xml,application/json,application/rss+xm
 _CHUNK = 64 * 1024
 
 
-def _fetch_span(name: str, url: str) -> AbstractContextManager[object]:
-    # The host only: a shop's query string can hold its credentials (url_privacy.py).
-    try:
-        host = URL(url).host or ""
-    except ValueError:  # refused by the fetch itself, inside the span
-        host = ""
-    return span(name, {"server.address": host}, kind=SpanKind.CLIENT)
+async def _read_body(response: aiohttp.ClientResponse, limit: int, what: str) -> bytes:
+    check_declared_length(response.headers, limit, what)
+    return await read_bounded(response.content.iter_chunked(_CHUNK), response.headers.get("Content-Encoding", ""),
+                              limit, what)
 
 
 class SafeFetcher:
@@ -153,8 +149,7 @@ class SafeFetcher:
                 error = error_for_status(response.status, response.headers)
                 if error is not None:
                     raise error
-                body = await read_bounded(response.content.iter_chunked(_CHUNK),
-                                          response.headers.get("Content-Encoding", ""), max_bytes, "file")
+                body = await _read_body(response, max_bytes, "file")
                 return body.decode("utf-8", errors="replace")
 
         return await self._with_retries(once, url, gate)
@@ -254,13 +249,7 @@ class SafeFetcher:
             declared = media_type(response.headers.get("Content-Type"))
             if declared not in HTML_TYPES and declared not in UNTYPED:
                 raise NotHtmlError(f"The URL returned {declared}, not a web page: use the product page's URL")
-            check_declared_length(response.headers, limit, "page")
-            body = await read_bounded(
-                response.content.iter_chunked(_CHUNK),
-                response.headers.get("Content-Encoding", ""),
-                limit,
-                "page",
-            )
+            body = await _read_body(response, limit, "page")
             if declared not in HTML_TYPES and not looks_like_html(body):
                 raise NotHtmlError("The URL did not return a web page: use the product page's URL")
             header_charset = charset_from_content_type(response.headers.get("Content-Type"))
@@ -285,13 +274,7 @@ class SafeFetcher:
             declared = media_type(response.headers.get("Content-Type"))
             if declared not in types and declared not in UNTYPED:
                 raise NotADocumentError(f"The address returned {declared}, not a sitemap, feed or JSON")
-            check_declared_length(response.headers, limit, "document")
-            body = await read_bounded(
-                response.content.iter_chunked(_CHUNK),
-                response.headers.get("Content-Encoding", ""),
-                limit,
-                "document",
-            )
+            body = await _read_body(response, limit, "document")
             return FetchedDocument(body=body, content_type=declared, final_url=str(response.url))
 
     async def _fetch_image_once(self, url: str) -> FetchedImage:
@@ -305,13 +288,7 @@ class SafeFetcher:
                 raise NotAnImageError(
                     f"The image URL returned {declared}; we accept JPEG, PNG, WebP or GIF images"
                 )
-            check_declared_length(response.headers, limit, "image")
-            body = await read_bounded(
-                response.content.iter_chunked(_CHUNK),
-                response.headers.get("Content-Encoding", ""),
-                limit,
-                "image",
-            )
+            body = await _read_body(response, limit, "image")
             info = await asyncio.to_thread(probe_image, body, self._settings.max_image_pixels)
             return FetchedImage(
                 url=url,
