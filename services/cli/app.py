@@ -32,7 +32,7 @@ def main_options(
     profile: Annotated[str | None, typer.Option(help="config file profile [env PRODUCTSHOT_PROFILE]")] = None,
     json_mode: Annotated[bool, typer.Option("--json", help="JSON lines on stdout, for scripts")] = False,
 ) -> None:
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # messages stay one line
     try:
         config = resolve(api, key, profile)
     except ConfigError as exc:

@@ -46,7 +46,7 @@ def session(ctx: typer.Context) -> Session:
 @contextmanager
 def exit_codes(s: Session | None, resume_hint: Callable[[], str] | None = None) -> Iterator[None]:
     """Turn the known failures into one line on stderr and their exit code."""
-    console = s.console if s else Console(stderr=True)
+    console = s.console if s else Console(stderr=True, soft_wrap=True)
     try:
         yield
     except KeyboardInterrupt:
@@ -56,9 +56,9 @@ def exit_codes(s: Session | None, resume_hint: Callable[[], str] | None = None) 
     except ApiError as exc:
         console.print(f"error: {exc}", markup=False)
         raise typer.Exit(exits.API) from None
-    except (ConfigError, ValueError, OSError) as exc:
-        console.print(f"error: {exc}", markup=False)
-        raise typer.Exit(exits.USAGE) from None
     except TimeoutError as exc:
         console.print(f"timed out: {exc}", markup=False)
         raise typer.Exit(exits.TIMEOUT) from None
+    except (ConfigError, ValueError, OSError) as exc:  # after TimeoutError, an OSError
+        console.print(f"error: {exc}", markup=False)
+        raise typer.Exit(exits.USAGE) from None
