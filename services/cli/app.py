@@ -125,7 +125,7 @@ def get(ctx: typer.Context, job_id: Annotated[str, typer.Argument(metavar="JOB")
             s.emit({"path": str(path), "size": path.stat().st_size}) if s.json_mode else print(path)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False,
              help="The dashboard's figures from the local services' logs (same as `make stats`).")
 def stats(ctx: typer.Context) -> None:
     from localdev.stats import main as stats_main

@@ -134,3 +134,18 @@ def test_resume_with_nothing_recorded_is_a_usage_error(api: FakeState, tmp_path:
     """--resume on a directory without a state file exits 2 and says why."""
     result = run(api, "batch", "--resume", "--out", str(tmp_path))
     assert result.exit_code == exits.USAGE and "nothing to resume" in result.output
+
+
+def test_stats_runs_the_same_code_as_make_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """productshot stats LOG prints the localdev.stats table for that log (one implementation)."""
+    from localdev.stats import main as stats_main
+
+    log = tmp_path / "services.log"
+    log.write_text('12:00:00 api.1 | {"_aws": {"Timestamp": 1700000000000, "CloudWatchMetrics": [{"Namespace": "P",'
+                   ' "Dimensions": [["Service"]], "Metrics": [{"Name": "JobsAccepted", "Unit": "Count"}]}]},'
+                   ' "Service": "api", "JobsAccepted": [3]}\n')
+    stats_main([str(log)])
+    expected = capsys.readouterr().out
+    result = CliRunner().invoke(app, ["stats", str(log)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected and "figure" in expected
