@@ -15,6 +15,7 @@ from rich.console import Console
 from services.cli import exits
 from services.cli.client import ApiClient, ApiError
 from services.cli.config import CliConfig, ConfigError
+from services.cli.files import DownloadError
 
 
 @dataclass
@@ -53,7 +54,7 @@ def exit_codes(s: Session | None, resume_hint: Callable[[], str] | None = None) 
         hint = resume_hint() if resume_hint else ""
         console.print(f"interrupted; it keeps running server-side. {hint}".strip())
         raise typer.Exit(exits.INTERRUPTED) from None
-    except ApiError as exc:
+    except (ApiError, DownloadError) as exc:
         console.print(f"error: {exc}", markup=False)
         raise typer.Exit(exits.API) from None
     except TimeoutError as exc:

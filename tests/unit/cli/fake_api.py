@@ -24,6 +24,7 @@ class FakeState:
     batch_posts: list[dict[str, Any]] = field(default_factory=list)
     auth_seen: list[tuple[str, str | None]] = field(default_factory=list)
     batch_404: bool = False
+    short_image: bool = False  # the image URL serves fewer bytes than announced
 
     def job(self) -> dict[str, Any]:
         status = JOB_STATES[min(self.job_polls, len(JOB_STATES) - 1)]
@@ -90,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif method == "GET" and path.startswith("/v1/jobs/"):
             self._problem(404, "No such job.")
         elif path.startswith("/s3/"):
-            self._send(200, IMAGE, "image/jpeg")
+            self._send(200, IMAGE[:-2] if st.short_image else IMAGE, "image/jpeg")
         elif st.batch_404 and path.startswith("/v1/batches"):
             self._problem(404, "Not Found")
         elif method == "POST" and path == "/v1/batches":

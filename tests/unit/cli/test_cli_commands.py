@@ -41,6 +41,14 @@ def test_submit_wait_out_downloads_the_checked_image_and_job_json(api: FakeState
     assert "sekret" not in result.output
 
 
+def test_an_image_shorter_than_announced_is_not_written(api: FakeState, tmp_path: Path) -> None:
+    """A download whose size differs from the job view is refused (exit 3) and leaves no file."""
+    api.short_image, api.job_polls = True, 4
+    result = run(api, "get", "j1", "--out", str(tmp_path / "o"))
+    assert result.exit_code == exits.API and "announced" in result.output
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
 def test_a_failed_job_exits_1_with_its_error_code(api: FakeState) -> None:
     """watch ends with exit 1 and shows the failure code when the job fails."""
     api.fail_job = True
