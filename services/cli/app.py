@@ -57,6 +57,9 @@ def _follow(s: Session, job_id: str, timeout: float | None, interval: float) -> 
             s.emit(job)
         else:
             s.console.print(summary(job), markup=False)
+            if job.get("status") == "review":  # it waits for a person, not for the pipeline
+                s.console.print(f"waiting for a review answer: POST /v1/jobs/{job_id}/review (docs/api.md)",
+                                markup=False)
 
     with s.client() as client:
         try:
