@@ -11,7 +11,7 @@ import pytest
 from tests.infra.hcl import REPO_ROOT
 from tests.infra.python_imports import PROJECT_ROOTS, Module, find_cycles, project_modules
 
-SERVICES = ("api", "scraper", "renderer", "sweeper", "ops")
+SERVICES = ("api", "scraper", "renderer", "sweeper", "ops", "cli")
 MAX_LINES = 300
 
 MODULES = project_modules()
@@ -43,6 +43,18 @@ def test_no_service_imports_another_service(service: str) -> None:
         if _service_of(target) in SERVICES and _service_of(target) != service
     )
     assert not crossing, crossing
+
+
+def test_cli_is_only_an_http_client() -> None:
+    """services/cli talks to the API over HTTP: it imports no service and nothing of services/common."""
+    reaching = sorted(
+        f"{m.name} -> {target}"
+        for m in MODULES.values()
+        if _service_of(m.name) == "cli"
+        for target in m.imports
+        if _service_of(target) not in (None, "cli")
+    )
+    assert not reaching, reaching
 
 
 def test_common_imports_no_service() -> None:

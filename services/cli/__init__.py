@@ -1,0 +1,1 @@
+"""``productshot``: the command-line client of the Productshot HTTP API (no server code imported)."""
