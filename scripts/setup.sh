@@ -24,6 +24,14 @@ if [[ ! -x .venv/bin/python || ! -f .venv/.stamp || "$(cat .venv/.stamp)" != "$(
   stamp_of > .venv/.stamp
 fi
 
+# The productshot command (pyproject's [project.scripts] entry, without building the project
+# as a package): a launcher in .venv/bin that runs the CLI from this checkout.
+cat > .venv/bin/productshot <<LAUNCHER
+#!/bin/sh
+PYTHONPATH="$PWD\${PYTHONPATH:+:\$PYTHONPATH}" exec "$PWD/.venv/bin/python" -m services.cli.app "\$@"
+LAUNCHER
+chmod +x .venv/bin/productshot
+
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
