@@ -52,7 +52,12 @@ async def start_sample_site(host: str = "127.0.0.1", port: int = 0) -> tuple[str
 
     The caller stops it with ``await runner.cleanup()``.
     """
-    runner = web.AppRunner(build_app(), access_log=None)
+    return await serve_app(build_app(), host, port)
+
+
+async def serve_app(app: web.Application, host: str, port: int) -> tuple[str, web.AppRunner]:
+    """Serve ``app`` on ``host:port`` (0: a free port); ``(base_url, runner)``, cleaned up on failure."""
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:

@@ -10,7 +10,7 @@ from localdev.sample_shop import documents
 from localdev.sample_shop.catalog import BOT_WALL, SCRIPT_PRICE, Product, build_catalog
 from localdev.sample_shop.pages import plain_page, product_page
 from localdev.sample_shop.stats import RequestStats
-from localdev.sample_site import SAMPLE_DIR, _url_host
+from localdev.sample_site import SAMPLE_DIR, serve_app
 
 __all__ = ["build_shop_app", "start_sample_shop"]
 
@@ -117,12 +117,4 @@ async def start_sample_shop(
     host: str = "127.0.0.1", port: int = 0, products: int = 1000, seed: int = 1
 ) -> tuple[str, web.AppRunner]:
     """Start serving; returns ``(base_url, runner)``; stop with ``await runner.cleanup()``."""
-    runner = web.AppRunner(build_shop_app(products, seed), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    try:
-        await site.start()
-    except BaseException:
-        await runner.cleanup()
-        raise
-    return f"http://{_url_host(host)}:{runner.addresses[0][1]}", runner
+    return await serve_app(build_shop_app(products, seed), host, port)

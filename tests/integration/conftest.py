@@ -191,6 +191,24 @@ async def pages() -> AsyncIterator[PageServer]:
     await server.close()
 
 
+async def two_products_and_a_page_without_one(
+    api: str, pages: Any
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Three jobs through the seed route: two product pages that complete and a page without
+    a product that fails; their ids and final views, in that order."""
+    urls = [pages.add_product("mug", "Enamel Mug", "19.00"), pages.add_product("lamp", "Desk Lamp", "49.50")]
+    pages.pages["about"] = "<!doctype html><html><head><title>About</title></head><body>No product</body></html>"
+    async with httpx.AsyncClient(base_url=api, timeout=10) as client:
+        ids = []
+        for url in [*urls, f"{pages.base}/p/about"]:
+            resp = await client.post("/generative-ai-images/generate", json={"productUrl": url})
+            assert resp.status_code == 202, resp.text
+            ids.append(resp.json()["jobId"])
+        finals = [await wait_for_status(client, job_id, timeout=90) for job_id in ids]
+    assert [f["status"] for f in finals] == ["completed", "completed", "failed"]
+    return ids, finals
+
+
 async def wait_for_status(client: httpx.AsyncClient, job_id: str, *, timeout: float = 60,
                           final: tuple[str, ...] = ("completed", "failed")) -> dict[str, Any]:
     deadline = time.monotonic() + timeout

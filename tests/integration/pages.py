@@ -9,6 +9,8 @@ import json
 from aiohttp import web
 from PIL import Image, ImageDraw
 
+from localdev.sample_site import serve_app
+
 
 def product_photo(size: int = 800) -> bytes:
     """A simple studio-style product shot: a shaded bottle on a near-white backdrop."""
@@ -77,12 +79,7 @@ class PageServer:
         app = web.Application()
         app.router.add_get("/p/{slug}", self._page)
         app.router.add_get("/img/{name}", self._image)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base = f"http://127.0.0.1:{port}"
+        self.base, self._runner = await serve_app(app, "127.0.0.1", 0)
 
     async def close(self) -> None:
         if self._runner:

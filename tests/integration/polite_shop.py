@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from localdev.sample_site import serve_app
 from tests.integration.pages import product_page, product_photo
 
 __all__ = ["PoliteShop", "Visit"]
@@ -86,12 +87,7 @@ class PoliteShop:
         app.router.add_get("/robots.txt", self._robots)
         app.router.add_get("/img/{name}", self._image)
         app.router.add_get("/{folder}/{slug}", self._page)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base = f"http://127.0.0.1:{port}"
+        self.base, self._runner = await serve_app(app, "127.0.0.1", 0)
 
     async def close(self) -> None:
         if self._runner:

@@ -12,10 +12,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from localdev.stats import Sample, read_samples
-from tests.integration.conftest import Services, wait_for_status
+from tests.integration.conftest import Services, two_products_and_a_page_without_one
 from tests.integration.pages import PageServer
 
 
@@ -40,16 +38,7 @@ async def _wait_for_lines(pipeline: Services, name: str, job_ids: list[str], tim
 async def test_a_few_jobs_leave_metric_lines_that_match_their_records(pipeline: Services, pages: PageServer,
                                                                       boto: Any) -> None:
     """Accepted, per-stage, completed/failed, time to image, queue wait, model, S3 bytes, API: all there."""
-    urls = [pages.add_product("mug", "Enamel Mug", "19.00"), pages.add_product("lamp", "Desk Lamp", "49.50")]
-    pages.pages["about"] = "<!doctype html><html><head><title>About</title></head><body>No product</body></html>"
-    async with httpx.AsyncClient(base_url=pipeline.api, timeout=10) as client:
-        ids = []
-        for url in [*urls, f"{pages.base}/p/about"]:
-            resp = await client.post("/generative-ai-images/generate", json={"productUrl": url})
-            assert resp.status_code == 202, resp.text
-            ids.append(resp.json()["jobId"])
-        finals = [await wait_for_status(client, job_id, timeout=90) for job_id in ids]
-    assert [f["status"] for f in finals] == ["completed", "completed", "failed"]
+    ids, finals = await two_products_and_a_page_without_one(pipeline.api, pages)
     good, bad = ids[:2], ids[2]
     samples = await _wait_for_lines(pipeline, "JobsCompleted", good)
     samples = await _wait_for_lines(pipeline, "JobsFailed", [bad]) if not _of(samples, "JobsFailed", bad) else samples

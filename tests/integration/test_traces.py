@@ -13,12 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from localdev.traces import SpanRecord, read_spans, trace_of
 from tests.integration import conftest as harness
-from tests.integration.conftest import Services, purge_queues, service_env, start_services, wait_for_status
+from tests.integration.conftest import (
+    Services,
+    purge_queues,
+    service_env,
+    start_services,
+    two_products_and_a_page_without_one,
+)
 from tests.integration.pages import PageServer
 
 
@@ -54,16 +59,7 @@ async def test_each_job_is_one_trace_from_the_request_to_the_rendered_image(
         traced: tuple[Services, Path], pages: PageServer, boto: Any) -> None:
     """Stage spans chain request → scrape → render in the job's traceId; AWS, fetch, model, overlay spans exist."""
     services, path = traced
-    urls = [pages.add_product("mug", "Enamel Mug", "19.00"), pages.add_product("lamp", "Desk Lamp", "49.50")]
-    pages.pages["about"] = "<!doctype html><html><head><title>About</title></head><body>No product</body></html>"
-    async with httpx.AsyncClient(base_url=services.api, timeout=10) as client:
-        ids = []
-        for url in [*urls, f"{pages.base}/p/about"]:
-            resp = await client.post("/generative-ai-images/generate", json={"productUrl": url})
-            assert resp.status_code == 202, resp.text
-            ids.append(resp.json()["jobId"])
-        finals = [await wait_for_status(client, job_id, timeout=90) for job_id in ids]
-    assert [f["status"] for f in finals] == ["completed", "completed", "failed"]
+    ids, finals = await two_products_and_a_page_without_one(services.api, pages)
     for name in list(services.procs):  # a clean stop exports what each process still buffers
         services.stop(name)
     every = read_spans(path.read_text(encoding="utf-8").splitlines())
