@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from services.common.job import new_job_id
 
 __all__ = [
-    "BatchStatus", "ItemStatus", "BatchItem", "Batch", "HEAD_KEY", "COUNT_KEYS", "MAX_ITEMS",
+    "BatchStatus", "ItemStatus", "BatchItem", "Batch", "SourceItem", "HEAD_KEY", "COUNT_KEYS", "MAX_ITEMS",
     "item_key", "normalise_product_url", "plan_items", "empty_counts", "done_of",
 ]
 
@@ -22,6 +22,15 @@ __all__ = [
 MAX_ITEMS = 10_000
 #: The range key of a batch's head record; items are ``item#00000001`` ...
 HEAD_KEY = "#batch"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """One item a batch is asked for (a request's item, a CSV row, a source's entry), before planning."""
+
+    productUrl: str | None = None  # noqa: N815 - the API's field name
+    product: dict[str, Any] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 class BatchStatus(StrEnum):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from services.batcher.sources.spec import SourceItem
+from services.common.batch import SourceItem
 from services.common.errors import PermanentError
 
 __all__ = ["MAX_ROWS", "MAX_BYTES", "INPUT_COLUMNS", "RESULT_COLUMNS", "BatchCsvError", "read_items", "write_rows"]

@@ -11,7 +11,7 @@ import pytest
 from tests.infra.hcl import REPO_ROOT
 from tests.infra.python_imports import PROJECT_ROOTS, Module, find_cycles, project_modules
 
-SERVICES = ("api", "scraper", "renderer", "sweeper", "ops", "cli")
+SERVICES = ("api", "scraper", "renderer", "sweeper", "ops", "cli", "batcher")
 MAX_LINES = 300
 
 MODULES = project_modules()

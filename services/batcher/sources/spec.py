@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
+from services.common.batch import SourceItem
 from services.common.errors import PermanentError
 from services.common.fetching.fetched_content import FetchedDocument
 
@@ -29,13 +30,6 @@ class SourceSpec:
     url: str
     pattern: str | None = None  # regex searched in each product URL's path
     max_items: int = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class SourceItem:
-    productUrl: str | None = None  # noqa: N815 - the API's field name
-    product: dict[str, Any] | None = None
-    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
