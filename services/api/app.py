@@ -27,7 +27,7 @@ from services.api.dynamo_idempotency import DynamoIdempotencyStore
 from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
-from services.api.jobs import JobSubmitter
+from services.common.job_submitter import JobSubmitter
 from services.api.key_ring_source import KeyRingRefresher, load_key_ring
 from services.api.limiter import LimitDefaults, Limiter
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
@@ -39,7 +39,7 @@ from services.api.readiness import healthz, readyz
 from services.api.review_answers import ReviewDesk
 from services.api.seed_routes import seed_routes
 from services.api.settings import ApiSettings
-from services.api.source_image import SourceImageStore
+from services.common.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.api.v1.routes import v1_routes
 from services.api.webapp import webapp_routes

@@ -21,7 +21,7 @@ from services.api.idempotency import (
 from services.api.job_removal import JobRunningAgainError
 from services.api.limiter import LimitExceededError
 from services.api.problems import Problem, problem_response
-from services.api.source_image import SourceImageStorageError, SourceImageUnreachableError, SourceImageUnusableError
+from services.common.source_image import SourceImageStorageError, SourceImageUnreachableError, SourceImageUnusableError
 
 __all__ = ["PROBLEMS", "problem_for", "domain_problem", "limit_problem"]
 

@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from services.api.auth import Caller
-from services.api.jobs import QueueUnavailableError
+from services.common.job_submitter import QueueUnavailableError
 from services.api.limiter import LimitExceededError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from services.api.auth import ApiKeyRing
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
-from services.api.jobs import JobSubmitter
+from services.common.job_submitter import JobSubmitter
 from services.api.limiter import Limiter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
 from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
-from services.api.source_image import SourceImageStore
+from services.common.source_image import SourceImageStore
 from services.common.job_files import JobFiles
 from services.common.job_store import JobStore
 from services.common.settings import CommonSettings

@@ -19,7 +19,7 @@ __all__ = ["Submitter", "ProductPhotos", "BatchJobStarter"]
 
 
 class Submitter(Protocol):
-    """What the batch needs of services.api.jobs.JobSubmitter."""
+    """What the batch needs of services.common.job_submitter.JobSubmitter."""
 
     async def submit_url(self, product_url: str, *, tenant: str = ..., options: JobOptions | None = ...,
                          metadata: dict[str, Any] | None = ..., job_id: str | None = ..., batch_id: str | None = ...,

@@ -128,6 +128,11 @@ class Batch:
     politeness: dict[str, Any] | None = None
     error: dict[str, str] | None = None
     completedAt: str | None = None
+    #: The ZIP of the batch's images: {"status": "building"|"ready"|"failed", "key", "size", "count",
+    #: "missing", "requestedAt", "builtAt", "error"}; None until first asked for.
+    archive: dict[str, Any] | None = None
+    #: When DELETE asked to cancel the batch (the batch worker cancels what is not released).
+    cancelRequestedAt: str | None = None
 
     @property
     def done(self) -> int:

@@ -34,6 +34,11 @@ class CommonSettings(BaseSettings):
     render_queue: str = "render-requests"
     api_keys_parameter: str = _TOPOLOGY["ssm"]["api_keys"]["name"]
     job_ttl_hours: int = Field(default=_TOPOLOGY["job_ttl_hours"], ge=1)
+    batches_table: str = _TOPOLOGY["batches_table"]["name"]
+    batch_queue: str = "batch-work"
+    #: A batch, its rows, its jobs' records and its ZIP live as long as its images (the bucket's
+    #: lifecycle expiry), so a batch collected days later still answers.
+    batch_ttl_hours: int = Field(default=int(_TOPOLOGY["bucket"]["lifecycle_expiration_days"]) * 24, ge=1)
     log_level: str = "info"
     log_format: str = Field(default="json", pattern="^(json|console)$")
     metrics: bool = True  # EMF metric lines on stdout (services/common/metrics.py)

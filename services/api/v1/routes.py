@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from services.api.auth import Caller
 from services.api.idempotency import StoredResponse, body_hash, check_key
-from services.api.jobs import JobNotRetryableError, QueueUnavailableError
+from services.common.job_submitter import JobNotRetryableError, QueueUnavailableError
 from services.api.problems import FieldError, Problem
 from services.api.review_answers import ReviewConflictError, ReviewHandoffError, ReviewIncompleteError
 from services.api.state import ApiState

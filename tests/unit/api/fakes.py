@@ -8,12 +8,12 @@ from services.api.app import build_limiter
 from services.api.auth import ApiKeyRing, hash_key
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
-from services.api.jobs import JobSubmitter
+from services.common.job_submitter import JobSubmitter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
 from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
-from services.api.source_image import SourceImageStore
+from services.common.source_image import SourceImageStore
 from services.api.state import ApiState
 from services.common.settings import CommonSettings
 from tests.fakes import (

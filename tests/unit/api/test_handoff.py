@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from services.api.jobs import JobSubmitter, QueueUnavailableError
+from services.common.job_submitter import JobSubmitter, QueueUnavailableError
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.errors import QueueEntryInvalidError, QueueEntryRefusedError, TransientError

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from services.api.jobs import JobSubmitter
+from services.common.job_submitter import JobSubmitter
 from services.batcher.job_starter import BatchJobStarter
 from services.common.batch import Batch, plan_items
 from tests.fakes.event_publisher import RecordingPublisher
