@@ -63,6 +63,11 @@ def batch(
     format_: Annotated[list[str] | None, typer.Option("--format", help="default formats (repeatable)")] = None,
     output: Annotated[str | None, typer.Option(help="default output: jpeg|png|webp")] = None,
     style: Annotated[str | None, typer.Option(help="default style preset")] = None,
+    max_in_flight: Annotated[int | None, typer.Option(
+        "--max-in-flight-per-host", help="the batch's requests at once to one shop (within the API's limit)")] = None,
+    rate: Annotated[float | None, typer.Option(
+        "--requests-per-second-per-host", help="the batch's requests per second to one shop (within the API's limit)")]
+    = None,
     images: Annotated[bool, typer.Option("--images", help="also download the images ZIP")] = False,
     timeout: Annotated[float | None, typer.Option(help="give up waiting after this many seconds (exit 4)")] = None,
     interval: Annotated[float, typer.Option(help="seconds between polls")] = 2.0,
@@ -79,7 +84,9 @@ def batch(
         elif target is None:
             raise ValueError("give FILE|URL, or --resume with the --out of an earlier run")
         else:
-            request = batches.build_request(target, source_type, pattern, format_ or [], output, style)
+            pace = {"maxInFlightPerHost": max_in_flight, "requestsPerSecondPerHost": rate}
+            request = batches.build_request(target, source_type, pattern, format_ or [], output, style,
+                                            {k: v for k, v in pace.items() if v is not None})
             with s.client() as client:
                 view = batches.create(client, request)
             batch_id = str(view["batchId"])

@@ -36,8 +36,11 @@ class BatchRequest:
 
 
 def build_request(target: str, source_type: str, pattern: str | None, formats: list[str],
-                  output: str | None, style: str | None) -> BatchRequest:
-    """A .csv file → text/csv; a .json file (list or {items}) → items; an http(s) URL → source."""
+                  output: str | None, style: str | None, politeness: dict[str, float] | None = None) -> BatchRequest:
+    """A .csv file → text/csv; a .json file (list or {items}) → items; an http(s) URL → source.
+    ``politeness`` ({"maxInFlightPerHost", "requestsPerSecondPerHost"}) is the batch's pace at
+    each shop (the API keeps it within the deployment's limits)."""
+    pace = {k: v for k, v in (politeness or {}).items() if v is not None}
     defaults: dict[str, Any] = {k: v for k, v in (("output", output), ("style", style)) if v}
     if formats:
         defaults["formats"] = formats
@@ -54,6 +57,7 @@ def build_request(target: str, source_type: str, pattern: str | None, formats: l
             params = {k: v for k, v in (("output", output), ("style", style)) if v}
             if formats:
                 params["formats"] = " ".join(formats)
+            params.update({k: f"{v:g}" for k, v in pace.items()})
             return BatchRequest(path.read_bytes(), "text/csv", params)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -65,6 +69,8 @@ def build_request(target: str, source_type: str, pattern: str | None, formats: l
         body = {"items": [{"productUrl": i} if isinstance(i, str) else i for i in items]}
     if defaults:
         body["defaults"] = defaults
+    if pace:
+        body["politeness"] = pace
     return BatchRequest(json.dumps(body, sort_keys=True).encode(), "application/json", {})
 
 

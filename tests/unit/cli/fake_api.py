@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 IMAGE = b"\xff\xd8\xff\xe0fake-jpeg-bytes\xff\xd9"
 JOB_STATES = ["pending", "scraping", "scraped", "rendering", "completed"]
@@ -95,8 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif st.batch_404 and path.startswith("/v1/batches"):
             self._problem(404, "Not Found")
         elif method == "POST" and path == "/v1/batches":
+            query = dict(parse_qsl(self.path.partition("?")[2]))
             st.batch_posts.append({"ctype": self.headers.get("Content-Type"), "body": raw,
-                                   "key": self.headers.get("Idempotency-Key")})
+                                   "key": self.headers.get("Idempotency-Key"), "query": query})
             self._send(202, {**st.batch(), "status": "running", "done": 0})
         elif method == "GET" and path == "/v1/batches/b1":
             view = st.batch()

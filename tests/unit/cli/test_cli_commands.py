@@ -128,6 +128,19 @@ def test_batch_same_input_sends_the_same_idempotency_key(api: FakeState, tmp_pat
     assert json.loads(api.batch_posts[0]["body"])["items"][0] == {"productUrl": "https://a/1"}
 
 
+def test_batch_pace_flags_go_in_the_body_for_a_url_and_in_the_query_for_a_csv(api: FakeState, tmp_path: Path) -> None:
+    """--max-in-flight-per-host and --requests-per-second-per-host become the batch's politeness."""
+    flags = ("--max-in-flight-per-host", "3", "--requests-per-second-per-host", "2.5", "--interval", "0")
+    run(api, "batch", "https://shop.example/sitemap.xml", "--out", str(tmp_path / "u"), *flags)
+    body = json.loads(api.batch_posts[0]["body"])
+    assert body["source"] == {"type": "auto", "url": "https://shop.example/sitemap.xml"}
+    assert body["politeness"] == {"maxInFlightPerHost": 3, "requestsPerSecondPerHost": 2.5}
+    csv = tmp_path / "in.csv"
+    csv.write_text("productUrl\nhttps://a/1\n")
+    run(api, "batch", str(csv), "--out", str(tmp_path / "c"), *flags)
+    assert api.batch_posts[1]["query"] == {"maxInFlightPerHost": "3", "requestsPerSecondPerHost": "2.5"}
+
+
 def test_batch_resume_reattaches_without_posting(api: FakeState, tmp_path: Path) -> None:
     """--resume reads the batch id from --out and only polls."""
     out = tmp_path / "o"
