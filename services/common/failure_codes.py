@@ -61,7 +61,8 @@ SENTENCES: dict[FailureCode, str] = {
     FailureCode.IMAGE_UNUSABLE: "The product image could not be used: use a JPEG, PNG or WebP image URL.",
     FailureCode.TOO_LARGE: "The page or image is larger than we accept.",
     FailureCode.NO_PRODUCT: "No product was found on the page.",
-    FailureCode.NO_PRICE: "The page shows a product but no price we can read.",
+    FailureCode.NO_PRICE: "The page shows a product but no price in its HTML: the shop may draw the price "
+    "with a script, which we do not run. Submit the product facts (name, price) with the job instead.",
     FailureCode.UNCERTAIN_FACTS: "Some product facts were uncertain: submit them yourself or ask for a review.",
     FailureCode.REVIEW_EXPIRED: "Nobody reviewed the uncertain facts in time: retry the job or submit the facts.",
     FailureCode.PRODUCT_GONE: "The product page is gone since we read it: check the product URL, "

@@ -1,0 +1,68 @@
+"""A whole shop's catalogue (the 1,000-product sample shop) through ``productshot batch``.
+
+The CLI expands the shop's sitemap index (gzip product sitemaps, a pages sitemap filtered
+out by ``--pattern``) through the API and the batch worker; the scraper, renderer and batch
+worker run as they do under ``make up``. The checks are tests/integration/catalog_run.py's
+(shared with bench/bench_batch.py): every product ends completed with the shop's own price or
+failed with a reason that says why, none twice, the ZIP holds every image once, and the
+shop itself never saw more requests at once or per second than the batch asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.cli import exits
+from tests.integration.api.conftest import KEY
+from tests.integration.catalog_run import ShopProcess, check_catalog, run_catalog, start_shop
+from tests.integration.conftest import Services, purge_queues, service_env, start_services, test_log_dir
+
+pytestmark = pytest.mark.integration
+
+PRODUCTS = 1000
+MAX_IN_FLIGHT, RATE = 4, 25.0
+
+
+@pytest.fixture(scope="module")
+def shop() -> Iterator[ShopProcess]:
+    process = start_shop(PRODUCTS)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def catalog_stack(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.TempPathFactory,
+                  request: pytest.FixtureRequest) -> Iterator[Services]:
+    """API, scraper, renderer and batch worker with the scraper's production pace (2 at once,
+    1 per second per shop) and a ceiling a batch may ask for (4 at once, 25 per second)."""
+    purge_queues(boto.sqs)
+    env = service_env(
+        aws_env, tmp_path_factory.mktemp("catalog"),
+        SCRAPER_HOST_MAX_IN_FLIGHT="2", SCRAPER_HOST_REQUESTS_PER_SECOND="1",
+        SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT=str(MAX_IN_FLIGHT), SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT=f"{RATE:g}",
+        BATCH_MAX_IN_FLIGHT_PER_TENANT="200",
+    )
+    services = start_services(env, test_log_dir(request), names=("api", "scraper", "renderer", "batcher"))
+    yield services
+    for name in list(services.procs):
+        services.stop(name)
+
+
+def test_a_thousand_product_catalog_runs_politely_to_the_end(
+    catalog_stack: Services, shop: ShopProcess, tmp_path: Path
+) -> None:
+    """1,000 products: 998 completed at the shop's price, the bot wall and the script-drawn
+    price failed with their reasons, results.csv and images.zip complete, the pace kept."""
+    shop.reset()
+    run = run_catalog(catalog_stack.api, KEY, shop, tmp_path / "run", max_in_flight=MAX_IN_FLIGHT, rate=RATE,
+                      timeout=900)
+    assert run.code == exits.PARTIAL, (run.code, run.stderr[-3000:])  # two failed rows: exit 5, not 0
+    final = json.loads(run.stdout.splitlines()[-1])
+    assert final["status"] == "completed" and final["total"] == PRODUCTS
+    figures = check_catalog(run, shop, max_in_flight=MAX_IN_FLIGHT, rate=RATE)
+    print(json.dumps(figures))
