@@ -3,7 +3,7 @@ SHELL := /bin/bash
 URL ?=
 
 .PHONY: help setup demo up down logs stats traces test unit-test localstack-test faults-test tf-check tf-localstack \
-	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost bench-archive lint clean
+	bench bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost bench-archive bench-batch lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -51,7 +51,10 @@ tf-localstack: ## apply the Terraform to LocalStack with tflocal (needs terrafor
 faults-test: setup ## the fault-injection tests alone (duplicates, kills, outages, poison, bursts)
 	@scripts/run_tests.sh faults
 
-bench: bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost bench-archive ## every benchmark (figures in docs/)
+bench: bench-extraction bench-overlay bench-api bench-e2e bench-renderer bench-cost bench-archive bench-batch ## every benchmark (figures in docs/)
+
+bench-batch: setup ## the 1,000-product sample shop through productshot batch: wall time, jobs/s, the shop's peak in flight
+	.venv/bin/python bench/bench_batch.py --products 1000
 
 bench-archive: setup ## batch ZIP of 1,000 images of 300 KB: wall time, MB/s, peak memory vs archive size
 	.venv/bin/python bench/bench_batch_archive.py --images 1000 --size 300000
