@@ -9,6 +9,9 @@ const FACTS = ["name", "brand", "price", "currency", "regularPrice", "offer", "a
 const LABELS = { name: "Name", brand: "Brand", price: "Price", currency: "Currency",
   regularPrice: "Regular price", offer: "Offer", availability: "Availability" };
 const EXT = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
+// The API's error.stage in words ("Failed while reading the product page: ...").
+const FAILED_WHILE = { queued: "queuing the job", scrape: "reading the product page",
+  review: "waiting for your review", render: "making the images" };
 
 let stop = null;
 let shown = { id: null, images: "", review: "" };
@@ -26,6 +29,7 @@ export function openJob(id) {
   $("job-title").textContent = "Job";
   $("job-id").textContent = `Job ${id}`;
   $("job-status").textContent = "Loading…";
+  delete $("job-status").dataset.status; // not the previous job's (or attempt's) status while loading
   for (const part of ["job-error", "review-form", "job-results", "facts-title", "download-all", "retry", "delete"]) {
     $(part).hidden = true;
   }
@@ -93,7 +97,7 @@ function renderError(job) {
   const box = $("job-error");
   box.hidden = !job.error;
   if (job.error) {
-    box.replaceChildren(el("p", { text: `Failed while ${job.error.stage}: ${job.error.reason}` }),
+    box.replaceChildren(el("p", { text: `Failed while ${FAILED_WHILE[job.error.stage] || job.error.stage}: ${job.error.reason}` }),
       el("p", { class: "muted", text: `Reference: ${job.error.traceId}` }));
   }
 }
@@ -224,8 +228,22 @@ export async function submitReview(event) {
   } catch (e) { showAlert(e instanceof ApiError ? e.words() : String(e)); }
 }
 
+let retrying = false;
+
 export async function retryJob() {
-  try { await api.retry(shown.id); openJob(shown.id); } catch (e) { showAlert(e.words ? e.words() : String(e)); }
+  if (retrying) return; // a second press while the first is on its way would only be refused
+  retrying = true;
+  try {
+    await api.retry(shown.id);
+    openJob(shown.id);
+    $("job-status").focus(); // the pressed button is hidden now: keep the keyboard's place on the page
+  } catch (e) {
+    showAlert(e.words ? e.words() : String(e));
+    // Retried meanwhile (another tab) or failed again: show the job as it is now, not as it was.
+    if (e.status === 409 || e.status === 503) openJob(shown.id);
+  } finally {
+    retrying = false;
+  }
 }
 
 export async function deleteJob() {
