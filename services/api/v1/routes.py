@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from services.api.auth import Caller
 from services.api.idempotency import StoredResponse, body_hash, check_key
-from services.common.job_submitter import JobNotRetryableError, QueueUnavailableError
 from services.api.problems import FieldError, Problem
 from services.api.review_answers import ReviewConflictError, ReviewHandoffError, ReviewIncompleteError
 from services.api.state import ApiState
@@ -23,7 +22,8 @@ from services.api.v1.responses import JobList
 from services.api.v1.views import job_out, job_path
 from services.common.errors import JobNotFoundError
 from services.common.job import Job, JobOptions, new_job_id
-from services.common.job_states import TERMINAL
+from services.common.job_states import TERMINAL, JobStatus
+from services.common.job_submitter import JobNotRetryableError, QueueUnavailableError
 from services.common.product import Product
 
 __all__ = ["v1_routes"]
@@ -166,9 +166,11 @@ async def list_jobs(request: Request) -> Response:
 async def retry_job(request: Request) -> Response:
     state, caller = _ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
-    if state.limiter is not None:  # a retry is paid work too
-        await state.limiter.job(caller)
     try:
+        if job.status != JobStatus.FAILED:  # refused before the quota counts it: a 409 starts no work
+            raise JobNotRetryableError(job.status.value)
+        if state.limiter is not None:  # a retry is paid work too
+            await state.limiter.job(caller)
         job = await state.submitter.retry(job.jobId, tenant=caller.tenant)
     except JobNotFoundError:
         raise Problem(404, _NOT_FOUND) from None

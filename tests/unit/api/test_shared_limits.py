@@ -13,6 +13,8 @@ from services.api.app import create_app
 from services.api.auth import ApiKeyRing, hash_key
 from services.api.limiter import LimitDefaults, Limiter
 from services.api.state import ApiState
+from services.common.job import Job
+from services.common.job_states import JobStatus
 from services.common.settings import CommonSettings
 from tests.fakes import InMemoryWindowCounter
 from tests.unit.api.fakes import fake_state
@@ -71,6 +73,20 @@ def test_the_daily_job_quota_is_per_tenant_on_every_path_that_starts_work() -> N
     assert over_seed.status_code == 429 and set(over_seed.json()) == {"message"}
     assert "daily quota" in over_seed.json()["message"] and over_seed.headers["retry-after"] == str(86_400 - 1_800)
     assert listing.status_code == 200 and len(listing.json()["items"]) == 2
+
+
+def test_a_refused_retry_spends_no_daily_job() -> None:
+    """jobsPerDay 1: retrying a job that has not failed is 409 (twice: the quota was not spent on
+    the first), and the tenant's one job of the day is still there to start."""
+    counter = InMemoryWindowCounter()
+    client, state = _task(counter, jobsPerDay=1)
+    done = Job.new(ttl_hours=1, status=JobStatus.COMPLETED, tenant="acme", productUrl="https://a.example/p")
+    state.store.jobs[done.jobId] = done  # type: ignore[attr-defined]  # the in-memory store
+    with client:
+        refused = [client.post(f"/v1/jobs/{done.jobId}/retry", headers=ACME) for _ in range(2)]
+        created = client.post("/v1/jobs", json=URL_JOB, headers=ACME)
+    assert [r.status_code for r in refused] == [409, 409] and refused[0].json()["jobStatus"] == "completed"
+    assert created.status_code == 202
 
 
 def test_failed_key_checks_are_throttled_per_address_even_for_a_right_guess() -> None:
