@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from services.api.auth import Caller
 from services.api.idempotency import StoredResponse, body_hash, check_key
-from services.common.job_submitter import JobNotRetryableError, QueueUnavailableError
 from services.api.problems import FieldError, Problem
 from services.api.review_answers import ReviewConflictError, ReviewHandoffError, ReviewIncompleteError
 from services.api.state import ApiState
@@ -24,6 +23,7 @@ from services.api.v1.views import job_out, job_path
 from services.common.errors import JobNotFoundError
 from services.common.job import Job, JobOptions, new_job_id
 from services.common.job_states import TERMINAL
+from services.common.job_submitter import JobNotRetryableError, QueueUnavailableError
 from services.common.product import Product
 
 __all__ = ["v1_routes"]
