@@ -2,6 +2,7 @@
 
 /generative-ai-images/...   the seed's two endpoints, unchanged (seed_routes.py)
 /v1/jobs...                 the versioned API (v1/routes.py)
+/v1/batches...              batches of products (v1/batch_routes.py)
 /healthz /readyz            probes; /openapi.json and /docs the reference
 /app                        the web app (webapp.py; its script and styles under /static/app/)
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,12 +24,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from services.api.auth import ApiKeyRing
+from services.api.batch_desk import BatchDesk
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
 from services.api.dynamo_idempotency import DynamoIdempotencyStore
 from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
-from services.common.job_submitter import JobSubmitter
 from services.api.key_ring_source import KeyRingRefresher, load_key_ring
 from services.api.limiter import LimitDefaults, Limiter
 from services.api.middleware import REQUEST_ID_HEADER, CallerGate, RequestContext
@@ -39,8 +41,8 @@ from services.api.readiness import healthz, readyz
 from services.api.review_answers import ReviewDesk
 from services.api.seed_routes import seed_routes
 from services.api.settings import ApiSettings
-from services.common.source_image import SourceImageStore
 from services.api.state import ApiState
+from services.api.v1.batch_routes import batch_routes
 from services.api.v1.routes import v1_routes
 from services.api.webapp import webapp_routes
 from services.api.window_counter import WindowCounter
@@ -50,13 +52,18 @@ from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.adapters.ssm_parameters import SsmParameters
 from services.common.aws import aws_clients
+from services.common.batch_store import BatchStore
 from services.common.errors import TransientError
 from services.common.fetching.safe_fetch import FetchSettings, SafeFetcher
+from services.common.job_files import JobFiles
 from services.common.job_store import JobStore
+from services.common.job_submitter import JobSubmitter
 from services.common.logging import get_logger
 from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
+from services.common.source_image import SourceImageStore
 from services.common.tracing import shutdown_tracing
+from services.common.work_queue import WorkQueue
 
 __all__ = ["create_app", "build_state"]
 
@@ -65,6 +72,8 @@ _log = get_logger(__name__)
 
 async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: ApiSettings) -> ApiState:
     """Every client and helper, opened on ``stack`` (closed when the app stops)."""
+    from services.common.adapters.dynamo_batch_store import DynamoBatchStore
+
     # Last out: uvicorn re-raises SIGTERM once the app has stopped, so nothing after
     # uvicorn.run (nor atexit) runs; the spans still buffered are exported here.
     stack.callback(shutdown_tracing)
@@ -121,10 +130,20 @@ async def build_state(stack: AsyncExitStack, common: CommonSettings, settings: A
         source_images=SourceImageStore(fetcher, files),
         remover=JobRemover(store, files),
         reviews=ReviewDesk(store=store, publisher=publisher, handoff_timeout=settings.handoff_timeout),
+        **batch_parts(DynamoBatchStore(aws.dynamodb, common.batches_table), files, queue, common, settings),
     )
     if not settings.auth_disabled and not settings.keys.get_secret_value().strip():
         await start_key_refresh(stack, state, parameters, common.api_keys_parameter)
     return state
+
+
+def batch_parts(
+    batches: BatchStore, files: JobFiles, queue: WorkQueue, common: CommonSettings, settings: ApiSettings
+) -> dict[str, Any]:
+    """The ApiState fields of /v1/batches, on the given batch store."""
+    desk = BatchDesk(store=batches, files=files, queue=queue, batch_queue=common.batch_queue,
+                     ttl_hours=common.batch_ttl_hours, handoff_timeout=settings.handoff_timeout)
+    return {"batches": batches, "batch_desk": desk}
 
 
 def build_limiter(
@@ -189,6 +208,7 @@ def routes() -> list[BaseRoute]:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *seed_routes(),
         *v1_routes(),
+        *batch_routes(),
         *webapp_routes(),
     ]
 

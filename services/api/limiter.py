@@ -119,6 +119,22 @@ class Limiter:
                 "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait
             )
 
+    async def jobs(self, caller: Caller, count: int) -> None:
+        """Count a batch's ``count`` jobs at once against the tenant's daily quota (one counter
+        write; all or nothing). No in-flight check: the batch worker releases them at its pace."""
+        quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
+        if quota <= 0 or count <= 0:
+            return
+        wait = await self._counter.hit(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY,
+                                       now=self._clock(), cost=count)
+        if wait > 0:
+            raise LimitExceededError(
+                "jobsPerDay",
+                f"This batch's {count:,} jobs would pass the daily quota of {quota:,} jobs; it resets at "
+                "00:00 UTC. Send fewer items, or ask for a higher quota.",
+                wait,
+            )
+
     async def _check_in_flight(self, caller: Caller) -> None:
         most = caller.limits.jobsInFlight or self._defaults.jobs_in_flight
         if most <= 0 or self._store is None:

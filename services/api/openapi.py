@@ -9,8 +9,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from services.api.openapi_batches import BATCH_TAG, batch_paths
 from services.api.openapi_job_files import job_file_paths
 from services.api.seed_models import SeedAccepted, SeedGenerate, SeedMessage, SeedStatus
+from services.api.v1.batch_requests import BatchCreate
+from services.api.v1.batch_responses import ArchiveOut, BatchItemList, BatchList, BatchOut, BatchResults
 from services.api.v1.requests import JobCreate, ReviewAnswer
 from services.api.v1.responses import HealthOut, JobList, JobOut, ProblemOut, ReadinessOut
 from services.common.job_states import JobStatus
@@ -22,10 +25,10 @@ _PROBLEM = "application/problem+json"
 _WHY = {
     400: "Malformed JSON, a bad cursor or a bad Idempotency-Key.",
     401: "Missing or unknown API key.",
-    404: "No such job for this API key (another tenant's job looks exactly the same).",
-    409: "Idempotency-Key reused with another body, or the job is not in a state that allows this.",
-    413: "Body larger than 64 KB.",
-    415: "Body is not JSON.",
+    404: "No such job or batch for this API key (another tenant's looks exactly the same).",
+    409: "Idempotency-Key reused with another body, or the job or batch is not in a state that allows this.",
+    413: "Body larger than 64 KB (a batch: 5 MB).",
+    415: "Body is not JSON (a batch: JSON or text/csv).",
     422: "Invalid fields; `errors` names each one.",
     429: "Rate limit for this API key; see Retry-After.",
     503: "A dependency is unavailable; try again.",
@@ -160,6 +163,7 @@ def _paths() -> dict[str, Any]:
             },
         },
         **job_file_paths(job, _JOB_ID, _problems),
+        **batch_paths(_IDEMPOTENCY, _problems),
         "/healthz": {
             "get": {
                 "tags": [_OPS_TAG],
@@ -218,10 +222,12 @@ def openapi_document() -> dict[str, Any]:
         (JobCreate, "validation"),
         (ReviewAnswer, "validation"),
         (SeedGenerate, "validation"),
+        (BatchCreate, "validation"),
     ]
     models += [
         (m, "serialization")
-        for m in (JobOut, JobList, ProblemOut, HealthOut, ReadinessOut, SeedAccepted, SeedStatus, SeedMessage)
+        for m in (JobOut, JobList, ProblemOut, HealthOut, ReadinessOut, SeedAccepted, SeedStatus, SeedMessage,
+                  BatchOut, BatchList, BatchItemList, BatchResults, ArchiveOut)
     ]
     _, defs = models_json_schema(models, ref_template=_REF)
     return {
@@ -234,7 +240,7 @@ def openapi_document() -> dict[str, Any]:
                 "`Authorization: Bearer <API key>`. Errors are RFC 9457 problem details. See docs/api.md."
             ),
         },
-        "tags": [{"name": _V1_TAG}, {"name": _OPS_TAG}, {"name": _SEED_TAG}],
+        "tags": [{"name": _V1_TAG}, {"name": BATCH_TAG}, {"name": _OPS_TAG}, {"name": _SEED_TAG}],
         "paths": _paths(),
         "components": {
             "schemas": defs.get("$defs", {}),

@@ -25,7 +25,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from services.api.auth import Caller
-from services.common.job_submitter import QueueUnavailableError
 from services.api.limiter import LimitExceededError
 from services.api.state import ApiState
 from services.api.urls import InvalidProductUrl, validate_product_url
@@ -34,6 +33,7 @@ from services.common.fact_policy import OnUncertain
 from services.common.failure_codes import FailureCode
 from services.common.job import Job, JobOptions, epoch_seconds
 from services.common.job_states import SEED_STATUS, JobStatus
+from services.common.job_submitter import QueueUnavailableError
 
 __all__ = ["seed_routes"]
 

@@ -35,6 +35,8 @@ class ApiSettings(BaseSettings):
     presign_ttl_seconds: int = Field(default=900, ge=60, le=604800)
     max_url_length: int = 2048
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    #: POST /v1/batches (JSON or CSV): up to 10,000 items.
+    batch_max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
 
     #: The only way to run without API keys (local experiments): every caller is the anonymous
     #: tenant. Local only: refused unless ``host`` is a loopback address.

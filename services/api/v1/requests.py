@@ -38,6 +38,8 @@ __all__ = [
     "OUTPUT_NAMES",
     "STYLE_NAMES",
     "METADATA_MAX_BYTES",
+    "HttpUrl",
+    "check_metadata",
 ]
 
 METADATA_MAX_BYTES = 1024
@@ -88,6 +90,15 @@ def _storable(value: Any, depth: int) -> None:
                 f"metadata number {value!r} is out of range (38 significant digits, "
                 "magnitude 1e-130 to 1e125)"
             ) from exc
+
+
+def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
+    """Caller metadata: at most METADATA_MAX_BYTES serialized and storable in DynamoDB."""
+    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > METADATA_MAX_BYTES:
+        raise ValueError(f"metadata is {size} bytes serialized; the limit is {METADATA_MAX_BYTES}")
+    _storable(value, 1)
+    return value
 
 
 class _Strict(BaseModel):
@@ -209,11 +220,7 @@ class JobCreate(_Strict):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, value: dict[str, Any]) -> dict[str, Any]:
-        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
-        if size > METADATA_MAX_BYTES:
-            raise ValueError(f"metadata is {size} bytes serialized; the limit is {METADATA_MAX_BYTES}")
-        _storable(value, 1)
-        return value
+        return check_metadata(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> JobCreate:

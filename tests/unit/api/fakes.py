@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.api.app import build_limiter
+from services.api.app import batch_parts, build_limiter
 from services.api.auth import ApiKeyRing, hash_key
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
-from services.common.job_submitter import JobSubmitter
 from services.api.presign import Presigner
 from services.api.rate_limit import TokenBuckets
 from services.api.review_answers import ReviewDesk
 from services.api.settings import ApiSettings
-from services.common.source_image import SourceImageStore
 from services.api.state import ApiState
+from services.common.job_submitter import JobSubmitter
 from services.common.settings import CommonSettings
+from services.common.source_image import SourceImageStore
 from tests.fakes import (
+    InMemoryBatchStore,
     InMemoryIdempotencyStore,
     InMemoryJobFiles,
     InMemoryJobStore,
@@ -52,5 +53,6 @@ def fake_state(**settings: Any) -> tuple[ApiState, InMemoryJobStore, InMemoryWor
         source_images=SourceImageStore(None, files),  # type: ignore[arg-type]  # no imageUrl in these tests
         remover=JobRemover(store, files),
         reviews=ReviewDesk(store=store, publisher=publisher),
+        **batch_parts(InMemoryBatchStore(), files, queue, CommonSettings(), api_settings),
     )
     return state, store, queue, publisher

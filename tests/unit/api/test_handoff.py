@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from services.common.job_submitter import JobSubmitter, QueueUnavailableError
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
 from services.common.errors import QueueEntryInvalidError, QueueEntryRefusedError, TransientError
 from services.common.events import DetailType, build_detail
 from services.common.job import Job
 from services.common.job_states import JobStatus
+from services.common.job_submitter import JobSubmitter, QueueUnavailableError
 from services.common.micro_batch import MicroBatcher
 from tests.fakes import InMemoryJobStore, InMemoryWorkQueue, RecordingPublisher
 
