@@ -37,6 +37,10 @@ class ApiSettings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     #: POST /v1/batches (JSON or CSV): up to 10,000 items.
     batch_max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    #: The most a batch's ``politeness`` may ask of one shop: set equal to the scraper's
+    #: SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT / SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT (same defaults).
+    batch_max_in_flight_per_host: int = Field(default=4, ge=1, le=16)
+    batch_max_requests_per_second_per_host: float = Field(default=4.0, gt=0, le=50)
 
     #: The only way to run without API keys (local experiments): every caller is the anonymous
     #: tenant. Local only: refused unless ``host`` is a loopback address.

@@ -8,6 +8,7 @@ errors are listed (a 10,000-row file with one bad column would otherwise answer 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,7 +22,7 @@ from services.api.v1.body import BodyTooLargeError, field_errors, read_capped, r
 from services.common.batch import SourceItem, normalise_product_url
 from services.common.batch_csv import BatchCsvError, read_items
 
-__all__ = ["read_batch", "jobs_of"]
+__all__ = ["read_batch", "jobs_of", "PaceLimits"]
 
 _MAX_ERRORS = 20
 _CSV_TYPES = ("text/csv", "application/csv")
@@ -56,6 +57,31 @@ def _model(data: Any, *, csv: bool) -> BatchCreate:
         raise _refused(errors, f"The request has invalid fields: {fields}.") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class PaceLimits:
+    """The deployment's ceilings for a batch's ``politeness`` (API_BATCH_MAX_*_PER_HOST)."""
+
+    max_in_flight_per_host: int
+    max_requests_per_second_per_host: float
+
+
+def check_pace(body: BatchCreate, limits: PaceLimits) -> None:
+    """A pace above this deployment's ceilings is refused in words, not silently lowered."""
+    pace, errors = body.politeness, list[FieldError]()
+    if pace is None:
+        return
+    if pace.maxInFlightPerHost is not None and pace.maxInFlightPerHost > limits.max_in_flight_per_host:
+        errors.append({"field": "politeness.maxInFlightPerHost", "code": "too_high",
+                       "message": f"at most {limits.max_in_flight_per_host} here"})
+    rate = pace.requestsPerSecondPerHost
+    if rate is not None and rate > limits.max_requests_per_second_per_host:
+        errors.append({"field": "politeness.requestsPerSecondPerHost", "code": "too_high",
+                       "message": f"at most {limits.max_requests_per_second_per_host:g} here"})
+    if errors:
+        raise Problem(422, "The batch asks more of each shop than this deployment allows: "
+                           + "; ".join(f"{e['field']} {e['message']}" for e in errors) + ".", errors=errors)
+
+
 def _plan(body: BatchCreate, kind: str) -> BatchPlan:
     politeness = body.politeness.to_json() if body.politeness else None
     if body.source is not None:
@@ -72,8 +98,9 @@ def _csv_item(item: SourceItem) -> dict[str, Any]:
     return {**given, **item.options}
 
 
-async def _read_csv(request: Request, limit: int) -> tuple[BatchPlan, str]:
-    defaults = validate(CsvDefaults, dict(request.query_params)).defaults()
+async def _read_csv(request: Request, limit: int, pace: PaceLimits) -> tuple[BatchPlan, str]:
+    query = validate(CsvDefaults, dict(request.query_params))
+    defaults, politeness = query.defaults(), query.politeness()
     try:
         raw = await read_capped(request, limit)
     except BodyTooLargeError as exc:
@@ -93,21 +120,24 @@ async def _read_csv(request: Request, limit: int) -> tuple[BatchPlan, str]:
     if not items:
         raise Problem(422, "The CSV has a header but no rows; add at least one product.",
                       errors=[{"field": "body", "message": "no rows", "code": "csv_empty"}])
-    body = _model({"items": [_csv_item(i) for i in items], **({"defaults": defaults} if defaults else {})}, csv=True)
-    digest = body_hash({"csv": text, "defaults": defaults})
+    body = _model({"items": [_csv_item(i) for i in items], **({"defaults": defaults} if defaults else {}),
+                   **({"politeness": politeness} if politeness else {})}, csv=True)
+    check_pace(body, pace)
+    digest = body_hash({"csv": text, "defaults": defaults, **({"politeness": politeness} if politeness else {})})
     return _plan(body, "csv"), digest
 
 
-async def read_batch(request: Request, limit: int) -> tuple[BatchPlan, str]:
+async def read_batch(request: Request, limit: int, pace: PaceLimits) -> tuple[BatchPlan, str]:
     """The plan of a POST /v1/batches and its body's digest (for Idempotency-Key)."""
     media = _media(request)
     if media in _CSV_TYPES:
-        return await _read_csv(request, limit)
+        return await _read_csv(request, limit, pace)
     if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
         raise Problem(415, "Send the batch as JSON ('Content-Type: application/json') or as a CSV file "
                            "('Content-Type: text/csv').")
     data = await read_json(request, limit)
     body = _model(data, csv=False)
+    check_pace(body, pace)
     # The path is part of the digest: one Idempotency-Key reused for a job and a batch is a conflict.
     return _plan(body, "items"), body_hash({"batch": data})
 

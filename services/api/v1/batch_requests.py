@@ -39,9 +39,11 @@ __all__ = [
     "MAX_REQUESTS_PER_SECOND_PER_HOST",
 ]
 
-#: The most a batch may ask of one shop (the scraper's own ceilings, docs/fetching.md; it clamps too).
-MAX_IN_FLIGHT_PER_HOST = 4
-MAX_REQUESTS_PER_SECOND_PER_HOST = 4.0
+#: The most any deployment lets a batch ask of one shop (the scraper's hard bounds). The
+#: deployment's own ceilings (API_BATCH_MAX_*_PER_HOST, equal to the scraper's
+#: SCRAPER_HOST_*_LIMIT) are checked after parsing (batch_body.check_pace); the scraper clamps too.
+MAX_IN_FLIGHT_PER_HOST = 16
+MAX_REQUESTS_PER_SECOND_PER_HOST = 50.0
 PATTERN_MAX = 200
 
 
@@ -177,6 +179,13 @@ class CsvDefaults(BaseModel):
                                 description="Formats separated by spaces, commas or semicolons.")
     output: str | None = Field(default=None, max_length=20)
     style: str | None = Field(default=None, max_length=40)
+    maxInFlightPerHost: int | None = Field(default=None, ge=1, le=MAX_IN_FLIGHT_PER_HOST)
+    requestsPerSecondPerHost: float | None = Field(default=None, gt=0, le=MAX_REQUESTS_PER_SECOND_PER_HOST)
+
+    def politeness(self) -> dict[str, Any]:
+        pace = (("maxInFlightPerHost", self.maxInFlightPerHost), ("requestsPerSecondPerHost",
+                                                                    self.requestsPerSecondPerHost))
+        return {k: v for k, v in pace if v is not None}
 
     def defaults(self) -> dict[str, Any]:
         data: dict[str, Any] = {k: v for k, v in (("output", self.output), ("style", self.style)) if v}

@@ -15,7 +15,7 @@ from services.api.batch_desk import BatchQueueUnavailableError, BatchStateError
 from services.api.idempotency import StoredResponse, check_key
 from services.api.problems import Problem
 from services.api.state import ApiState
-from services.api.v1.batch_body import jobs_of, read_batch
+from services.api.v1.batch_body import PaceLimits, jobs_of, read_batch
 from services.api.v1.batch_requests import BatchListQuery, ItemsQuery
 from services.api.v1.batch_responses import ArchiveOut, BatchItemList, BatchList
 from services.api.v1.batch_views import (
@@ -63,7 +63,9 @@ def _conflict(exc: BatchStateError) -> Problem:
 
 async def create_batch(request: Request) -> Response:
     state, caller = _ctx(request)
-    plan, digest = await read_batch(request, state.settings.batch_max_body_bytes)
+    settings = state.settings
+    pace = PaceLimits(settings.batch_max_in_flight_per_host, settings.batch_max_requests_per_second_per_host)
+    plan, digest = await read_batch(request, settings.batch_max_body_bytes, pace)
 
     async def run() -> StoredResponse:
         if state.limiter is not None and plan.items:  # counted once: a replay never reaches here

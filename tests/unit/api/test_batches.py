@@ -84,7 +84,7 @@ def test_source_batch_keeps_the_spec_and_stores_no_request(api: Any) -> None:
         ({"items": [{"productUrl": URL, "formats": ["square", "square"]}]}, "items.0.formats", "repeat"),
         ({"source": {"url": URL, "pattern": "(["}}, "source.pattern", "not a regular expression"),
         ({"source": {"url": URL, "maxItems": 10_001}}, "source.maxItems", "10000"),
-        ({"source": {"url": URL}, "politeness": {"maxInFlightPerHost": 9}}, "politeness.maxInFlightPerHost", "4"),
+        ({"source": {"url": URL}, "politeness": {"maxInFlightPerHost": 17}}, "politeness.maxInFlightPerHost", "16"),
         ({"source": {"url": URL}, "politeness": {"requestsPerSecondPerHost": 0}},
          "politeness.requestsPerSecondPerHost", "greater than 0"),
         ({"source": {"url": URL}, "metadata": {"x": "y" * 2000}}, "metadata", "limit is 1024"),
@@ -131,6 +131,25 @@ def test_csv_upload_with_defaults_from_the_query(api: Any) -> None:
     assert stored["defaults"] == {"formats": ["landscape"], "style": "luxury"}
     assert stored["items"][1] == {"productUrl": None, "options": {"formats": ["story", "square"]},
                                   "product": {"name": "Copper Kettle", "price": "49.99", "currency": "EUR"}}
+
+
+def test_a_pace_above_the_deployments_ceiling_is_refused_in_words(api: Any) -> None:
+    """The ceilings are the deployment's (API_BATCH_MAX_*_PER_HOST, default 4 and 4/s), in JSON and CSV alike."""
+    client, state = api
+    resp = client.post("/v1/batches", json={"source": {"url": URL}, "politeness": {
+        "maxInFlightPerHost": 9, "requestsPerSecondPerHost": 4.5}}, headers=ACME)
+    assert resp.status_code == 422, resp.text
+    assert "more of each shop than this deployment allows" in resp.json()["detail"]
+    assert {e["field"] for e in resp.json()["errors"]} == {"politeness.maxInFlightPerHost",
+                                                            "politeness.requestsPerSecondPerHost"}
+    resp = client.post("/v1/batches", content=b"productUrl\nhttps://shop.example.com/p/1\n",
+                       params={"maxInFlightPerHost": "5"}, headers=CSV)
+    assert resp.status_code == 422 and resp.json()["errors"][0]["message"] == "at most 4 here"
+    resp = client.post("/v1/batches", content=b"productUrl\nhttps://shop.example.com/p/1\n",
+                       params={"maxInFlightPerHost": "3", "requestsPerSecondPerHost": "2.5"}, headers=CSV)
+    assert resp.status_code == 202 and resp.json()["politeness"] == {"maxInFlightPerHost": 3,
+                                                                     "requestsPerSecondPerHost": 2.5}
+    assert _parts(state)[0].batches
 
 
 @pytest.mark.parametrize(
