@@ -39,6 +39,8 @@ def main() -> None:
                 SCRAPER_HOST_MAX_IN_FLIGHT="2", SCRAPER_HOST_REQUESTS_PER_SECOND="1",
                 SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT=str(args.max_in_flight),
                 SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT=f"{args.rate:g}",
+                API_BATCH_MAX_IN_FLIGHT_PER_HOST=str(args.max_in_flight),
+                API_BATCH_MAX_REQUESTS_PER_SECOND_PER_HOST=f"{args.rate:g}",
                 BATCH_MAX_IN_FLIGHT_PER_TENANT="200",
             )
             out = Path(tempfile.mkdtemp(prefix="bench-batch-"))

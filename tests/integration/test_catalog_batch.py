@@ -45,6 +45,7 @@ def catalog_stack(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.T
         aws_env, tmp_path_factory.mktemp("catalog"),
         SCRAPER_HOST_MAX_IN_FLIGHT="2", SCRAPER_HOST_REQUESTS_PER_SECOND="1",
         SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT=str(MAX_IN_FLIGHT), SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT=f"{RATE:g}",
+        API_BATCH_MAX_IN_FLIGHT_PER_HOST=str(MAX_IN_FLIGHT), API_BATCH_MAX_REQUESTS_PER_SECOND_PER_HOST=f"{RATE:g}",
         BATCH_MAX_IN_FLIGHT_PER_TENANT="200",
     )
     services = start_services(env, test_log_dir(request), names=("api", "scraper", "renderer", "batcher"))
