@@ -118,7 +118,7 @@ class Services:
 
 
 def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FETCH_", "SCRAPER_", "RENDERER_", "API_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FETCH_", "SCRAPER_", "RENDERER_", "API_", "BATCH_"))}
     env.update(aws_env)
     env.update({
         "FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
@@ -138,6 +138,7 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
         # bursts; the politeness tests (test_politeness.py) set their own.
         "SCRAPER_HOST_MAX_IN_FLIGHT": "16", "SCRAPER_HOST_MAX_IN_FLIGHT_LIMIT": "16",
         "SCRAPER_HOST_REQUESTS_PER_SECOND": "50", "SCRAPER_HOST_REQUESTS_PER_SECOND_LIMIT": "50",
+        "API_BATCH_MAX_IN_FLIGHT_PER_HOST": "16", "API_BATCH_MAX_REQUESTS_PER_SECOND_PER_HOST": "50",
     })
     env.update(extra)
     return env
