@@ -139,3 +139,19 @@ async def test_a_start_that_keeps_failing_fails_the_batch_when_retries_end() -> 
     head = world.head(B1)
     assert head.status == "failed" and head.error is not None and "arn:aws" not in head.error["reason"]
     assert [kind for kind, _ in world.events()] == ["BatchFailed"]
+
+
+async def test_a_source_failing_in_its_second_slice_cancels_the_rows_it_stored() -> None:
+    """The first slice stored 300 rows; the second sitemap answers 404: the batch fails
+    and its stored rows (never released) are cancelled, so its counts add up."""
+    documents = _two_sitemaps()
+    del documents[f"{SHOP}/b.xml"]
+    world = World(documents, slice_seconds=1e-6)
+    await world.create(B1, {"type": "sitemap", "url": f"{SHOP}/sitemap.xml"})
+    await world.action(B1, "start")
+    await world.action(B1, "continue")
+    head = world.head(B1)
+    assert head.status == "failed" and head.error is not None and head.error["code"] == "source_invalid"
+    assert (head.total, head.counts["cancelled"], head.counts["queued"]) == (300, 300, 0)
+    [(kind, detail)] = world.events()
+    assert kind == "BatchFailed" and detail["counts"]["cancelled"] == 300
