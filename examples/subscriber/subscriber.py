@@ -234,7 +234,8 @@ class PrintAndDownload:
 
     async def __call__(self, event: Event) -> None:
         detail = event.detail
-        print(f"{event.detail_type} job={detail['jobId']} tenant={detail['tenant']} event={event.event_id}")
+        about = f"job={detail['jobId']}" if "jobId" in detail else f"batch={detail.get('batchId')}"
+        print(f"{event.detail_type} {about} tenant={detail['tenant']} event={event.event_id}")
         if event.detail_type != "ProductImageGenerated" or self._s3 is None or self._dir is None:
             return
         for image in detail["images"]:

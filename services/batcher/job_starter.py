@@ -15,7 +15,7 @@ from services.common.job import Job, JobOptions
 from services.common.job_store import JobStore
 from services.common.messages import PolitenessOverride
 
-__all__ = ["Submitter", "ProductPhotos", "BatchJobStarter"]
+__all__ = ["Submitter", "ProductPhotos", "PhotoCopier", "KeptPhotos", "BatchJobStarter"]
 
 
 class Submitter(Protocol):
@@ -33,6 +33,23 @@ class Submitter(Protocol):
 class ProductPhotos(Protocol):
     async def keep(self, job_id: str, product: dict[str, Any]) -> str | None:
         """Fetch the product's ``imageUrl`` safely into S3 (as the API does); its key, or None without one."""
+
+
+class PhotoCopier(Protocol):
+    """What the batch needs of services.common.source_image.SourceImageStore."""
+
+    async def copy(self, job_id: str, url: str) -> str: ...
+
+
+class KeptPhotos:
+    """ProductPhotos over the API's photo keeper: a product's ``imageUrl`` fetched safely into S3."""
+
+    def __init__(self, images: PhotoCopier) -> None:
+        self._images = images
+
+    async def keep(self, job_id: str, product: dict[str, Any]) -> str | None:
+        url = product.get("imageUrl")
+        return await self._images.copy(job_id, url) if isinstance(url, str) and url else None
 
 
 _OPTION_NAMES = ("formats", "output", "style", "overlay", "onUncertain", "onFidelityFailure")

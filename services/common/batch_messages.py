@@ -1,13 +1,13 @@
-"""The batch actions on the ``batch-work`` queue: what the API and the batch worker send it.
+"""Batch actions on the ``batch-work`` queue: ``{"schemaVersion": 1, "batchId", "action"}``.
 
-``{"schemaVersion": 1, "batchId": "<uuid>", "action": "start"|"continue"|"cancel"|"archive"}``;
-the queue's other messages (job events, EventBridge envelopes) are not batch actions.
+The API sends ``start`` and ``cancel`` (and ``archive`` when the ZIP is asked for); the batch
+worker sends ``continue`` to itself while a source is still expanding. The same queue also
+carries job events (EventBridge envelopes): ``parse_batch_action`` answers None for those.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from services.common.errors import MalformedMessageError
@@ -15,23 +15,23 @@ from services.common.errors import MalformedMessageError
 __all__ = ["BATCH_ACTIONS", "batch_action_body", "parse_batch_action"]
 
 BATCH_ACTIONS = ("start", "continue", "cancel", "archive")
+_VERSION = 1
 
 
 def batch_action_body(batch_id: str, action: str) -> str:
-    return json.dumps({"schemaVersion": 1, "batchId": batch_id, "action": action})
+    return json.dumps({"schemaVersion": _VERSION, "batchId": batch_id, "action": action})
 
 
 def parse_batch_action(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(batchId, action) of a batch action message; None for any other message."""
-    if "action" not in body or "detail-type" in body:
+    """(batchId, action) of a batch action; None for any other message (a job event);
+    MalformedMessageError for a batch action that is not one this build reads."""
+    if "action" not in body:
         return None
-    batch_id, action = body.get("batchId"), body.get("action")
-    if body.get("schemaVersion") != 1:
-        raise MalformedMessageError(f"batch action: unknown schemaVersion {body.get('schemaVersion')!r}")
+    version, batch_id, action = body.get("schemaVersion"), body.get("batchId"), body.get("action")
+    if version != _VERSION:
+        raise MalformedMessageError(f"batch action: unknown schemaVersion {version!r} (this build reads {_VERSION})")
+    if not isinstance(batch_id, str) or not batch_id:
+        raise MalformedMessageError("batch action: batchId must be a non-empty string")
     if action not in BATCH_ACTIONS:
         raise MalformedMessageError(f"batch action: unknown action {action!r}")
-    try:
-        uuid.UUID(str(batch_id))
-    except ValueError as exc:
-        raise MalformedMessageError(f"batch action: batchId {batch_id!r} is not a UUID") from exc
-    return str(batch_id), str(action)
+    return batch_id, str(action)

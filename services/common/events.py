@@ -23,6 +23,7 @@ from services.common.url_privacy import without_query
 
 __all__ = [
     "DetailType",
+    "BATCH_EVENTS",
     "SCHEMA_VERSION",
     "SCHEMAS_DIR",
     "EventPublisher",
@@ -43,6 +44,12 @@ class DetailType(StrEnum):
     PRODUCT_NEEDS_REVIEW = "ProductNeedsReview"
     IMAGE_GENERATED = "ProductImageGenerated"
     JOB_FAILED = "JobFailed"
+    BATCH_COMPLETED = "BatchCompleted"
+    BATCH_FAILED = "BatchFailed"
+
+
+#: The events about one batch (services/common/batch_events.py builds them); the others are about one job.
+BATCH_EVENTS = frozenset({DetailType.BATCH_COMPLETED, DetailType.BATCH_FAILED})
 
 
 # Which service emits which event (its EventBridge ``source``).
@@ -51,6 +58,8 @@ _EMITTER: dict[DetailType, str] = {
     DetailType.PRODUCT_SCRAPED: "scraper",
     DetailType.PRODUCT_NEEDS_REVIEW: "scraper",
     DetailType.IMAGE_GENERATED: "renderer",
+    DetailType.BATCH_COMPLETED: "batcher",
+    DetailType.BATCH_FAILED: "batcher",
 }
 
 

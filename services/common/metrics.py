@@ -51,6 +51,9 @@ class Metric(StrEnum):
     BYTES_WRITTEN = "BytesWritten"
     API_REQUESTS = "ApiRequests"
     API_LATENCY = "ApiLatency"
+    BATCHES_COMPLETED = "BatchesCompleted"
+    BATCHES_FAILED = "BatchesFailed"
+    BATCH_ITEMS_RELEASED = "BatchItemsReleased"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,9 @@ CATALOGUE: dict[Metric, MetricSpec] = {
     Metric.API_REQUESTS: MetricSpec(_C, ("status",),
                                     "an HTTP request answered, health probes aside (status: 2xx, 3xx, 4xx, 429, 5xx)"),
     Metric.API_LATENCY: MetricSpec(_MS, ("status",), "time to answer one HTTP request"),
+    Metric.BATCHES_COMPLETED: MetricSpec(_C, (), "a batch whose every row is done (announced by BatchCompleted)"),
+    Metric.BATCHES_FAILED: MetricSpec(_C, ("reason",), "a batch failed before its rows ran (reason: its error code)"),
+    Metric.BATCH_ITEMS_RELEASED: MetricSpec(_C, (), "a batch row's job started by the batch worker (fair share)"),
 }
 
 Sink = Callable[[str], None]

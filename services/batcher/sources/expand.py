@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from urllib.parse import urlsplit
 
 from services.batcher.sources.cursor import ExpansionState, url_key
@@ -145,7 +145,7 @@ def _fetch_url(kind: str, url: str, page: int) -> str:
 
 async def expand(
     spec: SourceSpec, fetcher: SourceFetcher, limits: ExpansionLimits, cursor: str | None = None
-) -> AsyncIterator[SourcePage]:
+) -> AsyncGenerator[SourcePage, None]:
     """Yield pages of new items; each page's cursor resumes right after it (None: done)."""
     state = ExpansionState.decode(cursor) if cursor else _start(spec)
     run = _Run(spec, fetcher, limits, state)

@@ -8,9 +8,9 @@ import json
 import time
 from typing import Any
 
-from services.common.job_submitter import JobSubmitter
 from services.batcher.job_starter import BatchJobStarter
 from services.common.batch import Batch, plan_items
+from services.common.job_submitter import JobSubmitter
 from tests.fakes.event_publisher import RecordingPublisher
 from tests.fakes.job_store import InMemoryJobStore
 from tests.fakes.work_queue import InMemoryWorkQueue

@@ -10,10 +10,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from services.common.events import SCHEMAS_DIR, DetailType, validate_detail
+from services.common.events import BATCH_EVENTS, SCHEMAS_DIR, DetailType, validate_detail
 
 SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*/v*.json"))
-ENVELOPE = ("schemaVersion", "eventId", "jobId", "attempt", "tenant", "metadata", "traceId", "occurredAt")
+ENVELOPE = ("schemaVersion", "eventId", "tenant", "metadata", "occurredAt")
+#: What the events about one job carry besides (the batch events carry batchId instead).
+JOB_ENVELOPE = ("jobId", "attempt", "traceId")
+_BATCH_FOLDERS = {t.value for t in BATCH_EVENTS}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -66,14 +69,22 @@ def test_schema_version_property_pins_the_file_version(path: Path) -> None:
     assert _load(path)["properties"]["schemaVersion"]["enum"] == [version]
 
 
+def _same(name: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Declared the same way; a description may say job or batch (eventId, batchId, tenant, metadata)."""
+    strip = ("description",) if name in ("eventId", "batchId", "tenant", "metadata") else ()
+    return {k: v for k, v in a.items() if k not in strip} == {k: v for k, v in b.items() if k not in strip}
+
+
 def test_common_envelope_fields_are_identical_in_every_schema() -> None:
-    """The fields every event carries are declared the same way in all schemas (no drift)."""
-    schemas = [_load(p) for p in SCHEMA_FILES]
-    first = schemas[0]
-    for schema in schemas:
-        assert set(ENVELOPE) <= set(schema["required"])
-        for name in ENVELOPE:
-            assert schema["properties"][name] == first["properties"][name], name
+    """The fields every event carries are declared the same way in all schemas (no drift);
+    every job event carries the job's fields, every batch event its batchId."""
+    first = _load(SCHEMAS_DIR / "JobAccepted" / "v1.json")
+    for path in SCHEMA_FILES:
+        schema = _load(path)
+        own = ("batchId",) if path.parent.name in _BATCH_FOLDERS else JOB_ENVELOPE
+        assert set(ENVELOPE) | set(own) <= set(schema["required"])
+        for name in (*ENVELOPE, *own):
+            assert _same(name, schema["properties"][name], first["properties"][name]), (path.parent.name, name)
 
 
 def test_options_definition_is_shared_verbatim() -> None:
