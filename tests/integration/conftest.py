@@ -118,7 +118,8 @@ class Services:
 
 
 def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FETCH_", "SCRAPER_", "RENDERER_", "API_", "BATCH_"))}
+    prefixes = ("FETCH_", "SCRAPER_", "RENDERER_", "API_", "BATCH_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env.update(aws_env)
     env.update({
         "FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
