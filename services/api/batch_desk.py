@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.common.batch import TERMINAL_BATCH, Batch, BatchStatus, SourceItem
+from services.common.batch import TERMINAL_BATCH, Batch, BatchStatus, SourceItem, batch_request_key
 from services.common.batch_messages import batch_action_body
 from services.common.batch_store import BatchStore
 from services.common.errors import ProductshotError
@@ -29,7 +29,6 @@ __all__ = [
     "BatchPlan",
     "BatchStateError",
     "BatchQueueUnavailableError",
-    "batch_request_key",
     "ARCHIVE_RESEND_AFTER",
 ]
 
@@ -37,10 +36,6 @@ _log = get_logger(__name__)
 #: A ZIP still "building" this long after it was asked for is asked for again (a lost message).
 ARCHIVE_RESEND_AFTER = timedelta(minutes=10)
 _RUNNING = frozenset({BatchStatus.EXPANDING.value, BatchStatus.RUNNING.value})
-
-
-def batch_request_key(batch_id: str) -> str:
-    return f"batches/{batch_id}/request.json"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -96,6 +91,9 @@ class BatchDesk:
         now = utc_now_iso()
         if plan.kind == "source":
             source = dict(plan.source or {})
+            if plan.defaults:  # the options every expanded row gets (the worker reads them here)
+                data = json.dumps({"defaults": plan.defaults}, separators=(",", ":"), ensure_ascii=False).encode()
+                await self._files.put(batch_request_key(batch_id), data, "application/json")
         else:
             request = {"items": [dataclasses.asdict(i) for i in plan.items], "defaults": plan.defaults}
             data = json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode()

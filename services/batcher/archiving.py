@@ -12,22 +12,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from services.batcher.archive import ArchiveEntry, build_archive
-from services.common.batch import TERMINAL_BATCH, BatchItem, ItemStatus
+from services.common.batch import TERMINAL_BATCH, BatchItem, ItemStatus, batch_archive_key
 from services.common.batch_csv import write_rows
 from services.common.batch_store import BatchStore
 from services.common.job import utc_now_iso
 from services.common.job_files import IMAGE_EXTENSIONS, JobFiles
 from services.common.logging import get_logger
 
-__all__ = ["archive_key", "archive_entries", "row_view", "build_batch_archive", "RESULTS_NAME"]
+__all__ = ["archive_entries", "row_view", "build_batch_archive", "RESULTS_NAME"]
 
 _log = get_logger(__name__)
 RESULTS_NAME = "results.csv"
 FAILED_SENTENCE = "The archive could not be built; ask for it again."
 _TERMINAL = frozenset(s.value for s in TERMINAL_BATCH)
 
-def archive_key(batch_id: str) -> str:
-    return f"batches/{batch_id}/images.zip"
 
 def row_view(item: BatchItem) -> dict[str, Any]:
     """A row as the API's items/results show it (and results.csv writes it)."""
@@ -76,7 +74,7 @@ async def build_batch_archive(store: BatchStore, files: JobFiles, batch_id: str)
     entries = archive_entries(rows)
     results = "".join(write_rows(row_view(r) for r in rows)).encode("utf-8")
     try:
-        info = await build_archive(files, _each(entries), archive_key(batch_id), extra=[(RESULTS_NAME, results)])
+        info = await build_archive(files, _each(entries), batch_archive_key(batch_id), extra=[(RESULTS_NAME, results)])
     except Exception:  # noqa: BLE001 - recorded on the head; the next request builds it again
         _log.exception("archive_failed", batchId=batch_id, images=len(entries))
         archive: dict[str, Any] = {**kept, "status": "failed", "error": FAILED_SENTENCE}

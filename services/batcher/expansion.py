@@ -22,7 +22,7 @@ from typing import Any
 from services.batcher.finisher import fail_batch
 from services.batcher.progress import BatchFinisher, JobStarter, cancel_queued, release_for_tenant
 from services.batcher.sources import ExpansionLimits, SourceError, SourceFetcher, SourceLimitError, SourceSpec, expand
-from services.common.batch import MAX_ITEMS, Batch, BatchItem, BatchStatus, plan_items
+from services.common.batch import MAX_ITEMS, Batch, BatchItem, BatchStatus, batch_request_key, plan_items
 from services.common.batch_messages import batch_action_body
 from services.common.batch_store import BatchStore
 from services.common.errors import PermanentError
@@ -31,7 +31,7 @@ from services.common.job_files import JobFiles
 from services.common.logging import get_logger
 from services.common.work_queue import WorkQueue
 
-__all__ = ["Expander", "PAGE_ROWS", "request_key", "with_stable_job_ids", "cancel_batch"]
+__all__ = ["Expander", "PAGE_ROWS", "with_stable_job_ids", "cancel_batch"]
 
 _log = get_logger(__name__)
 PAGE_ROWS = 500
@@ -39,10 +39,6 @@ _ITEM_SOURCES = frozenset({"items", "csv"})
 _JOB_IDS = uuid.UUID("3f0b6c1a-9d2e-4b7a-8c55-626174636872")
 _EXPANDING = frozenset({BatchStatus.EXPANDING.value})
 EMPTY_REASON = "The batch has no product to make images for: the source lists none (check its address and pattern)."
-
-
-def request_key(batch_id: str) -> str:
-    return f"batches/{batch_id}/request.json"
 
 
 def with_stable_job_ids(items: list[BatchItem]) -> list[BatchItem]:
@@ -127,10 +123,10 @@ class Expander:
         await self._start_running(batch_id)
 
     async def _request(self, batch_id: str, *, required: bool) -> dict[str, Any]:
-        data = await self.files.get(request_key(batch_id))
+        data = await self.files.get(batch_request_key(batch_id))
         if data is None:
             if required:
-                raise PermanentError(f"the batch's request ({request_key(batch_id)}) is gone")
+                raise PermanentError(f"the batch's request ({batch_request_key(batch_id)}) is gone")
             return {}
         try:
             request = json.loads(data)

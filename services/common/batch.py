@@ -15,7 +15,8 @@ from services.common.job import new_job_id
 
 __all__ = [
     "BatchStatus", "ItemStatus", "BatchItem", "Batch", "SourceItem", "HEAD_KEY", "COUNT_KEYS", "MAX_ITEMS",
-    "item_key", "normalise_product_url", "plan_items", "empty_counts", "done_of",
+    "item_key", "normalise_product_url", "plan_items", "empty_counts", "done_of", "BATCH_FILES_PREFIX",
+    "batch_request_key", "batch_archive_key",
 ]
 
 #: The most items one batch takes (request items, CSV rows or a source's expansion).
@@ -60,6 +61,20 @@ class ItemStatus(StrEnum):
 
 COUNT_KEYS: tuple[str, ...] = tuple(s.value for s in ItemStatus)
 FINISHED_ITEM = frozenset({ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.CANCELLED})
+
+
+#: Where a batch's files live in the bucket (same lifetime as the images: infra/topology.json).
+BATCH_FILES_PREFIX = "batches/"
+
+
+def batch_request_key(batch_id: str) -> str:
+    """The API's stored request: ``{"items": [...], "defaults": {...}}`` (a source batch: defaults only)."""
+    return f"{BATCH_FILES_PREFIX}{batch_id}/request.json"
+
+
+def batch_archive_key(batch_id: str) -> str:
+    """The ZIP of a finished batch's images and its results.csv."""
+    return f"{BATCH_FILES_PREFIX}{batch_id}/images.zip"
 
 
 def item_key(row: int) -> str:

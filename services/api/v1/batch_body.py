@@ -86,7 +86,8 @@ def _plan(body: BatchCreate, kind: str) -> BatchPlan:
     politeness = body.politeness.to_json() if body.politeness else None
     if body.source is not None:
         return BatchPlan(kind="source", metadata=dict(body.metadata), politeness=politeness,
-                         source=body.source.model_dump(exclude_none=True))
+                         source=body.source.model_dump(exclude_none=True),
+                         defaults=body.defaults.options() if body.defaults else {})
     assert body.items is not None
     return BatchPlan(kind=kind, metadata=dict(body.metadata), politeness=politeness,
                      items=[item.source_item() for item in body.items],

@@ -71,6 +71,17 @@ def test_source_batch_keeps_the_spec_and_stores_no_request(api: Any) -> None:
     assert not [k for _, k in files.stored if k.startswith("batches/")]
 
 
+def test_a_source_batchs_defaults_are_stored_for_the_worker(api: Any) -> None:
+    """The options every expanded row gets travel in request.json (defaults only)."""
+    client, state = api
+    body = {"source": {"url": "https://shop.example.com/sitemap.xml"}, "defaults": {"formats": ["square"]}}
+    resp = client.post("/v1/batches", json=body, headers=ACME)
+    assert resp.status_code == 202, resp.text
+    _, files, _ = _parts(state)
+    stored = json.loads(files.stored[(files.bucket, f"batches/{resp.json()['batchId']}/request.json")][0])
+    assert stored == {"defaults": {"formats": ["square"]}}
+
+
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
