@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
@@ -27,6 +26,7 @@ from services.api.v1.batch_views import (
     wrap_cursor,
 )
 from services.api.v1.body import validate
+from services.api.v1.ownership import ctx, owned
 from services.common.batch import Batch
 from services.common.batch_csv import write_rows
 
@@ -37,20 +37,12 @@ _RETRY_SOON = {"Retry-After": "5"}
 _RESULTS_PAGE = 1000
 
 
-def _ctx(request: Request) -> tuple[ApiState, Caller]:
-    return request.app.state.api, request.state.caller
+_ctx = ctx
 
 
 async def _owned(state: ApiState, caller: Caller, batch_id: str) -> Batch:
-    """The caller's batch, or 404: another tenant's batch is indistinguishable from a missing one."""
-    try:
-        uuid.UUID(batch_id)
-    except ValueError:
-        raise Problem(404, _NOT_FOUND) from None
-    batch = await state.batches.get(batch_id)
-    if batch is None or batch.tenant != caller.tenant:
-        raise Problem(404, _NOT_FOUND)
-    return batch
+    """The caller's batch, or 404 (another tenant's batch is indistinguishable from a missing one)."""
+    return await owned(state.batches.get, batch_id, caller, _NOT_FOUND)
 
 
 def _unqueued(exc: BatchQueueUnavailableError, what: str) -> Problem:

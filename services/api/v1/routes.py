@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from services.api.review_answers import ReviewConflictError, ReviewHandoffError,
 from services.api.state import ApiState
 from services.api.v1.body import read_json, validate
 from services.api.v1.listing import ListQuery, check_cursor
+from services.api.v1.ownership import ctx, owned
 from services.api.v1.requests import JobCreate, ReviewAnswer
 from services.api.v1.responses import JobList
 from services.api.v1.views import job_out, job_path
@@ -31,20 +31,12 @@ __all__ = ["v1_routes"]
 _NOT_FOUND = "No job with this id."
 
 
-def _ctx(request: Request) -> tuple[ApiState, Caller]:
-    return request.app.state.api, request.state.caller
+_ctx = ctx
 
 
 async def _owned_job(state: ApiState, caller: Caller, job_id: str) -> Job:
-    """The caller's job, or 404: another tenant's job is indistinguishable from a missing one."""
-    try:
-        uuid.UUID(job_id)
-    except ValueError:
-        raise Problem(404, _NOT_FOUND) from None
-    job = await state.store.get(job_id)
-    if job is None or job.tenant != caller.tenant:
-        raise Problem(404, _NOT_FOUND)
-    return job
+    """The caller's job, or 404 (another tenant's job is indistinguishable from a missing one)."""
+    return await owned(state.store.get, job_id, caller, _NOT_FOUND)
 
 
 async def _submit(state: ApiState, caller: Caller, body: JobCreate) -> StoredResponse:
