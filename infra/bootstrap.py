@@ -23,7 +23,8 @@ from botocore.exceptions import ClientError
 from services.common.tenants import split_key_arg
 from services.common.topology import load_topology
 
-__all__ = ["desired_queues", "desired_rules", "desired_table", "desired_bucket", "bootstrap", "hash_api_key"]
+__all__ = ["TABLE_KEYS", "desired_queues", "desired_rules", "desired_table", "desired_bucket", "bootstrap",
+           "hash_api_key"]
 
 
 def hash_api_key(key: str) -> str:
@@ -77,18 +78,26 @@ def desired_rules(topology: dict[str, Any], region: str, account: str) -> list[d
     return rules
 
 
-def desired_table(topology: dict[str, Any]) -> dict[str, Any]:
-    table = topology["table"]
+#: The topology's tables: the jobs table and the batches table (the same shape of entry).
+TABLE_KEYS = ("table", "batches_table")
+
+
+def desired_table(topology: dict[str, Any], key: str = "table") -> dict[str, Any]:
+    """CreateTable parameters (and the TTL setting) of one topology table: ``table`` (jobs) or ``batches_table``."""
+    table = topology[key]
     gsis = [{
         "IndexName": name,
         "KeySchema": [{"AttributeName": spec["hash_key"], "KeyType": "HASH"},
                       {"AttributeName": spec["range_key"], "KeyType": "RANGE"}],
         "Projection": {"ProjectionType": spec["projection"]},
     } for name, spec in table["global_secondary_indexes"].items()]
+    keys = [{"AttributeName": table["hash_key"], "KeyType": "HASH"}]
+    if table.get("range_key"):
+        keys.append({"AttributeName": table["range_key"], "KeyType": "RANGE"})
     return {
         "TableName": table["name"],
         "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [{"AttributeName": table["hash_key"], "KeyType": "HASH"}],
+        "KeySchema": keys,
         "AttributeDefinitions": [{"AttributeName": k, "AttributeType": v} for k, v in table["attributes"].items()],
         "GlobalSecondaryIndexes": gsis,
         "SSESpecification": {"Enabled": True},
@@ -206,8 +215,8 @@ def _allow_rule_to_send(sqs: Any, queue_name: str, queue_arn: str, rule_arn: str
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
 
 
-def _table(db: Any, topology: dict[str, Any], report: _Report) -> None:
-    spec = desired_table(topology)
+def _table(db: Any, topology: dict[str, Any], key: str, report: _Report) -> None:
+    spec = desired_table(topology, key)
     ttl = spec.pop("ttl")
     name = spec["TableName"]
     try:
@@ -270,7 +279,9 @@ def bootstrap(api_keys: list[tuple[str, str]], openai_key: str | None) -> int:
     region = session.region_name or "us-east-1"
     account = session.client("sts").get_caller_identity()["Account"]
     report = _Report()
-    _table(session.client("dynamodb"), topology, report)
+    dynamodb = session.client("dynamodb")
+    for key in TABLE_KEYS:
+        _table(dynamodb, topology, key, report)
     sqs = session.client("sqs")
     _queues(sqs, topology, region, account, report)
     _events(session.client("events"), sqs, topology, region, account, report)
