@@ -4,8 +4,8 @@
 
 Everything comes from infra/topology.json, the same file Terraform reads. Idempotent:
 each resource is compared with what exists, and a second run reports every resource
-``unchanged``. The ``desired_*`` functions return the exact API parameters, so the drift
-test can compare them with Terraform.
+``unchanged``. The ``desired_*`` functions (infra/topology_params.py) return the exact API
+parameters, so the drift test can compare them with Terraform.
 """
 
 from __future__ import annotations
@@ -20,95 +20,25 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from infra.topology_params import (
+    EXPIRING_PREFIXES,
+    TABLE_KEYS,
+    desired_bucket,
+    desired_queues,
+    desired_rules,
+    desired_table,
+)
 from services.common.tenants import split_key_arg
 from services.common.topology import load_topology
 
-__all__ = ["desired_queues", "desired_rules", "desired_table", "desired_bucket", "bootstrap", "hash_api_key"]
+# The desired_* functions live in topology_params.py; named here too for the drift tests.
+__all__ = ["TABLE_KEYS", "EXPIRING_PREFIXES", "desired_queues", "desired_rules", "desired_table", "desired_bucket",
+           "bootstrap", "hash_api_key"]
 
 
 def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
-
-def _queue_arn(region: str, account: str, name: str) -> str:
-    return f"arn:aws:sqs:{region}:{account}:{name}"
-
-
-def desired_queues(topology: dict[str, Any], region: str, account: str) -> list[dict[str, Any]]:
-    """CreateQueue parameters, DLQs first so redrive policies can point at them."""
-    queues: list[dict[str, Any]] = []
-    for spec in topology["queues"].values():
-        dlq = spec["dlq"]
-        queues.append({"QueueName": dlq["name"], "Attributes": {
-            "MessageRetentionPeriod": str(dlq["message_retention_seconds"]), "SqsManagedSseEnabled": "true"}})
-    for name, spec in topology.get("extra_queues", {}).items():
-        queues.append({"QueueName": name, "Attributes": {
-            "MessageRetentionPeriod": str(spec["message_retention_seconds"]), "SqsManagedSseEnabled": "true"}})
-    for name, spec in topology["queues"].items():
-        redrive = {"deadLetterTargetArn": _queue_arn(region, account, spec["dlq"]["name"]),
-                   "maxReceiveCount": spec["max_receive_count"]}
-        queues.append({"QueueName": name, "Attributes": {
-            "VisibilityTimeout": str(spec["visibility_timeout_seconds"]),
-            "MessageRetentionPeriod": str(spec["message_retention_seconds"]),
-            "ReceiveMessageWaitTimeSeconds": str(spec["receive_wait_time_seconds"]),
-            "RedrivePolicy": json.dumps(redrive, separators=(",", ":")),
-            "SqsManagedSseEnabled": "true",
-        }})
-    return queues
-
-
-def desired_rules(topology: dict[str, Any], region: str, account: str) -> list[dict[str, Any]]:
-    """PutRule + PutTargets parameters for every rule on the bus."""
-    bus = topology["bus"]["name"]
-    rules = []
-    for name, spec in topology["rules"].items():
-        target: dict[str, Any] = {
-            "Id": spec["target_queue"],
-            "Arn": _queue_arn(region, account, spec["target_queue"]),
-            "RetryPolicy": {"MaximumRetryAttempts": spec["retry_policy"]["maximum_retry_attempts"],
-                            "MaximumEventAgeInSeconds": spec["retry_policy"]["maximum_event_age_in_seconds"]},
-            "DeadLetterConfig": {"Arn": _queue_arn(region, account, spec["target_dlq"])},
-        }
-        rules.append({
-            "rule": {"Name": name, "EventBusName": bus, "EventPattern": json.dumps(spec["event_pattern"]),
-                     "State": "ENABLED", "Description": spec["description"]},
-            "targets": {"Rule": name, "EventBusName": bus, "Targets": [target]},
-        })
-    return rules
-
-
-def desired_table(topology: dict[str, Any]) -> dict[str, Any]:
-    table = topology["table"]
-    gsis = [{
-        "IndexName": name,
-        "KeySchema": [{"AttributeName": spec["hash_key"], "KeyType": "HASH"},
-                      {"AttributeName": spec["range_key"], "KeyType": "RANGE"}],
-        "Projection": {"ProjectionType": spec["projection"]},
-    } for name, spec in table["global_secondary_indexes"].items()]
-    return {
-        "TableName": table["name"],
-        "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [{"AttributeName": table["hash_key"], "KeyType": "HASH"}],
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": v} for k, v in table["attributes"].items()],
-        "GlobalSecondaryIndexes": gsis,
-        "SSESpecification": {"Enabled": True},
-        "ttl": {"AttributeName": table["ttl_attribute"], "Enabled": True},
-    }
-
-
-def desired_bucket(topology: dict[str, Any]) -> dict[str, Any]:
-    bucket = topology["bucket"]
-    return {
-        "Bucket": bucket["name"],
-        "Lifecycle": {"Rules": [{
-            "ID": "expire-images", "Status": "Enabled", "Filter": {"Prefix": bucket["images_prefix"]},
-            "Expiration": {"Days": bucket["lifecycle_expiration_days"]},
-            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-        }]},
-        "Encryption": {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
-        "PublicAccessBlock": {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-                              "RestrictPublicBuckets": True},
-    }
 
 
 class _Report:
@@ -206,8 +136,8 @@ def _allow_rule_to_send(sqs: Any, queue_name: str, queue_arn: str, rule_arn: str
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
 
 
-def _table(db: Any, topology: dict[str, Any], report: _Report) -> None:
-    spec = desired_table(topology)
+def _table(db: Any, topology: dict[str, Any], key: str, report: _Report) -> None:
+    spec = desired_table(topology, key)
     ttl = spec.pop("ttl")
     name = spec["TableName"]
     try:
@@ -270,7 +200,9 @@ def bootstrap(api_keys: list[tuple[str, str]], openai_key: str | None) -> int:
     region = session.region_name or "us-east-1"
     account = session.client("sts").get_caller_identity()["Account"]
     report = _Report()
-    _table(session.client("dynamodb"), topology, report)
+    dynamodb = session.client("dynamodb")
+    for key in TABLE_KEYS:
+        _table(dynamodb, topology, key, report)
     sqs = session.client("sqs")
     _queues(sqs, topology, region, account, report)
     _events(session.client("events"), sqs, topology, region, account, report)

@@ -76,10 +76,19 @@ locals {
     PRODUCTSHOT_LOG_LEVEL    = var.log_level
   }
 
+  # What the API and the batch worker need for batches: the table, the batch worker's
+  # queue, and how long a batch lives (its images' lifetime: the bucket's expiry in hours).
+  batch_environment = {
+    PRODUCTSHOT_BATCHES_TABLE   = local.batches_table.name
+    PRODUCTSHOT_BATCH_QUEUE     = local.queues[local.services.batcher.consumes].name
+    PRODUCTSHOT_BATCH_TTL_HOURS = tostring(local.bucket.lifecycle_expiration_days * 24)
+  }
+
   # Workers report health by how recently their consumer loop turned (a file it touches).
   worker_health_check = {
     scraper  = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-scraper.health"] }
     renderer = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-renderer.health"] }
+    batcher  = { command = ["python", "-m", "services.common.healthcheck", "--file", "/tmp/productshot-batcher.health"] }
   }
 
   # Long-running services only: the sweeper, a scheduled one-shot from the scraper's image,
@@ -92,7 +101,7 @@ locals {
       memory      = var.services.api.memory
       policy_json = data.aws_iam_policy_document.api.json
       port        = local.api_port
-      environment = merge(local.common_environment, {
+      environment = merge(local.common_environment, local.batch_environment, {
         API_HOST                       = "0.0.0.0"
         API_PORT                       = tostring(local.api_port)
         PRODUCTSHOT_API_KEYS_PARAMETER = local.ssm_parameters[one(local.services.api.parameters)].name
@@ -167,6 +176,24 @@ locals {
         min_capacity  = var.services.renderer.min_capacity
         max_capacity  = var.services.renderer.max_capacity
         queue_backlog = { queue_name = local.queues[local.services.renderer.consumes].name, target_per_task = var.services.renderer.backlog_target_per_task }
+      }
+      load_balancer = null
+    }
+    batcher = {
+      name         = "${var.name_prefix}productshot-batcher"
+      repository   = "${var.name_prefix}productshot/batcher"
+      cpu          = var.services.batcher.cpu
+      memory       = var.services.batcher.memory
+      policy_json  = data.aws_iam_policy_document.batcher.json
+      port         = null
+      environment  = merge(local.common_environment, local.batch_environment)
+      secrets      = {}
+      egress_ports = [80, 443] # expands sitemaps, Shopify catalogues and feeds; fetches product photos
+      health_check = local.worker_health_check.batcher
+      autoscaling = {
+        min_capacity  = var.services.batcher.min_capacity
+        max_capacity  = var.services.batcher.max_capacity
+        queue_backlog = { queue_name = local.queues[local.services.batcher.consumes].name, target_per_task = var.services.batcher.backlog_target_per_task }
       }
       load_balancer = null
     }

@@ -5,8 +5,15 @@
 locals {
   bucket_arn = module.images_bucket.bucket_arn
   images_arn = "${module.images_bucket.bucket_arn}/${local.bucket.images_prefix}*"
-  bus_arn    = module.event_bus.bus_arn
-  ssm_arns   = { for k, p in aws_ssm_parameter.this : k => p.arn }
+  # A batch's files: its stored request and its ZIP (batches/{batchId}/...).
+  batch_files_arn = "${module.images_bucket.bucket_arn}/${local.bucket.batches_prefix}*"
+  # The batches table and every index of it (the batch store queries all three).
+  batches_table_arns = concat(
+    [module.batches_table.table_arn],
+    [for g in local.batches_table.global_secondary_indexes : "${module.batches_table.table_arn}/index/${g.name}"],
+  )
+  bus_arn  = module.event_bus.bus_arn
+  ssm_arns = { for k, p in aws_ssm_parameter.this : k => p.arn }
   # Queues, parameters and indexes of each program, from infra/topology.json's "services".
   svc_send_arns = { for n, s in local.services : n => [for q in s.sends_to : module.queues[q].queue_arn] }
   svc_parameter_arns = {
@@ -93,8 +100,23 @@ data "aws_iam_policy_document" "api" {
     resources = concat([module.jobs_table.table_arn], local.svc_index_arns.api)
   }
 
+  # Batches: create a head, read heads and rows, list a tenant's batches (tenant index),
+  # conditional status moves (cancel, archive requests). DescribeTable: readiness.
   statement {
-    sid       = "EnqueueScrapes"
+    sid = "Batches"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:Query",
+      "dynamodb:DescribeTable",
+    ]
+    resources = local.batches_table_arns
+  }
+
+  # Scrape requests for jobs, batch actions (start, cancel, archive) for the batch worker.
+  statement {
+    sid       = "EnqueueWork"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
     resources = local.svc_send_arns.api
   }
@@ -117,6 +139,13 @@ data "aws_iam_policy_document" "api" {
     sid       = "JobImages"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
     resources = [local.images_arn]
+  }
+
+  # A batch's stored request (written on POST, read back), its ZIP (presigned links).
+  statement {
+    sid       = "BatchFiles"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = [local.batch_files_arn]
   }
 
   # HeadBucket (readiness) is authorised as ListBucket, with no prefix to condition on;
@@ -262,6 +291,95 @@ data "aws_iam_policy_document" "renderer" {
         "s3.${var.aws_region}.amazonaws.com",
         "dynamodb.${var.aws_region}.amazonaws.com",
       ]
+    }
+  }
+}
+
+# The batch worker (services/batcher): consumes batch-work (batch actions and the job
+# events of batch jobs), expands sources, stores rows and moves their counts
+# (transactions: each item's PutItem/UpdateItem is authorised on its own), starts jobs the
+# way the API does (jobs table, source photos, scrape requests, JobAccepted/
+# ProductScraped), builds a batch's ZIP from its jobs' images, publishes BatchCompleted/
+# BatchFailed. Queues and sources from topology.json's services.batcher.
+data "aws_iam_policy_document" "batcher" {
+  statement {
+    sid       = "ConsumeBatchWork"
+    actions   = local.sqs_consume_actions
+    resources = [module.queues[local.services.batcher.consumes].queue_arn]
+  }
+
+  statement {
+    sid       = "DeadLetterBatchWork"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    resources = [module.queues[local.services.batcher.consumes].dlq_arn]
+  }
+
+  # scrape-requests (a released row's job), batch-work (continue a long expansion).
+  statement {
+    sid       = "SendWork"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    resources = local.svc_send_arns.batcher
+  }
+
+  # BatchGetItem: which rows of a page are stored already (a page written again).
+  statement {
+    sid = "Batches"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:BatchGetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:Query",
+      "dynamodb:DescribeTable",
+    ]
+    resources = local.batches_table_arns
+  }
+
+  # Creating a row's job, retrying a failed one, moving a job with known facts to scraped.
+  statement {
+    sid       = "Jobs"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [module.jobs_table.table_arn]
+  }
+
+  statement {
+    sid       = "PublishEvents"
+    actions   = ["events:PutEvents"]
+    resources = [local.bus_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "events:source"
+      values   = local.services.batcher.event_sources
+    }
+  }
+
+  # jobs/: source photos of new jobs (put) and the images a ZIP packs (get); batches/: the
+  # stored request (get) and the ZIP, written in parts (PutObject covers create, upload
+  # part and complete; abort is its own action).
+  statement {
+    sid       = "JobAndBatchFiles"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = [local.images_arn, local.batch_files_arn]
+  }
+
+  # An image gone from S3 is left out of the ZIP and listed as missing: S3 answers 404
+  # (not 403) for a missing key only to a caller allowed to list the bucket.
+  statement {
+    sid       = "MissingKeys"
+    actions   = ["s3:ListBucket"]
+    resources = [local.bucket_arn]
+  }
+
+  statement {
+    sid       = "UseDataKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = [aws_kms_key.this.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${var.aws_region}.amazonaws.com", "dynamodb.${var.aws_region}.amazonaws.com"]
     }
   }
 }

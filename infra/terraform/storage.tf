@@ -11,6 +11,21 @@ module "jobs_table" {
   deletion_protection_enabled = var.protect_from_destroy
 }
 
+# Batch heads and rows (services/common/adapters/dynamo_batch_store.py): the same
+# protection as the jobs table (customer-managed key, point-in-time recovery, TTL).
+module "batches_table" {
+  source = "./modules/dynamodb-table"
+
+  name                        = local.batches_table.name
+  hash_key                    = local.batches_table.hash_key
+  range_key                   = local.batches_table.range_key
+  attributes                  = local.batches_table.attributes
+  global_secondary_indexes    = local.batches_table.global_secondary_indexes
+  ttl_attribute               = local.batches_table.ttl_attribute
+  kms_key_arn                 = aws_kms_key.this.arn
+  deletion_protection_enabled = var.protect_from_destroy
+}
+
 locals {
   # Bucket names are global: the account and region make ours unique. A prefix long enough
   # to pass 63 characters keeps its start and ends in a hash of the whole.
@@ -28,7 +43,7 @@ module "images_bucket" {
 
   name                      = local.bucket_name
   lifecycle_expiration_days = local.bucket.lifecycle_expiration_days
-  lifecycle_prefix          = local.bucket.images_prefix
+  lifecycle_prefixes        = local.bucket.expiring_prefixes
   kms_key_arn               = aws_kms_key.this.arn
   force_destroy             = !var.protect_from_destroy
   readers = {

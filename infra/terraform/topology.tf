@@ -79,10 +79,34 @@ locals {
     ]
   }
 
+  # The batches table (batch heads and rows): same shape of entry as the jobs table.
+  batches_table = {
+    name          = "${var.name_prefix}${local.topology.batches_table.name}"
+    hash_key      = local.topology.batches_table.hash_key
+    range_key     = try(local.topology.batches_table.range_key, null)
+    ttl_attribute = local.topology.batches_table.ttl_attribute
+    attributes    = [for name, type in local.topology.batches_table.attributes : { name = name, type = type }]
+    global_secondary_indexes = [
+      for name, gsi in local.topology.batches_table.global_secondary_indexes : {
+        name            = name
+        hash_key        = gsi.hash_key
+        range_key       = try(gsi.range_key, null)
+        projection_type = gsi.projection
+      }
+    ]
+  }
+
   bucket = {
     name                      = "${var.name_prefix}${local.topology.bucket.name}"
     lifecycle_expiration_days = local.topology.bucket.lifecycle_expiration_days
     images_prefix             = local.topology.bucket.images_prefix
+    batches_prefix            = local.topology.bucket.batches_prefix
+    # What expires after lifecycle_expiration_days: a job's files and a batch's files
+    # (its stored request and its ZIP) live as long as the images. Key: the rule's name.
+    expiring_prefixes = {
+      images  = local.topology.bucket.images_prefix
+      batches = local.topology.bucket.batches_prefix
+    }
   }
 
   ssm_parameters = {

@@ -39,8 +39,8 @@ resource "terraform_data" "topology" {
     }
 
     precondition {
-      condition     = length(setsubtract(["api", "scraper", "renderer", "sweeper"], keys(local.services))) == 0
-      error_message = "infra/topology.json: \"services\" must describe api, scraper, renderer and sweeper."
+      condition     = length(setsubtract(["api", "scraper", "renderer", "sweeper", "batcher"], keys(local.services))) == 0
+      error_message = "infra/topology.json: \"services\" must describe api, scraper, renderer, sweeper and batcher."
     }
   }
 }

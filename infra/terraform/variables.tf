@@ -95,7 +95,7 @@ variable "network" {
 }
 
 variable "services" {
-  description = "Size and scaling of the three services. Backlog targets are messages per task that one task clears within the acceptable wait."
+  description = "Size and scaling of the four long-running services. Backlog targets are messages per task that one task clears within the acceptable wait."
   type = object({
     api = optional(object({
       cpu                 = optional(number, 512)
@@ -120,12 +120,20 @@ variable "services" {
       backlog_target_per_task = optional(number, 5)
       max_in_flight           = optional(number, 100)
     }), {})
+    # The batch worker: batch actions and the job events of batch jobs (batch-work).
+    batcher = optional(object({
+      cpu                     = optional(number, 512)
+      memory                  = optional(number, 1024)
+      min_capacity            = optional(number, 1)
+      max_capacity            = optional(number, 4)
+      backlog_target_per_task = optional(number, 200)
+    }), {})
   })
   default = {}
 
   validation {
     condition = alltrue([
-      for s in [var.services.api, var.services.scraper, var.services.renderer] :
+      for s in [var.services.api, var.services.scraper, var.services.renderer, var.services.batcher] :
       s.min_capacity >= 1 && s.max_capacity >= s.min_capacity
     ])
     error_message = "Every service needs 1 <= min_capacity <= max_capacity."

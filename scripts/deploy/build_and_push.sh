@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the three images (api, scraper, renderer) and push them to the deployment's ECR
+# Build the four images (api, scraper, renderer, batcher) and push them to the deployment's ECR
 # repositories under one tag. The repositories come from `terraform output` (run in
 # infra/terraform after the first apply), so nothing is typed twice.
 #
@@ -21,11 +21,11 @@ registry="$(python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin).va
 region="$(cut -d. -f4 <<<"$registry")"
 aws ecr get-login-password --region "$region" | docker login --username AWS --password-stdin "$registry"
 
-for service in api scraper renderer; do
+for service in api scraper renderer batcher; do
   repo="$(python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$service" <<<"$urls")"
   echo "== $service -> $repo:$tag"
   # linux/amd64: the task definitions run X86_64 Fargate tasks.
   docker buildx build --platform linux/amd64 -f "$ROOT/docker/Dockerfile.$service" \
     -t "$repo:$tag" --provenance=false --push "$ROOT"
 done
-echo "pushed api, scraper and renderer as $tag; set image_tag = \"$tag\" in envs/<env>/terraform.tfvars and apply"
+echo "pushed api, scraper, renderer and batcher as $tag; set image_tag = \"$tag\" in envs/<env>/terraform.tfvars and apply"

@@ -27,6 +27,7 @@ EVALUATED_LOCALS = (
     "extra_queues",
     "rules",
     "table",
+    "batches_table",
     "bucket",
     "ssm_parameters",
     "services",

@@ -19,10 +19,12 @@ from tests.infra.dockerfile import Stage, exec_form, parse_dockerfile
 from tests.infra.hcl import REPO_ROOT
 from tests.infra.python_imports import project_modules, third_party
 
-SERVICES = ("api", "scraper", "renderer")
+SERVICES = ("api", "scraper", "renderer", "batcher")
 # The programs each image runs: its service, and for the scraper's image the sweeper, which
 # ECS starts on a schedule with another entry point (infra/terraform/sweeper.tf).
-IMAGE_PROGRAMS = {"api": ("api",), "scraper": ("scraper", "sweeper"), "renderer": ("renderer",)}
+IMAGE_PROGRAMS = {
+    "api": ("api",), "scraper": ("scraper", "sweeper"), "renderer": ("renderer",), "batcher": ("batcher",),
+}
 DOCKER = REPO_ROOT / "docker"
 
 
@@ -87,13 +89,22 @@ def test_healthcheck_stopsignal_and_exec_form_entrypoint(service: str) -> None:
     assert all(exec_form(c) for c in final.all("CMD"))
 
 
-@pytest.mark.parametrize("service", ("scraper", "renderer"))
+def _health_file(service: str) -> str:
+    """The health file the worker's settings default to."""
+    settings = (REPO_ROOT / "services" / service / "settings.py").read_text(encoding="utf-8")
+    found = re.findall(r'health_file: Path = Path\("([^"]+)"\)', settings)
+    if service == "batcher" and not found:
+        pytest.skip("services/batcher/settings.py names no health file yet (the image checks "
+                    "/tmp/productshot-batcher.health)")
+    (path,) = found
+    return path
+
+
+@pytest.mark.parametrize("service", ("scraper", "renderer", "batcher"))
 def test_worker_healthcheck_reads_the_health_file_the_worker_writes(service: str) -> None:
     """The worker's HEALTHCHECK names the health file its settings default to."""
     (health,) = _final(service).all("HEALTHCHECK")
-    settings = (REPO_ROOT / "services" / service / "settings.py").read_text(encoding="utf-8")
-    (path,) = re.findall(r'health_file: Path = Path\("([^"]+)"\)', settings)
-    assert f'"--file", "{path}"' in health
+    assert f'"--file", "{_health_file(service)}"' in health
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -106,9 +117,7 @@ def test_the_writable_mount_is_a_declared_volume_under_the_health_files(service:
     module = (REPO_ROOT / "infra" / "terraform" / "modules" / "ecs-service" / "main.tf").read_text(encoding="utf-8")
     assert 'mountPoints     = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]' in module
     if service != "api":
-        settings = (REPO_ROOT / "services" / service / "settings.py").read_text(encoding="utf-8")
-        (path,) = re.findall(r'health_file: Path = Path\("([^"]+)"\)', settings)
-        assert path.startswith("/tmp/")
+        assert _health_file(service).startswith("/tmp/")
 
 
 def _copy_sources(stage: Stage) -> list[str]:
@@ -271,7 +280,7 @@ def test_requirements_match_constraints() -> None:
 
 
 def test_compose_wires_localstack_bootstrap_and_services_like_production() -> None:
-    """compose.yaml: LocalStack, a one-shot bootstrap, and the three images with production's settings."""
+    """compose.yaml: LocalStack, a one-shot bootstrap, and the four images with production's settings."""
     compose = yaml.safe_load((DOCKER / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
     assert set(services) == {"localstack", "bootstrap", *SERVICES}
@@ -292,6 +301,9 @@ def test_compose_wires_localstack_bootstrap_and_services_like_production() -> No
             "PRODUCTSHOT_EVENT_BUS",
             "PRODUCTSHOT_SCRAPE_QUEUE",
             "PRODUCTSHOT_RENDER_QUEUE",
+            "PRODUCTSHOT_BATCHES_TABLE",
+            "PRODUCTSHOT_BATCH_QUEUE",
+            "PRODUCTSHOT_BATCH_TTL_HOURS",
             "AWS_REGION",
         ):
             assert key in env
@@ -309,4 +321,9 @@ def test_compose_names_are_the_topology_names() -> None:
     assert env["PRODUCTSHOT_JOBS_TABLE"] == topo["table"]["name"]
     assert env["PRODUCTSHOT_BUCKET"] == topo["bucket"]["name"]
     assert env["PRODUCTSHOT_EVENT_BUS"] == topo["bus"]["name"]
-    assert {env["PRODUCTSHOT_SCRAPE_QUEUE"], env["PRODUCTSHOT_RENDER_QUEUE"]} == set(topo["queues"])
+    assert env["PRODUCTSHOT_BATCHES_TABLE"] == topo["batches_table"]["name"]
+    queues = {env["PRODUCTSHOT_SCRAPE_QUEUE"], env["PRODUCTSHOT_RENDER_QUEUE"], env["PRODUCTSHOT_BATCH_QUEUE"]}
+    assert queues == set(topo["queues"])
+    assert env["PRODUCTSHOT_BATCH_QUEUE"] == topo["services"]["batcher"]["consumes"]
+    # A batch lives as long as its images (CommonSettings.batch_ttl_hours' default).
+    assert int(env["PRODUCTSHOT_BATCH_TTL_HOURS"]) == topo["bucket"]["lifecycle_expiration_days"] * 24

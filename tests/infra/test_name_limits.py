@@ -111,7 +111,7 @@ def test_every_prefixed_name_fits_its_limit() -> None:
     limits += [(q["name"], 80) for q in tf["extra_queues"].values()]
     limits += [(r["name"], 64) for r in tf["rules"].values()]
     limits += [(tf["bus"]["archive_name"], 48), (tf["bus"]["name"], 64)]  # bus: also the registry name
-    services = ("api", "scraper", "renderer", "sweeper")
+    services = ("api", "scraper", "renderer", "sweeper", "batcher")
     limits += [(f"{p}productshot-{s}-task", 64) for s in services]  # modules/ecs-service role
     limits += [(f"{p}productshot-ecs-execution", 64), (f"{p}productshot-sweeper-scheduler", 64)]
     limits += [(f"{p}productshot-flow-logs", 64), (f"{p}productshot-sweeper", 64)]

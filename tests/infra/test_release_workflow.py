@@ -33,10 +33,10 @@ def test_runs_on_version_tags_with_oidc_and_read_only_contents() -> None:
 
 
 def test_each_image_is_built_scanned_then_pushed() -> None:
-    """For api, scraper and renderer: build from docker/Dockerfile.<service>, Trivy fails the
+    """For api, scraper, renderer and batcher: build from docker/Dockerfile.<service>, Trivy fails the
     job on fixable HIGH/CRITICAL findings, and only then the image is pushed."""
     (job,) = _workflow()["jobs"].values()
-    assert job["strategy"]["matrix"]["service"] == ["api", "scraper", "renderer"]
+    assert job["strategy"]["matrix"]["service"] == ["api", "scraper", "renderer", "batcher"]
     steps = job["steps"]
     uses = [s.get("uses", s.get("name", "")) for s in steps]
     build = next(i for i, u in enumerate(uses) if u.startswith("docker/build-push-action"))

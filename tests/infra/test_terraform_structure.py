@@ -166,7 +166,7 @@ def test_one_task_role_per_service_and_a_separate_execution_role() -> None:
     """Each service gets its own policy document; the execution role is not any task role."""
     (call,) = blocks("module", first_label="services")
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
-    for service in ("api", "scraper", "renderer"):
+    for service in ("api", "scraper", "renderer", "batcher"):
         assert re.search(rf"policy_json\s+= data\.aws_iam_policy_document\.{service}\.json", compute), service
     assert call.body["execution_role_arn"] == "${aws_iam_role.execution.arn}"
     (task_role,) = [r for r in _resources("aws_iam_role") if r.labels[1] == "task"]
@@ -365,8 +365,13 @@ def test_bucket_is_private_encrypted_tls_only_with_lifecycle() -> None:
     assert unquote(own["rule"][0]["object_ownership"]) == "BucketOwnerEnforced"
     sse = _single("s3-bucket", "aws_s3_bucket_server_side_encryption_configuration").body
     assert sse["rule"][0]["apply_server_side_encryption_by_default"]
-    lifecycle = _single("s3-bucket", "aws_s3_bucket_lifecycle_configuration").body["rule"][0]
-    assert lifecycle["expiration"][0]["days"] == "${var.lifecycle_expiration_days}"
+    lifecycle = _single("s3-bucket", "aws_s3_bucket_lifecycle_configuration").body
+    (expiry,) = lifecycle["dynamic"]  # one expiry rule per prefix of var.lifecycle_prefixes
+    assert expiry['"rule"']["for_each"] == "${var.lifecycle_prefixes}"
+    (content,) = expiry['"rule"']["content"]
+    assert content["filter"][0]["prefix"] == "${rule.value}"
+    assert content["expiration"][0]["days"] == "${var.lifecycle_expiration_days}"
+    assert lifecycle["rule"][0]["abort_incomplete_multipart_upload"][0]["days_after_initiation"] == 1
     (policy_doc,) = blocks(
         "data", first_label="aws_iam_policy_document", directory=TF_ROOT / "modules" / "s3-bucket"
     )
@@ -445,7 +450,7 @@ def test_the_openai_key_reaches_the_renderer_by_one_path() -> None:
     ) in compute
     assert 'var.renderer_generator == "openai" ? {' in compute
     assert "RENDERER_OPENAI_API_KEY " not in compute and "RENDERER_OPENAI_API_KEY=" not in compute
-    assert re.findall(r"^\s*secrets\s*=\s*(.*)$", compute, re.M) == ["{}", "{}", "{}", "each.value.secrets"]
+    assert re.findall(r"^\s*secrets\s*=\s*(.*)$", compute, re.M) == ["{}", "{}", "{}", "{}", "each.value.secrets"]
     execution = _doc("execution")
     assert not [sid for sid, st in execution.items() if any(a.startswith("ssm:") for a in st["actions"])]
     renderer = (TF_ROOT / "iam.tf").read_text(encoding="utf-8")
@@ -476,12 +481,20 @@ def test_services_get_the_settings_they_read() -> None:
         "PRODUCTSHOT_SCRAPE_QUEUE",
         "PRODUCTSHOT_RENDER_QUEUE",
         "PRODUCTSHOT_LOG_LEVEL",
+        "PRODUCTSHOT_BATCHES_TABLE",
+        "PRODUCTSHOT_BATCH_QUEUE",
+        "PRODUCTSHOT_BATCH_TTL_HOURS",
         "API_PORT",
         "RENDERER_MODEL",
     ):
         assert re.search(rf"\b{name}\s+=", compute), name
     assert re.search(r"API_HOST\s+= \"0\.0\.0\.0\"", compute), "the API must listen on all interfaces"
-    for worker in ("scraper", "renderer"):
+    # A batch lives as long as its images (CommonSettings.batch_ttl_hours' default).
+    assert "PRODUCTSHOT_BATCH_TTL_HOURS = tostring(local.bucket.lifecycle_expiration_days * 24)" in compute
+    for service in ("api", "batcher"):
+        spec = compute[compute.index(f"    {service} = {{"):]
+        assert "local.batch_environment" in spec[: spec.index("load_balancer")], service
+    for worker in ("scraper", "renderer", "batcher"):
         assert f'"services.common.healthcheck", "--file", "/tmp/productshot-{worker}.health"' in compute
 
 
@@ -493,7 +506,7 @@ def test_autoscaling_policies() -> None:
     metrics = backlog["customized_metric_specification"][0]["metrics"]
     assert [unquote(m["id"]) for m in metrics] == ["visible", "tasks", "backlog_per_task"]
     compute = (TF_ROOT / "compute.tf").read_text(encoding="utf-8")
-    assert compute.count("queue_backlog = {") == 2
+    assert compute.count("queue_backlog = {") == 3
     assert "cpu_target_percent = var.services.api.cpu_target_percent" in compute
     assert "request_count = {" in compute
 

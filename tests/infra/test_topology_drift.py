@@ -44,7 +44,7 @@ def test_terraform_reads_the_topology_file() -> None:
 
 
 def test_every_topology_setting_is_read_by_terraform() -> None:
-    """Every leaf setting of topology.json's queues, rules, table and bucket appears in topology.tf."""
+    """Every leaf setting of topology.json's queues, rules, tables and bucket appears in topology.tf."""
     source = (TF_ROOT / "topology.tf").read_text(encoding="utf-8")
     topology = load_topology()
     keys = set()
@@ -53,6 +53,7 @@ def test_every_topology_setting_is_read_by_terraform() -> None:
     for r in topology["rules"].values():
         keys |= set(r) | {f"retry_policy.{k}" for k in r["retry_policy"]}
     keys |= {f"table.{k}" for k in topology["table"]} | {f"bucket.{k}" for k in topology["bucket"]}
+    keys |= {f"batches_table.{k}" for k in topology["batches_table"]}
     keys |= {f"archive.{k}" for k in topology["bus"]["archive"]}
     for key in sorted(keys):
         assert f".{key}" in source, f"topology.tf ignores {key}"
@@ -114,17 +115,18 @@ def test_bus_rules_and_targets_come_from_the_topology() -> None:
 
 
 def test_table_and_bucket_come_from_the_topology() -> None:
-    """Table keys, GSIs, TTL and the bucket's name and lifecycle are the topology's."""
-    table = _module("jobs_table").body
-    for attr in ("name", "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute"):
-        assert table[attr] == f"${{local.table.{attr}}}", attr
+    """Both tables' keys, GSIs, TTL and the bucket's name and lifecycle are the topology's."""
+    for module, local in (("jobs_table", "table"), ("batches_table", "batches_table")):
+        table = _module(module).body
+        for attr in ("name", "hash_key", "range_key", "attributes", "global_secondary_indexes", "ttl_attribute"):
+            assert table[attr] == f"${{local.{local}.{attr}}}", (module, attr)
     bucket = _module("images_bucket").body
     assert bucket["name"] == "${local.bucket_name}"
     storage = (TF_ROOT / "storage.tf").read_text(encoding="utf-8")
     assert 'bucket_name     = "${local.bucket_base}${local.bucket_suffix}"' in storage
     assert "? local.bucket.name :" in storage
     assert bucket["lifecycle_expiration_days"] == "${local.bucket.lifecycle_expiration_days}"
-    assert bucket["lifecycle_prefix"] == "${local.bucket.images_prefix}"
+    assert bucket["lifecycle_prefixes"] == "${local.bucket.expiring_prefixes}"
 
 
 # -- evaluated by Terraform ----------------------------------------------------------
@@ -165,6 +167,7 @@ def test_names_follow_the_prefix_rule(evaluated: tuple[str, dict[str, Any]]) -> 
     assert {q["name"] for q in tf["extra_queues"].values()} == {prefix + k for k in topo["extra_queues"]}
     assert {r["name"] for r in tf["rules"].values()} == {prefix + k for k in topo["rules"]}
     assert tf["table"]["name"] == prefix + topo["table"]["name"]
+    assert tf["batches_table"]["name"] == prefix + topo["batches_table"]["name"]
     assert tf["bucket"]["name"] == prefix + topo["bucket"]["name"]
     for key, param in topo["ssm"].items():
         assert tf["ssm_parameters"][key]["name"] == "/" + prefix + param["name"].lstrip("/")
@@ -235,10 +238,11 @@ def test_event_patterns_equal_the_topology(evaluated: tuple[str, dict[str, Any]]
 
 
 @needs_terraform
-def test_table_matches_the_bootstrap(unprefixed: dict[str, Any]) -> None:
-    """Table name, key schema, attribute definitions, GSIs and TTL attribute equal the bootstrap's."""
-    local = bootstrap.desired_table(load_topology())
-    tf = unprefixed["table"]
+@pytest.mark.parametrize("key", bootstrap.TABLE_KEYS)
+def test_table_matches_the_bootstrap(unprefixed: dict[str, Any], key: str) -> None:
+    """Each table's name, key schema, attribute definitions, GSIs and TTL attribute equal the bootstrap's."""
+    local = bootstrap.desired_table(load_topology(), key)
+    tf = unprefixed[key]
     assert tf["name"] == local["TableName"]
     keys = [{"AttributeName": tf["hash_key"], "KeyType": "HASH"}]
     if tf["range_key"]:
@@ -260,15 +264,18 @@ def test_table_matches_the_bootstrap(unprefixed: dict[str, Any]) -> None:
 
 @needs_terraform
 def test_bucket_matches_the_bootstrap(unprefixed: dict[str, Any]) -> None:
-    """Bucket name, lifecycle expiry days and the prefix it applies to equal the bootstrap's."""
+    """Bucket name, lifecycle expiry days and the prefixes (jobs/, batches/) they apply to equal the bootstrap's."""
     local = bootstrap.desired_bucket(load_topology())
     tf = unprefixed["bucket"]
     assert tf["name"] == local["Bucket"]
-    (rule,) = local["Lifecycle"]["Rules"]
-    assert rule["Expiration"]["Days"] == tf["lifecycle_expiration_days"]
-    assert rule["Filter"]["Prefix"] == tf["images_prefix"]
+    rules = {rule["ID"]: rule for rule in local["Lifecycle"]["Rules"]}
+    assert {f"expire-{k}": v for k, v in tf["expiring_prefixes"].items()} == {
+        rule_id: rule["Filter"]["Prefix"] for rule_id, rule in rules.items()
+    }
+    assert set(tf["expiring_prefixes"].values()) == {tf["images_prefix"], tf["batches_prefix"]}
+    assert {rule["Expiration"]["Days"] for rule in rules.values()} == {tf["lifecycle_expiration_days"]}
     module_main = (TF_ROOT / "modules" / "s3-bucket" / "main.tf").read_text(encoding="utf-8")
-    assert f'id     = "{rule["ID"]}"' in module_main
+    assert 'id     = "expire-${rule.key}"' in module_main
 
 
 @needs_terraform

@@ -53,6 +53,11 @@ _QUEUE = {
     },
 }
 
+_TABLE: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "hash_key", "ttl_attribute", "attributes", "global_secondary_indexes"],
+}
+
 TOPOLOGY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": [
@@ -63,6 +68,7 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
         "rules",
         "extra_queues",
         "table",
+        "batches_table",
         "bucket",
         "ssm",
         "job_ttl_hours",
@@ -72,7 +78,7 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
         "sources": {"type": "object", "additionalProperties": {"type": "string", "pattern": r"^productshot\.[a-z]+$"}},
         "services": {
             "type": "object",
-            "required": ["api", "scraper", "renderer", "sweeper"],
+            "required": ["api", "scraper", "renderer", "sweeper", "batcher"],
             "additionalProperties": _SERVICE,
         },
         "queues": {"type": "object", "minProperties": 1, "additionalProperties": _QUEUE},
@@ -84,11 +90,12 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
             },
         },
         "extra_queues": {"type": "object"},
-        "table": {
+        "table": _TABLE,
+        "batches_table": {**_TABLE, "required": [*_TABLE["required"], "range_key"]},
+        "bucket": {
             "type": "object",
-            "required": ["name", "hash_key", "ttl_attribute", "attributes", "global_secondary_indexes"],
+            "required": ["name", "lifecycle_expiration_days", "images_prefix", "batches_prefix"],
         },
-        "bucket": {"type": "object", "required": ["name", "lifecycle_expiration_days", "images_prefix"]},
         "ssm": {
             "type": "object",
             "additionalProperties": {

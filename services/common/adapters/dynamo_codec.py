@@ -17,7 +17,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from services.common.job import Job
 from services.common.job_states import JobStatus
 
-__all__ = ["to_attr", "from_item", "status_in", "Update", "build_update"]
+__all__ = ["to_attr", "plain_item", "from_item", "status_in", "Update", "build_update"]
 
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
@@ -40,8 +40,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def plain_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored item's attributes as plain values (whole numbers as int, others as float)."""
+    return {k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
+
+
 def from_item(item: dict[str, Any]) -> Job:
-    return Job.from_item({k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()})
+    return Job.from_item(plain_item(item))
 
 
 def status_in(statuses: list[JobStatus], prefix: str) -> tuple[str, dict[str, Any]]:

@@ -59,20 +59,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
   bucket = aws_s3_bucket.this[0].id
 
-  rule {
-    id     = "expire-images"
-    status = "Enabled"
+  # One expiry rule per prefix ("expire-<key>"), all with the same lifetime.
+  dynamic "rule" {
+    for_each = var.lifecycle_prefixes
 
-    filter {
-      prefix = var.lifecycle_prefix
-    }
+    content {
+      id     = "expire-${rule.key}"
+      status = "Enabled"
 
-    expiration {
-      days = var.lifecycle_expiration_days
-    }
+      filter {
+        prefix = rule.value
+      }
 
-    noncurrent_version_expiration {
-      noncurrent_days = 1
+      expiration {
+        days = var.lifecycle_expiration_days
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = 1
+      }
     }
   }
 

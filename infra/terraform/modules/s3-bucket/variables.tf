@@ -25,10 +25,15 @@ variable "lifecycle_expiration_days" {
   }
 }
 
-variable "lifecycle_prefix" {
-  description = "Key prefix the expiry rule applies to (empty for the whole bucket)."
-  type        = string
-  default     = ""
+variable "lifecycle_prefixes" {
+  description = "Key prefixes that expire after lifecycle_expiration_days, by rule name (rule \"expire-<key>\"); an empty prefix is the whole bucket."
+  type        = map(string)
+  default     = { objects = "" }
+
+  validation {
+    condition     = length(var.lifecycle_prefixes) >= 1 && alltrue([for k in keys(var.lifecycle_prefixes) : can(regex("^[a-z0-9-]{1,56}$", k))])
+    error_message = "lifecycle_prefixes needs at least one entry; keys are lower-case letters, digits and hyphens (at most 56: the rule ID is expire-<key>, 64 at most)."
+  }
 }
 
 variable "kms_key_arn" {
