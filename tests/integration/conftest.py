@@ -178,7 +178,8 @@ def pipeline(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.TempPa
     """The three services running against the local AWS, queues purged first."""
     purge_queues(boto.sqs)
     tmp = tmp_path_factory.mktemp("services")
-    services = start_services(service_env(aws_env, tmp), test_log_dir(request))
+    services = start_services(service_env(aws_env, tmp), test_log_dir(request),
+                              names=("api", "scraper", "renderer", "batcher"))
     yield services
     for name in list(services.procs):
         services.stop(name)
