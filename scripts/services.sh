@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the three services in the background under honcho (Procfile.local).
+# Run the services (api, scraper, renderer, sweeper, batcher) in the background under honcho (Procfile.local).
 #   scripts/services.sh start | stop | logs | status
 # Environment: .run/aws.env (written by scripts/local_aws.sh) plus .run/services.env.
 set -euo pipefail

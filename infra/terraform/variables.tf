@@ -36,7 +36,7 @@ variable "create_services" {
 }
 
 variable "image_tag" {
-  description = "Tag of the three images in their ECR repositories (tags are immutable: use a version or a git SHA). Set it in one place only: the environment's tfvars (envs/<env>/terraform.tfvars); upgrades and rollbacks change that line."
+  description = "Tag of the service images (api, scraper, renderer, batcher) in their ECR repositories (tags are immutable: use a version or a git SHA). Set it in one place only: the environment's tfvars (envs/<env>/terraform.tfvars); upgrades and rollbacks change that line."
   type        = string
 
   validation {

@@ -54,8 +54,8 @@ async def follow_job_event(store: BatchStore, finisher: BatchFinisher, starter: 
         return
     fields: dict[str, Any] = {}
     if status == ItemStatus.FAILED.value:
-        error = detail.get("error") or {}
-        fields = {"errorCode": error.get("code"), "error": error.get("reason")}
+        # JobFailed carries ``code`` and ``reason`` at the top of its detail (JobFailed v1).
+        fields = {"errorCode": detail.get("code"), "error": detail.get("reason")}
     elif status == ItemStatus.COMPLETED.value:
         fields = {"images": detail.get("images") or []}
     if isinstance(detail.get("product"), dict):

@@ -85,7 +85,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_log_dir(request: pytest.FixtureRequest) -> Path:
+def log_dir_for(request: pytest.FixtureRequest) -> Path:
     """Service logs of a test module, kept under .run/test-logs/ for reading after a failure."""
     path = RUN_DIR / "test-logs" / request.node.name.replace("/", "_").replace("::", "-")
     path.mkdir(parents=True, exist_ok=True)
@@ -178,7 +178,7 @@ def pipeline(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.TempPa
     """The three services running against the local AWS, queues purged first."""
     purge_queues(boto.sqs)
     tmp = tmp_path_factory.mktemp("services")
-    services = start_services(service_env(aws_env, tmp), test_log_dir(request),
+    services = start_services(service_env(aws_env, tmp), log_dir_for(request),
                               names=("api", "scraper", "renderer", "batcher"))
     yield services
     for name in list(services.procs):

@@ -20,7 +20,7 @@ import pytest
 from services.cli import exits
 from tests.integration.api.conftest import KEY
 from tests.integration.catalog_run import ShopProcess, check_catalog, run_catalog, start_shop
-from tests.integration.conftest import Services, purge_queues, service_env, start_services, test_log_dir
+from tests.integration.conftest import Services, log_dir_for, purge_queues, service_env, start_services
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +48,7 @@ def catalog_stack(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.T
         API_BATCH_MAX_IN_FLIGHT_PER_HOST=str(MAX_IN_FLIGHT), API_BATCH_MAX_REQUESTS_PER_SECOND_PER_HOST=f"{RATE:g}",
         BATCH_MAX_IN_FLIGHT_PER_TENANT="200",
     )
-    services = start_services(env, test_log_dir(request), names=("api", "scraper", "renderer", "batcher"))
+    services = start_services(env, log_dir_for(request), names=("api", "scraper", "renderer", "batcher"))
     yield services
     for name in list(services.procs):
         services.stop(name)

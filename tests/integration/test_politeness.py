@@ -21,7 +21,7 @@ from services.common.job_states import JobStatus
 from services.common.messages import scrape_request_body
 from services.common.settings import CommonSettings
 from tests.integration.conftest import ROOT, purge_queues, service_env
-from tests.integration.conftest import test_log_dir as log_dir_of
+from tests.integration.conftest import log_dir_for as log_dir_of
 from tests.integration.polite_shop import PoliteShop
 
 pytestmark = pytest.mark.integration

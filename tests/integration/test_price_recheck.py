@@ -20,7 +20,7 @@ import pytest
 from services.common.events import validate_detail
 from tests.integration.api.conftest import AUTH
 from tests.integration.conftest import Services, purge_queues, service_env, start_services
-from tests.integration.conftest import test_log_dir as log_dir
+from tests.integration.conftest import log_dir_for as log_dir
 from tests.integration.pages import PageServer, product_page
 from tests.integration.test_event_subscription import _drain, _subscribe
 

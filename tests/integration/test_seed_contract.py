@@ -18,7 +18,7 @@ import pytest
 
 from tests.contracts.seed_status import assert_seed_shape
 from tests.integration.conftest import Services, purge_queues, service_env, start_services, wait_for_status
-from tests.integration.conftest import test_log_dir as log_dir
+from tests.integration.conftest import log_dir_for as log_dir
 from tests.integration.pages import PageServer
 
 

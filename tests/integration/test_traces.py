@@ -36,7 +36,7 @@ def traced(aws_env: dict[str, str], boto: Any, tmp_path_factory: pytest.TempPath
     spans = tmp / "spans.jsonl"
     env = service_env(aws_env, tmp, OTEL_TRACES_EXPORTER="jsonl", PRODUCTSHOT_TRACES_FILE=str(spans),
                       OTEL_TRACES_SAMPLER="parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG="1")
-    services = start_services(env, harness.test_log_dir(request))
+    services = start_services(env, harness.log_dir_for(request))
     yield services, spans
     for name in list(services.procs):
         services.stop(name)

@@ -19,7 +19,7 @@ import pytest
 
 from services.common.job import ImageRecord, Job
 from services.common.job_states import JobStatus
-from tests.integration.conftest import Services, purge_queues, service_env, start_services, test_log_dir
+from tests.integration.conftest import Services, log_dir_for, purge_queues, service_env, start_services
 
 KEY = "itest-key"  # bootstrapped by aws_env as tenant "itest"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -31,7 +31,7 @@ def _api(
     aws_env: dict[str, str], tmp: Any, request: pytest.FixtureRequest, name: str, **env: str
 ) -> Services:
     base = service_env(aws_env, tmp, API_RATE_LIMIT_PER_SECOND="1000", API_RATE_LIMIT_BURST="1000")
-    return start_services({**base, **env}, test_log_dir(request) / name, names=("api",))
+    return start_services({**base, **env}, log_dir_for(request) / name, names=("api",))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.api.auth import hash_key
-from tests.integration.conftest import Services, service_env, start_services, test_log_dir
+from tests.integration.conftest import Services, log_dir_for, service_env, start_services
 
 pytestmark = pytest.mark.integration
 KEY = f"quota-{uuid.uuid4().hex}"
@@ -27,8 +27,8 @@ def two_tasks(
         aws_env, tmp_path_factory.mktemp("quota"), API_KEYS=f"{tenant}:{hash_key(KEY)}",
         API_LIMIT_JOBS_PER_DAY="3", API_SEED_REQUIRE_KEY="true",
     )
-    one = start_services(env, test_log_dir(request) / "one", names=("api",))
-    two = start_services(env, test_log_dir(request) / "two", names=("api",))
+    one = start_services(env, log_dir_for(request) / "one", names=("api",))
+    two = start_services(env, log_dir_for(request) / "two", names=("api",))
     yield one, two
     one.stop("api")
     two.stop("api")

@@ -18,10 +18,10 @@ import pytest
 
 from tests.integration.conftest import (
     Services,
+    log_dir_for,
     purge_queues,
     service_env,
     start_services,
-    test_log_dir,
 )
 from tests.integration.faults.harness import BackgroundServers
 
@@ -67,7 +67,7 @@ def stack(
     purge_queues(boto.sqs)
     servers.reset_image_api()
     started: list[Services] = []
-    logs = test_log_dir(request)
+    logs = log_dir_for(request)
 
     def start(names: tuple[str, ...] = ("api", "scraper", "renderer"), **extra: str) -> Services:
         env = fault_env(aws_env, tmp_path, servers, **extra)

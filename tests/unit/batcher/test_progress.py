@@ -8,7 +8,12 @@ from typing import Any
 
 from services.batcher.progress import cancel_queued, follow_job_event, release_for_tenant
 from services.common.batch import Batch, BatchItem, plan_items
+from services.common.failure_codes import SENTENCES, FailureCode
+from services.common.job import Job
+from services.common.job_failures import PublicFailure, fail_job
 from tests.fakes.batch_store import InMemoryBatchStore
+from tests.fakes.event_publisher import RecordingPublisher
+from tests.fakes.job_store import InMemoryJobStore
 
 
 class _Starter:
@@ -55,9 +60,9 @@ def test_a_batch_runs_to_completed_with_exact_counts_and_one_completion() -> Non
         first, second = items[0].jobId, items[1].jobId
         events = [_event("ProductImageGenerated", "b1", first, images=[{"format": "square", "key": "k"}]),
                   _event("ProductScraped", "b1", first),
-                  _event("JobFailed", "b1", second, error={"code": "not_a_product_page", "reason": "no product"}),
+                  _event("JobFailed", "b1", second, code="not_a_product_page", reason="no product"),
                   _event("ProductImageGenerated", "b1", first),
-                  _event("JobFailed", "b1", second, error={"code": "x", "reason": "late repeat"})]
+                  _event("JobFailed", "b1", second, code="x", reason="late repeat")]
         for kind, detail in events:
             await follow_job_event(store, finisher, starter, kind, detail, max_in_flight=50)
         head = store.batches["b1"]
@@ -94,7 +99,7 @@ def test_cancel_cancels_only_what_was_not_released() -> None:
         batch = await cancel_queued(store, finisher, "b1")
         assert batch is not None and batch.counts["cancelled"] == 3 and batch.counts["pending"] == 1
         assert batch.status == "running" and finisher.finished_batches == []
-        kind, detail = _event("JobFailed", "b1", items[0].jobId, error={"code": "c", "reason": "r"})
+        kind, detail = _event("JobFailed", "b1", items[0].jobId, code="c", reason="r")
         await follow_job_event(store, finisher, starter, kind, detail, max_in_flight=1)
         assert store.batches["b1"].status == "completed" and len(finisher.finished_batches) == 1
         assert starter.started == [items[0].jobId]
@@ -110,4 +115,25 @@ def test_a_tenants_two_batches_share_its_room() -> None:
                                                 {}), source_cursor=None)
         await release_for_tenant(store, _Starter(), "t1", max_in_flight=4)
         assert store.batches["old"].counts["pending"] == 2 and store.batches["new"].counts["pending"] == 2
+    asyncio.run(run())
+
+
+def test_a_real_job_failed_event_gives_the_row_its_code_and_reason() -> None:
+    """The JobFailed detail ``fail_job`` publishes (schema-validated) fills the row's error
+    columns: the batch's results say why each row failed."""
+    async def run() -> None:
+        batch_id = "6f1c2d3e-0000-4000-8000-000000000001"
+        store, items = await _store_with(batch_id, "t1", ["https://a.example/walled"])
+        starter, finisher = _Starter(), _Finisher()
+        await release_for_tenant(store, starter, "t1", max_in_flight=1)
+        jobs = InMemoryJobStore([Job.new(ttl_hours=24, jobId=items[0].jobId, tenant="t1",
+                                         productUrl=items[0].productUrl, batchId=batch_id)])
+        publisher = RecordingPublisher()
+        failure = PublicFailure(FailureCode.BOT_WALL, SENTENCES[FailureCode.BOT_WALL])
+        assert await fail_job(jobs, publisher, job_id=items[0].jobId, attempt=1, stage="scrape",
+                              failure=failure, service="scraper")
+        (kind, detail, _), = publisher.events
+        await follow_job_event(store, finisher, starter, kind.value, detail, max_in_flight=1)
+        row = store.rows[batch_id][1]
+        assert (row.status, row.errorCode, row.error) == ("failed", "bot_wall", SENTENCES[FailureCode.BOT_WALL])
     asyncio.run(run())

@@ -37,11 +37,11 @@ async def test_job_events_drive_the_batch_to_completed_with_one_batch_completed(
     await world.job_event("ProductImageGenerated", B1, jobs[0], images=_images(jobs[0]))
     await world.job_event("ProductScraped", B1, jobs[0])  # late, older: ignored
     assert world.starter.started == jobs[:3]
-    await world.job_event("JobFailed", B1, jobs[1], error={"code": "no_product", "reason": "No product."})
+    await world.job_event("JobFailed", B1, jobs[1], code="no_product", reason="No product.")
     await world.job_event("ProductImageGenerated", B1, jobs[2], images=_images(jobs[2]))
     for _ in range(2):  # repeated deliveries of the last events
         await world.job_event("ProductImageGenerated", B1, jobs[2], images=_images(jobs[2]))
-        await world.job_event("JobFailed", B1, jobs[1], error={"code": "no_product", "reason": "No product."})
+        await world.job_event("JobFailed", B1, jobs[1], code="no_product", reason="No product.")
     head = world.head(B1)
     assert head.status == "completed" and head.completedAt
     assert (head.counts["completed"], head.counts["failed"], head.done) == (3, 1, 4)
@@ -106,7 +106,7 @@ async def test_archive_of_a_finished_batch_holds_its_images_and_results_and_read
     await world.files.delete([f"jobs/{jobs[1]}/story.png"])
     for job in jobs[:2]:
         await world.job_event("ProductImageGenerated", B1, job, images=_images(job))
-    await world.job_event("JobFailed", B1, jobs[2], error={"code": "no_product", "reason": "No product."})
+    await world.job_event("JobFailed", B1, jobs[2], code="no_product", reason="No product.")
     world.head(B1).archive = {"status": "building", "requestedAt": "2026-01-02T00:00:00.000Z"}
     await world.action(B1, "archive")
     archive = world.head(B1).archive
