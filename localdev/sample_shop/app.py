@@ -34,7 +34,9 @@ async def _product(request: web.Request) -> web.Response:
     if product is None:
         raise web.HTTPNotFound(text="no such product")
     if product.index in BOT_WALL:
-        return web.Response(status=403, text="Access denied: are you a robot?", content_type=_HTML)
+        # What a bot-protection service's challenge looks like (Cloudflare marks it cf-mitigated).
+        return web.Response(status=403, text="Just a moment... are you a robot?", content_type=_HTML,
+                            headers={"cf-mitigated": "challenge", "Server": "cloudflare"})
     html = product_page(_base(request), product, script_price=product.index in SCRIPT_PRICE)
     return web.Response(text=html, content_type=_HTML, charset="utf-8")
 

@@ -2,8 +2,8 @@
 
 The job gets the row's ``jobId`` (fixed when the row was stored), the batch's id, its
 politeness (product-page rows) and the batch's lifetime. Starting is idempotent per job id:
-a job that already exists (a release retried after a crash) is left as it is; the sweeper
-recovers one left pending.
+a job that already exists (a release retried after a crash, or another worker releasing
+the same row at the same moment) is left as it is; the sweeper recovers one left pending.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from services.common.batch import Batch, BatchItem
+from services.common.errors import JobIdTakenError
 from services.common.job import Job, JobOptions
 from services.common.job_store import JobStore
 from services.common.messages import PolitenessOverride
@@ -69,13 +70,16 @@ class BatchJobStarter:
         options = JobOptions.from_dict({k: request[k] for k in _OPTION_NAMES if k in request})
         metadata = dict(request.get("metadata") or {})
         product = request.get("product")
-        if isinstance(product, dict):
-            key = await self._photos.keep(item.jobId, product)
-            await self._submitter.submit_product(product, tenant=batch.tenant, options=options, metadata=metadata,
-                                                 job_id=item.jobId, source_image_key=key, batch_id=batch.batchId,
-                                                 ttl_hours=self._ttl_hours)
-            return
-        pace = PolitenessOverride.from_json(batch.politeness) if batch.politeness else None
-        await self._submitter.submit_url(str(request["productUrl"]), tenant=batch.tenant, options=options,
-                                         metadata=metadata, job_id=item.jobId, batch_id=batch.batchId,
-                                         politeness=pace, ttl_hours=self._ttl_hours)
+        try:
+            if isinstance(product, dict):
+                key = await self._photos.keep(item.jobId, product)
+                await self._submitter.submit_product(product, tenant=batch.tenant, options=options,
+                                                     metadata=metadata, job_id=item.jobId, source_image_key=key,
+                                                     batch_id=batch.batchId, ttl_hours=self._ttl_hours)
+                return
+            pace = PolitenessOverride.from_json(batch.politeness) if batch.politeness else None
+            await self._submitter.submit_url(str(request["productUrl"]), tenant=batch.tenant, options=options,
+                                             metadata=metadata, job_id=item.jobId, batch_id=batch.batchId,
+                                             politeness=pace, ttl_hours=self._ttl_hours)
+        except JobIdTakenError:
+            return  # another worker created it between our read and our write: it sends it on

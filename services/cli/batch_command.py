@@ -60,6 +60,8 @@ def batch(
     resume: Annotated[bool, typer.Option("--resume", help="re-attach to the batch recorded in --out")] = False,
     source_type: Annotated[str, typer.Option(help="auto|sitemap|feed|shopify (for a URL)")] = "auto",
     pattern: Annotated[str | None, typer.Option(help="keep only product URLs whose path matches")] = None,
+    max_items: Annotated[int | None, typer.Option(
+        "--max-items", min=1, max=10_000, help="take at most this many products from the URL's source")] = None,
     format_: Annotated[list[str] | None, typer.Option("--format", help="default formats (repeatable)")] = None,
     output: Annotated[str | None, typer.Option(help="default output: jpeg|png|webp")] = None,
     style: Annotated[str | None, typer.Option(help="default style preset")] = None,
@@ -86,7 +88,7 @@ def batch(
         else:
             pace = {"maxInFlightPerHost": max_in_flight, "requestsPerSecondPerHost": rate}
             request = batches.build_request(target, source_type, pattern, format_ or [], output, style,
-                                            {k: v for k, v in pace.items() if v is not None})
+                                            {k: v for k, v in pace.items() if v is not None}, max_items)
             with s.client() as client:
                 view = batches.create(client, request)
             batch_id = str(view["batchId"])

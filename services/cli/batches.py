@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.cli.client import ApiClient, ApiError
+from services.cli.client import ApiClient
 from services.cli.files import write_atomic, write_json
 
 STATE_FILE = ".productshot-batch.json"
@@ -36,10 +36,11 @@ class BatchRequest:
 
 
 def build_request(target: str, source_type: str, pattern: str | None, formats: list[str],
-                  output: str | None, style: str | None, politeness: dict[str, float] | None = None) -> BatchRequest:
+                  output: str | None, style: str | None, politeness: dict[str, float] | None = None,
+                  max_items: int | None = None) -> BatchRequest:
     """A .csv file → text/csv; a .json file (list or {items}) → items; an http(s) URL → source.
     ``politeness`` ({"maxInFlightPerHost", "requestsPerSecondPerHost"}) is the batch's pace at
-    each shop (the API keeps it within the deployment's limits)."""
+    each shop (the API keeps it within the deployment's limits); ``max_items`` caps a URL source."""
     pace = {k: v for k, v in (politeness or {}).items() if v is not None}
     defaults: dict[str, Any] = {k: v for k, v in (("output", output), ("style", style)) if v}
     if formats:
@@ -48,8 +49,12 @@ def build_request(target: str, source_type: str, pattern: str | None, formats: l
         source: dict[str, Any] = {"type": source_type, "url": target}
         if pattern:
             source["pattern"] = pattern
+        if max_items is not None:
+            source["maxItems"] = max_items
         body: dict[str, Any] = {"source": source}
     else:
+        if pattern or max_items is not None:
+            raise ValueError("--pattern and --max-items choose products from a sitemap, feed or shop URL, not a file")
         path = Path(target)
         if not path.is_file():
             raise ValueError(f"{target}: no such file (give a .csv, a .json list, or a sitemap/feed URL)")
@@ -120,11 +125,9 @@ def fetch_archive(client: ApiClient, batch_id: str, out: Path, interval: float,
         response = client.request("GET", f"/v1/batches/{batch_id}/archive")
         body = response.json()
         if response.status_code == 200 and body.get("status") == "ready":
-            data = client.stream_to(str(body["url"])).content
-            if isinstance(body.get("size"), int) and body["size"] != len(data):
-                raise ApiError(f"archive: {len(data)} bytes received, {body['size']} announced")
             path = out / "images.zip"
-            write_atomic(path, data)
+            size = body.get("size")
+            client.download(str(body["url"]), path, size if isinstance(size, int) else None)
             return path
         if deadline is not None and time.monotonic() >= deadline:
             raise TimeoutError(f"archive of batch {batch_id} still building")

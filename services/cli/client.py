@@ -7,10 +7,13 @@ the problem+json body.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from services.cli.files import stream_atomic
 
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = 30.0
@@ -112,6 +115,16 @@ class ApiClient:
     def submit_job(self, body: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         return self.json("POST", "/v1/jobs", json=body, headers=headers)
+
+    def download(self, url: str, path: Path, expected_size: int | None = None) -> int:
+        """Stream an absolute (presigned) URL into ``path`` atomically, without our auth header."""
+        try:
+            with httpx.stream("GET", url, timeout=60.0) as response:
+                if response.status_code != 200:
+                    raise ApiError(f"download {url.split('?')[0]}: HTTP {response.status_code}")
+                return stream_atomic(path, response.iter_bytes(), expected_size)
+        except httpx.HTTPError as exc:
+            raise ApiError(f"cannot download {url.split('?')[0]}: {exc}") from None
 
     def stream_to(self, url: str) -> httpx.Response:
         """GET an absolute (presigned) URL without our auth header; the caller streams it."""

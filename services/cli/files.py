@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,26 @@ class DownloadError(Exception):
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Never leaves a half-written ``path``: the bytes land in a temp file renamed over it."""
+    stream_atomic(path, [data])
+
+
+def stream_atomic(path: Path, chunks: Iterable[bytes], expected_size: int | None = None) -> int:
+    """``write_atomic`` for a body that arrives in pieces (a large ZIP never sits in memory);
+    the bytes written, refused (nothing at ``path``) when they differ from ``expected_size``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        written = 0
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
+                written += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        if expected_size is not None and written != expected_size:
+            raise DownloadError(f"{path.name}: {written} bytes received, {expected_size} announced")
         os.replace(tmp, path)
+        return written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -1,7 +1,9 @@
 """Batch CSV: reading an uploaded catalog into items, writing a batch's results.
 
 The results CSV is a valid input CSV: a row with a ``name`` is read back as a
-product-facts item, so failed rows can be corrected and posted again.
+product-facts item, so failed rows can be corrected and posted again. A results CSV is
+recognised by its ``status`` column: its ``completed`` rows are skipped (their images exist
+already), so the whole file can be sent back after the failed rows were corrected.
 
 Spreadsheet formula injection (OWASP "CSV injection"): a written cell starting with
 ``= + - @``, tab or carriage return is prefixed with ``'``, unless it is a plain number
@@ -28,7 +30,8 @@ MAX_BYTES = 5 * 1024 * 1024
 FACT_COLUMNS = ("name", "price", "currency", "regularPrice", "offer", "brand", "imageUrl")
 INPUT_COLUMNS = ("productUrl", *FACT_COLUMNS, "formats", "output", "style")
 RESULT_COLUMNS = ("row", "productUrl", "jobId", "status", "errorCode", "error", *FACT_COLUMNS, "images")
-_CANONICAL = {name.lower(): name for name in INPUT_COLUMNS}
+_STATUS = "status"  # a results CSV's column: its completed rows are not run again
+_CANONICAL = {name.lower(): name for name in (*INPUT_COLUMNS, _STATUS)}
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -103,6 +106,7 @@ def read_items(text: str) -> list[SourceItem]:
     if "productUrl" not in columns and "name" not in columns:
         raise BatchCsvError(0, None, "the first row must be a header naming a productUrl or name column")
     items: list[SourceItem] = []
+    skipped = 0
     try:
         for number, record in enumerate(reader, start=1):
             if not any(cell.strip() for cell in record):
@@ -110,9 +114,15 @@ def read_items(text: str) -> list[SourceItem]:
             if len(items) >= MAX_ROWS:
                 raise BatchCsvError(number, None, f"more than {MAX_ROWS:,} rows; split the file")
             cells = {column: _unescape(value.strip()) for column, value in zip(columns, record, strict=False) if column}
+            if cells.get(_STATUS, "").lower() == "completed":
+                skipped += 1
+                continue
             items.append(_item(number, cells))
     except csv.Error as exc:
         raise BatchCsvError(reader.line_num, None, f"the CSV cannot be read ({exc})") from exc
+    if not items and skipped:
+        raise BatchCsvError(0, None, f"all {skipped} rows of this results CSV completed already; "
+                                     "correct or add the rows to run and send it again")
     return items
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "PermanentError",
     "TransientError",
     "DeferredError",
+    "JobIdTakenError",
     "RetriesExhaustedError",
     "MalformedMessageError",
     "JobNotFoundError",
@@ -115,6 +116,12 @@ class JobTransitionConflictError(ProductshotError):
 
 class DependencyUnavailableError(TransientError):
     """An AWS service did not answer, throttled, or failed on its side: retry later."""
+
+
+class JobIdTakenError(DependencyUnavailableError):
+    """``JobStore.create`` found a job with this id already. For a fresh UUID (the API) that
+    is a store failure like any other; a batch row's fixed job id meets it when two workers
+    start the same row, and the loser leaves the job to the winner."""
 
 
 class StoreConditionFailedError(PermanentError):

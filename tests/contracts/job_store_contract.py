@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from services.common.errors import JobNotFoundError, JobTransitionConflictError
+from services.common.errors import JobIdTakenError, JobNotFoundError, JobTransitionConflictError
 from services.common.job import Job
 from services.common.job_states import JobStatus
 from services.common.job_store import JobStore
@@ -32,6 +32,14 @@ class JobStoreContract:
         await store.create(job)
         assert await store.get(job.jobId) == job
         assert await store.get(str(uuid.uuid4())) is None
+
+    async def test_creating_a_taken_id_raises_job_id_taken_and_keeps_the_first(self, store: JobStore) -> None:
+        """A second create with the same id is JobIdTakenError (a batch row started twice); the stored job stays."""
+        job = new_job()
+        await store.create(job)
+        with pytest.raises(JobIdTakenError):
+            await store.create(Job.new(ttl_hours=1, jobId=job.jobId, tenant="intruder"))
+        assert await store.get(job.jobId) == job
 
     async def test_a_claimed_job_is_leased_and_a_second_claim_sees_the_conflict_with_the_job(
         self, store: JobStore

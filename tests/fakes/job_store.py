@@ -11,7 +11,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
-from services.common.errors import DependencyUnavailableError, JobNotFoundError, JobTransitionConflictError
+from services.common.errors import DependencyUnavailableError, JobIdTakenError, JobNotFoundError, JobTransitionConflictError
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
@@ -45,7 +45,7 @@ class InMemoryJobStore:
     async def create(self, job: Job) -> None:
         self._check_up()
         if job.jobId in self.jobs:
-            raise DependencyUnavailableError("job store unavailable (ConditionalCheckFailedException)")
+            raise JobIdTakenError("job store: ConditionalCheckFailedException")
         self.jobs[job.jobId] = copy.deepcopy(job)
 
     async def get(self, job_id: str) -> Job | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
 from services.common.adapters.dynamo_codec import build_update, from_item, status_in, to_attr
-from services.common.errors import JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
+from services.common.errors import JobIdTakenError, JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
@@ -51,8 +51,10 @@ class DynamoJobStore:
 
     async def create(self, job: Job) -> None:
         item = {k: to_attr(v) for k, v in job.to_item().items()}
-        # A taken id (a fresh UUID: never in practice) stays a store failure, not a state conflict.
-        await self._call("put_item", conditional=False, Item=item, ConditionExpression="attribute_not_exists(jobId)")
+        # A taken id stays a store failure (transient), of its own type: a batch row's fixed id may
+        # be started twice at once, and its starter tells that apart (services/batcher/job_starter.py).
+        with translated("job store", {"ConditionalCheckFailedException": JobIdTakenError}):
+            await self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(jobId)")
 
     async def get(self, job_id: str) -> Job | None:
         result = await self._call("get_item", Key={"jobId": {"S": job_id}}, ConsistentRead=True)

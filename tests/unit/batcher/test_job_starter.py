@@ -10,6 +10,7 @@ from typing import Any
 
 from services.batcher.job_starter import BatchJobStarter
 from services.common.batch import Batch, plan_items
+from services.common.job import Job
 from services.common.job_submitter import JobSubmitter
 from tests.fakes.event_publisher import RecordingPublisher
 from tests.fakes.job_store import InMemoryJobStore
@@ -67,4 +68,28 @@ def test_a_product_row_keeps_its_photo_and_goes_to_the_renderer() -> None:
         assert job.sourceImageKey == f"jobs/{item.jobId}/source.jpg"
         assert queue.sent == []
         assert {e[1]["batchId"] for e in publisher.events} == {batch.batchId}
+    asyncio.run(run())
+
+
+class _SlowReads(InMemoryJobStore):
+    """Reads that yield first: two starters both read "no job" before either writes."""
+
+    async def get(self, job_id: str) -> Job | None:
+        await asyncio.sleep(0)
+        return await super().get(job_id)
+
+
+def test_two_workers_starting_the_same_row_at_once_make_one_job_and_no_error() -> None:
+    """Both read "no job yet"; the second create finds the id taken and leaves the job to the
+    first (one job, one scrape message, nothing retried)."""
+    async def run() -> None:
+        jobs, queue, publisher = _SlowReads(), InMemoryWorkQueue(), RecordingPublisher()
+        submitter = JobSubmitter(store=jobs, publisher=publisher, queue=queue, scrape_queue="scrape-requests",
+                                 ttl_hours=24)
+        starter = BatchJobStarter(jobs=jobs, submitter=submitter, photos=_Photos(), ttl_hours=24)
+        batch = _batch()
+        (item,) = plan_items(batch.batchId, [{"productUrl": "https://a.example/p/1"}], {})
+        await asyncio.gather(starter.start(batch, item), starter.start(batch, item))
+        await submitter.aclose()
+        assert list(jobs.jobs) == [item.jobId] and len(queue.sent) == 1 and len(publisher.events) == 1
     asyncio.run(run())

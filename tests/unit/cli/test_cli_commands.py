@@ -141,6 +141,19 @@ def test_batch_pace_flags_go_in_the_body_for_a_url_and_in_the_query_for_a_csv(ap
     assert api.batch_posts[1]["query"] == {"maxInFlightPerHost": "3", "requestsPerSecondPerHost": "2.5"}
 
 
+def test_batch_max_items_caps_a_url_source_and_is_refused_for_a_file(api: FakeState, tmp_path: Path) -> None:
+    """--max-items and --pattern go into the source; with a file they are a usage error, not ignored."""
+    run(api, "batch", "https://shop.example/feed.xml", "--source-type", "feed", "--max-items", "30",
+        "--out", str(tmp_path / "u"), "--interval", "0")
+    assert json.loads(api.batch_posts[0]["body"])["source"] == {"type": "feed", "url": "https://shop.example/feed.xml",
+                                                                "maxItems": 30}
+    csv = tmp_path / "in.csv"
+    csv.write_text("productUrl\nhttps://a/1\n")
+    result = run(api, "batch", str(csv), "--max-items", "5", "--out", str(tmp_path / "c"))
+    assert result.exit_code == exits.USAGE and "not a file" in result.output
+    assert len(api.batch_posts) == 1
+
+
 def test_batch_resume_reattaches_without_posting(api: FakeState, tmp_path: Path) -> None:
     """--resume reads the batch id from --out and only polls."""
     out = tmp_path / "o"

@@ -87,3 +87,20 @@ def test_results_round_trip_into_facts_items() -> None:
         SourceItem(product=rows[0]["product"]),  # type: ignore[arg-type]
         SourceItem(productUrl="https://shop.example/p/2"),
     ]
+
+
+def test_a_results_csv_sent_back_runs_only_the_rows_that_did_not_complete() -> None:
+    """The whole results file comes back after a person filled in the failed row's facts:
+    the completed row (it has its images) is skipped, the corrected row runs as facts; a
+    file whose every row completed is refused in words."""
+    rows = [
+        {"row": 1, "productUrl": "https://shop.example/p/1", "jobId": "j1", "status": "completed",
+         "product": {"name": "Kettle", "price": "19.99", "currency": "EUR"},
+         "images": [{"format": "square", "key": "jobs/j1/1/square.jpg"}]},
+        {"row": 2, "productUrl": "https://shop.example/p/2", "jobId": "j2", "status": "failed",
+         "errorCode": "bot_wall", "error": "refused", "product": {"name": "Lamp", "price": "5", "currency": "GBP"}},
+    ]
+    items = read_items("".join(write_rows(rows)))
+    assert items == [SourceItem(product={"name": "Lamp", "price": "5", "currency": "GBP"})]
+    with pytest.raises(BatchCsvError, match="all 1 rows of this results CSV completed already"):
+        read_items("".join(write_rows(rows[:1])))
