@@ -1,7 +1,8 @@
 """The sample shop's catalog: N products drawn deterministically from a seed.
 
 A few products are deliberately unscrapable, for the failure paths: ``BOT_WALL`` answers
-403 with a bot-protection challenge (``cf-mitigated``), ``SCRIPT_PRICE`` draws its price with a script only (no markup price).
+403 with a bot-protection challenge (``cf-mitigated``), ``SCRIPT_PRICE`` draws its price with a
+script only (no markup price).
 """
 
 from __future__ import annotations

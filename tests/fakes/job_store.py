@@ -11,7 +11,12 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
-from services.common.errors import DependencyUnavailableError, JobIdTakenError, JobNotFoundError, JobTransitionConflictError
+from services.common.errors import (
+    DependencyUnavailableError,
+    JobIdTakenError,
+    JobNotFoundError,
+    JobTransitionConflictError,
+)
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields

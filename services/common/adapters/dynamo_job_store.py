@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
 from services.common.adapters.dynamo_codec import build_update, from_item, status_in, to_attr
-from services.common.errors import JobIdTakenError, JobNotFoundError, JobTransitionConflictError, StoreConditionFailedError
+from services.common.errors import (
+    JobIdTakenError,
+    JobNotFoundError,
+    JobTransitionConflictError,
+    StoreConditionFailedError,
+)
 from services.common.job import Job, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
