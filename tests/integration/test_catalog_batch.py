@@ -10,16 +10,19 @@ shop itself never saw more requests at once or per second than the batch asked f
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from localdev.sample_shop.catalog import CURRENCY, build_catalog
 from services.cli import exits
 from tests.integration.api.conftest import KEY
-from tests.integration.catalog_run import ShopProcess, check_catalog, run_catalog, start_shop
+from tests.integration.catalog_run import ShopProcess, check_catalog, run_catalog, run_cli, start_shop
 from tests.integration.conftest import Services, log_dir_for, purge_queues, service_env, start_services
 
 pytestmark = pytest.mark.integration
@@ -67,3 +70,50 @@ def test_a_thousand_product_catalog_runs_politely_to_the_end(
     assert final["status"] == "completed" and final["total"] == PRODUCTS
     figures = check_catalog(run, shop, max_in_flight=MAX_IN_FLIGHT, rate=RATE)
     print(json.dumps(figures))
+
+
+def test_a_merchant_feed_becomes_product_facts_that_complete_at_the_feeds_prices(
+    catalog_stack: Services, shop: ShopProcess, tmp_path: Path
+) -> None:
+    """The shop's Merchant Center feed (first 20 entries): each complete entry is product facts
+    (no page is scraped, so even the bot-walled product completes) at the feed's price."""
+    run = run_cli(catalog_stack.api, KEY, tmp_path / "feed", f"{shop.url}/feed.xml", "--source-type", "feed",
+                  "--max-items", "20", "--format", "square", timeout=300)
+    assert run.code == exits.OK, (run.code, run.stderr[-3000:])
+    catalog = build_catalog(20)
+    assert [r["status"] for r in run.rows] == ["completed"] * 20
+    assert [(r["name"], Decimal(r["price"]), r["currency"]) for r in run.rows] == [
+        (p.name, p.charged, CURRENCY) for p in catalog]
+    assert all(r["productUrl"] == "" and r["images"] for r in run.rows)
+
+
+def test_failed_rows_filled_in_and_the_results_csv_sent_back_run_as_facts(
+    catalog_stack: Services, shop: ShopProcess, tmp_path: Path
+) -> None:
+    """A sitemap run of 20 pages leaves the bot wall and the script-drawn price failed; a person
+    types their facts into results.csv and sends the whole file back: only those two rows run,
+    as product facts, and their images carry the typed prices."""
+    first = run_cli(catalog_stack.api, KEY, tmp_path / "first", f"{shop.url}/sitemap.xml", "--pattern", "/products/",
+                    "--max-items", "20", "--format", "square", timeout=300)
+    assert first.code == exits.PARTIAL, (first.code, first.stderr[-3000:])
+    catalog = {p.handle: p for p in build_catalog(20)}
+    failed = [r for r in first.rows if r["status"] == "failed"]
+    assert sorted(r["errorCode"] for r in failed) == ["bot_wall", "no_price"], failed
+    with (tmp_path / "first" / "results.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["status"] == "failed":
+            product = catalog[row["productUrl"].rsplit("/", 1)[1]]
+            row.update(name=product.name, price=str(product.charged), currency=CURRENCY,
+                       imageUrl=f"{shop.url}/images/{product.image}")
+    fixed = tmp_path / "fixed.csv"
+    with fixed.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    again = run_cli(catalog_stack.api, KEY, tmp_path / "again", str(fixed), "--format", "square", timeout=300)
+    assert again.code == exits.OK, (again.code, again.stderr[-3000:])
+    assert [(r["status"], r["name"], r["price"]) for r in again.rows] == [
+        ("completed", r["name"], r["price"]) for r in rows if r["status"] == "failed"]
+    assert all(r["images"] for r in again.rows)
