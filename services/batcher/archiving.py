@@ -12,27 +12,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from services.batcher.archive import ArchiveEntry, build_archive
-from services.common.batch import TERMINAL_BATCH, BatchItem, ItemStatus, batch_archive_key
+from services.common.batch import TERMINAL_BATCH, BatchItem, ItemStatus, batch_archive_key, item_view
 from services.common.batch_csv import write_rows
 from services.common.batch_store import BatchStore
 from services.common.job import utc_now_iso
 from services.common.job_files import IMAGE_EXTENSIONS, JobFiles
 from services.common.logging import get_logger
 
-__all__ = ["archive_entries", "row_view", "build_batch_archive", "RESULTS_NAME"]
+__all__ = ["archive_entries", "build_batch_archive", "RESULTS_NAME"]
 
 _log = get_logger(__name__)
 RESULTS_NAME = "results.csv"
 FAILED_SENTENCE = "The archive could not be built; ask for it again."
 _TERMINAL = frozenset(s.value for s in TERMINAL_BATCH)
 
-
-def row_view(item: BatchItem) -> dict[str, Any]:
-    """A row as the API's items/results show it (and results.csv writes it)."""
-    product = item.product if item.product is not None else item.request.get("product")
-    return {"row": item.row, "productUrl": item.productUrl, "jobId": item.jobId, "status": item.status,
-            "duplicateOf": item.duplicateOf, "errorCode": item.errorCode, "error": item.error,
-            "product": product, "images": item.images}
 
 def _extension(image: dict[str, Any]) -> str:
     name = str(image.get("key", "")).rsplit("/", 1)[-1]
@@ -72,7 +65,7 @@ async def build_batch_archive(store: BatchStore, files: JobFiles, batch_id: str)
     kept = {k: previous[k] for k in ("requestedAt",) if k in previous}
     rows = await _all_rows(store, batch_id)
     entries = archive_entries(rows)
-    results = "".join(write_rows(row_view(r) for r in rows)).encode("utf-8")
+    results = "".join(write_rows(item_view(r) for r in rows)).encode("utf-8")
     try:
         info = await build_archive(files, _each(entries), batch_archive_key(batch_id), extra=[(RESULTS_NAME, results)])
     except Exception:  # noqa: BLE001 - recorded on the head; the next request builds it again

@@ -12,8 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from services.common.job import new_job_id
+from services.common.product import Product
 
 __all__ = [
+    "item_view",
     "BatchStatus", "ItemStatus", "BatchItem", "Batch", "SourceItem", "HEAD_KEY", "COUNT_KEYS", "MAX_ITEMS",
     "item_key", "normalise_product_url", "plan_items", "empty_counts", "done_of", "BATCH_FILES_PREFIX",
     "batch_request_key", "batch_archive_key",
@@ -179,3 +181,15 @@ def plan_items(batch_id: str, requests: list[dict[str, Any]], defaults: dict[str
             seen[normalise_product_url(url)] = item
         items.append(item)
     return items
+
+
+def item_view(item: BatchItem) -> dict[str, Any]:
+    """A row as the API's items and results show it and the archive's results.csv writes it.
+
+    Before its job has found facts, a product-facts row shows its own (so results read back as input).
+    """
+    facts = item.product if item.product is not None else item.request.get("product")
+    return {"row": item.row, "productUrl": item.productUrl, "jobId": item.jobId, "status": item.status,
+            "duplicateOf": item.duplicateOf, "errorCode": item.errorCode, "error": item.error,
+            "product": Product.from_dict(facts).to_dict() if isinstance(facts, dict) else None,
+            "images": [dict(image) for image in item.images]}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -37,8 +37,6 @@ _RETRY_SOON = {"Retry-After": "5"}
 _RESULTS_PAGE = 1000
 
 
-_ctx = ctx
-
 
 async def _owned(state: ApiState, caller: Caller, batch_id: str) -> Batch:
     """The caller's batch, or 404 (another tenant's batch is indistinguishable from a missing one)."""
@@ -53,8 +51,21 @@ def _conflict(exc: BatchStateError) -> Problem:
     return Problem(409, str(exc), extra={"batchStatus": exc.status})
 
 
+async def _ask_desk(request: Request, action: Callable[[ApiState], Callable[[Batch], Awaitable[Batch]]],
+                    unsent: str) -> tuple[ApiState, Batch]:
+    """The caller's batch through one of the desk's actions: 409 in the wrong state, 503 unsent."""
+    state, caller = ctx(request)
+    batch = await _owned(state, caller, request.path_params["batchId"])
+    try:
+        return state, await action(state)(batch)
+    except BatchStateError as exc:
+        raise _conflict(exc) from exc
+    except BatchQueueUnavailableError as exc:
+        raise _unqueued(exc, unsent) from exc
+
+
 async def create_batch(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     settings = state.settings
     pace = PaceLimits(settings.batch_max_in_flight_per_host, settings.batch_max_requests_per_second_per_host)
     plan, digest = await read_batch(request, settings.batch_max_body_bytes, pace)
@@ -81,7 +92,7 @@ async def create_batch(request: Request) -> Response:
 
 
 async def list_batches(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     query = validate(BatchListQuery, dict(request.query_params))
     scope = f"batches:{caller.tenant}"
     page = await state.batches.list_for_tenant(
@@ -93,13 +104,13 @@ async def list_batches(request: Request) -> Response:
 
 
 async def get_batch(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     batch = await _owned(state, caller, request.path_params["batchId"])
     return JSONResponse(batch_out(batch).model_dump(mode="json"))
 
 
 async def list_items(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     batch = await _owned(state, caller, request.path_params["batchId"])
     query = validate(ItemsQuery, dict(request.query_params))
     scope = f"items:{batch.batchId}"
@@ -121,7 +132,7 @@ def _wants_csv(request: Request) -> bool:
 
 async def results(request: Request) -> Response:
     """Every row, read page by page as it is sent: CSV (batch_csv.write_rows) or {"items": [...]}."""
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     batch = await _owned(state, caller, request.path_params["batchId"])
     as_csv = _wants_csv(request)
     first = await state.batches.items(batch.batchId, limit=_RESULTS_PAGE, cursor=None)  # a 503 is still possible
@@ -160,14 +171,7 @@ async def results(request: Request) -> Response:
 
 
 async def archive(request: Request) -> Response:
-    state, caller = _ctx(request)
-    batch = await _owned(state, caller, request.path_params["batchId"])
-    try:
-        batch = await state.batch_desk.archive(batch)
-    except BatchStateError as exc:
-        raise _conflict(exc) from exc
-    except BatchQueueUnavailableError as exc:
-        raise _unqueued(exc, "The archive could not be asked for") from exc
+    state, batch = await _ask_desk(request, lambda s: s.batch_desk.archive, "The archive could not be asked for")
     current = batch.archive or {"status": "building"}
     status = current.get("status")
     if status == "ready":
@@ -183,14 +187,8 @@ async def archive(request: Request) -> Response:
 
 
 async def cancel_batch(request: Request) -> Response:
-    state, caller = _ctx(request)
-    batch = await _owned(state, caller, request.path_params["batchId"])
-    try:
-        batch = await state.batch_desk.cancel(batch)
-    except BatchStateError as exc:
-        raise _conflict(exc) from exc
-    except BatchQueueUnavailableError as exc:
-        raise _unqueued(exc, "The cancellation is recorded but could not be sent; send DELETE again") from exc
+    _, batch = await _ask_desk(request, lambda s: s.batch_desk.cancel,
+                               "The cancellation is recorded but could not be sent; send DELETE again")
     return JSONResponse(batch_out(batch).model_dump(mode="json"), status_code=202,
                         headers={"Location": batch_path(batch.batchId)})
 

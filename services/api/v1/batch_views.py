@@ -15,9 +15,7 @@ from services.api.v1.batch_responses import (
     BatchLinksOut,
     BatchOut,
 )
-from services.api.v1.responses import ProductOut
-from services.common.batch import Batch, BatchItem, BatchStatus, ItemStatus, empty_counts
-from services.common.product import Product
+from services.common.batch import Batch, BatchItem, BatchStatus, empty_counts, item_view
 
 __all__ = ["batch_path", "batch_out", "item_out", "missing_count", "wrap_cursor", "unwrap_cursor"]
 
@@ -71,19 +69,7 @@ def batch_out(batch: Batch) -> BatchOut:
 
 
 def item_out(item: BatchItem) -> BatchItemOut:
-    # Before its job has found facts, a product-facts row shows its own (so results read back as input).
-    facts = item.product or item.request.get("product")
-    return BatchItemOut(
-        row=item.row,
-        productUrl=item.productUrl,
-        jobId=item.jobId,
-        status=ItemStatus(item.status),
-        duplicateOf=item.duplicateOf,
-        errorCode=item.errorCode,
-        error=item.error,
-        product=ProductOut(**Product.from_dict(facts).to_dict()) if isinstance(facts, dict) else None,
-        images=[dict(image) for image in item.images],
-    )
+    return BatchItemOut.model_validate(item_view(item))
 
 
 def wrap_cursor(scope: str, cursor: str | None) -> str | None:

@@ -31,8 +31,6 @@ __all__ = ["v1_routes"]
 _NOT_FOUND = "No job with this id."
 
 
-_ctx = ctx
-
 
 async def _owned_job(state: ApiState, caller: Caller, job_id: str) -> Job:
     """The caller's job, or 404 (another tenant's job is indistinguishable from a missing one)."""
@@ -102,7 +100,7 @@ async def _once(
 
 
 async def create_job(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     data = await read_json(request, state.settings.max_body_bytes)
     body = validate(JobCreate, data)
     return await _once(request, caller.tenant, body_hash(data), lambda: _submit(state, caller, body))
@@ -129,7 +127,7 @@ async def _answer(state: ApiState, job: Job, answer: ReviewAnswer, digest: str) 
 
 async def review_job(request: Request) -> Response:
     """A person's answer for a job in review: accepted, corrected or hidden facts; rendering resumes."""
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
     data = await read_json(request, state.settings.max_body_bytes)
     answer = validate(ReviewAnswer, data)
@@ -139,13 +137,13 @@ async def review_job(request: Request) -> Response:
 
 
 async def get_job(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
     return JSONResponse((await job_out(job, state.presigner)).model_dump(mode="json"))
 
 
 async def list_jobs(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     query = validate(ListQuery, dict(request.query_params))
     cursor = check_cursor(query.cursor, caller.tenant) if query.cursor else None
     page = await state.store.list_for_tenant(
@@ -156,7 +154,7 @@ async def list_jobs(request: Request) -> Response:
 
 
 async def retry_job(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
     try:
         if job.status != JobStatus.FAILED:  # refused before the quota counts it: a 409 starts no work
@@ -179,7 +177,7 @@ async def retry_job(request: Request) -> Response:
 
 
 async def delete_job(request: Request) -> Response:
-    state, caller = _ctx(request)
+    state, caller = ctx(request)
     job = await _owned_job(state, caller, request.path_params["jobId"])
     if job.status not in TERMINAL:
         raise Problem(
