@@ -38,7 +38,7 @@ case "$SUITE" in
   *) echo "unknown suite $SUITE (all|unit|integration|faults)" >&2; exit 2 ;;
 esac
 
-.venv/bin/python -m pytest "${args[@]}" -p no:cacheprovider -q -rs --timeout=600 "$@"
+.venv/bin/python -m pytest "${args[@]}" -p no:cacheprovider -q -rs --timeout=600 --durations=25 "$@"
 rc=$?
 if [[ $rc == 5 ]]; then
   echo "pytest collected no tests for '$SUITE': that is a failure here" >&2

@@ -16,7 +16,9 @@ import io
 from collections.abc import Callable
 from typing import cast
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 
 from services.renderer.formats import to_srgb
 from services.renderer.generation.base import GeneratedImage, GenerationRequest
@@ -25,7 +27,6 @@ from services.renderer.overlay.fonts import chain_for, face_for, get_font
 __all__ = ["OfflineGenerator", "cutout_alpha"]
 
 _PROBE = 256  # px: cut-out masks are found on a thumbnail, then scaled up and feathered
-_SENTINEL = (255, 0, 254)
 _PALETTES = (  # (top, bottom, accent): calm studio pairs that suit white overlay text
     ((34, 40, 62), (12, 14, 24), (233, 196, 106)),
     ((24, 58, 55), (8, 24, 22), (240, 180, 140)),
@@ -79,6 +80,23 @@ def _palette_from(photo: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]
     return top, bottom
 
 
+def _backdrop(probe: Image.Image) -> np.ndarray:
+    """The pixels flood-filled from the edges (seeds every 8 px along them): 4-connected, each
+    within an L1 colour distance of 28 of its seed. What PIL's ``ImageDraw.floodfill(thresh=28)``
+    fills, seed by seed, but in OpenCV (a pure-Python fill cost ~40-190 ms a photo)."""
+    w, h = probe.size
+    pixels = np.asarray(probe, dtype=np.int16)
+    filled = np.zeros((h, w), dtype=bool)
+    seeds = [(x, y) for x in range(0, w, 8) for y in (0, h - 1)] + [(x, y) for y in range(0, h, 8) for x in (0, w - 1)]
+    for x, y in seeds:
+        if filled[y, x]:
+            continue
+        near = ((np.abs(pixels - pixels[y, x]).sum(axis=2) <= 28) & ~filled).astype(np.uint8)
+        cv2.floodFill(near, np.zeros((h + 2, w + 2), np.uint8), (x, y), 2, loDiff=0, upDiff=0, flags=4)
+        filled |= near == 2
+    return filled
+
+
 def _cutout(photo: Image.Image) -> Image.Image | None:
     """The product's alpha: its own transparency, or the backdrop flood-filled from the
     edges when the edges are near-uniform. None when no clean cut-out exists."""
@@ -98,14 +116,7 @@ def _cutout(photo: Image.Image) -> Image.Image | None:
     spread = max(abs(p[c] - mean[c]) for p in edge for c in range(3))
     if spread > 40:
         return None  # a scene, not a backdrop: frame it instead
-    fill = probe.copy()
-    for x, y in [(x, y) for x in range(0, w, 8) for y in (0, h - 1)] + [
-        (x, y) for y in range(0, h, 8) for x in (0, w - 1)
-    ]:
-        if fill.getpixel((x, y)) != _SENTINEL:
-            ImageDraw.floodfill(fill, (x, y), _SENTINEL, thresh=28)
-    background = ImageChops.difference(fill, Image.new("RGB", fill.size, _SENTINEL)).convert("L")
-    product = background.point(lambda v: 255 if v > 0 else 0)
+    product = Image.fromarray(np.where(_backdrop(probe), 0, 255).astype(np.uint8), "L")
     share = sum(product.histogram()[255:]) / (w * h)
     if not 0.04 < share < 0.92:
         return None

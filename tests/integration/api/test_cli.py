@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import os
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from services.cli import exits
-from tests.integration.api.conftest import AUTH, KEY
+from tests.integration.api.conftest import KEY
 from tests.integration.conftest import ROOT, Services
 from tests.integration.pages import PageServer
 
@@ -59,11 +60,7 @@ async def test_a_wrong_key_is_exit_3_without_printing_it(pipeline: Services, tmp
 
 
 async def test_batch_of_two_product_urls_writes_results(pipeline: Services, pages: PageServer, tmp_path: Path) -> None:
-    """batch FILE follows a real batch to its end and writes results.csv (skipped until the batch API exists)."""
-    async with httpx.AsyncClient(base_url=pipeline.api, headers=AUTH, timeout=10) as http:
-        probe = await http.get("/v1/batches")
-    if probe.status_code == 404:
-        pytest.skip("GET /v1/batches answers 404: this API has no batch endpoints yet")
+    """batch FILE follows a real batch to its end and writes results.csv with both rows completed."""
     urls = [pages.add_product(f"cli-b{i}", f"Batch Kettle {i}", "19.99") for i in (1, 2)]
     items = tmp_path / "items.json"
     items.write_text(json.dumps(urls))
@@ -72,4 +69,6 @@ async def test_batch_of_two_product_urls_writes_results(pipeline: Services, page
                                       "--interval", "1", "--timeout", "170", tmp=tmp_path)
     assert code == exits.OK, stderr
     assert json.loads(stdout.splitlines()[-1])["done"] == 2
-    assert (out / "results.csv").read_text().startswith("row,productUrl,jobId,status")
+    rows = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
+    assert [(r["productUrl"], r["status"], r["name"], r["price"]) for r in rows] == [
+        (url, "completed", f"Batch Kettle {i}", "19.99") for i, url in zip((1, 2), urls, strict=True)]
