@@ -1,4 +1,5 @@
-"""GET /healthz (the process answers) and GET /readyz (DynamoDB, SQS and S3 answer too).
+"""GET /healthz (the process answers) and GET /readyz (DynamoDB, SQS and S3 answer too:
+the jobs and batches tables, the scrape and batch-work queues, the bucket).
 
 ``/readyz`` answers ready or not ready and nothing more: which dependency failed, and how,
 goes to the log line ``not_ready`` only (a public probe must not describe our insides).
@@ -39,11 +40,13 @@ async def _check(call: Awaitable[Any], limit: float) -> str:
 async def readyz(request: Request) -> Response:
     state: ApiState = request.app.state.api
     timeout = state.settings.readiness_timeout
-    names = ("dynamodb", "sqs", "s3")
+    names = ("dynamodb", "sqs", "s3", "batches", "batch_queue")
     results = await asyncio.gather(
         _check(state.store.check(), timeout),
         _check(state.queue.check(state.common.scrape_queue), timeout),
         _check(state.files.check(), timeout),
+        _check(state.batches.check(), timeout),
+        _check(state.queue.check(state.common.batch_queue), timeout),
     )
     if all(result == "ok" for result in results):
         return JSONResponse({"status": "ready"})

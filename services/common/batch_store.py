@@ -33,6 +33,9 @@ class ItemPage:
 
 
 class BatchStore(Protocol):
+    async def check(self) -> None:
+        """Raise when the store cannot be reached (readiness)."""
+
     async def create(self, batch: Batch) -> None:
         """Write a new head; an existing batch id is refused (never overwritten)."""
 

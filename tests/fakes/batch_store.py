@@ -28,6 +28,9 @@ class InMemoryBatchStore:
         if self.down:
             raise DependencyUnavailableError("batch store unavailable (fake endpoint down)")
 
+    async def check(self) -> None:
+        self._check_up()
+
     async def create(self, batch: Batch) -> None:
         self._check_up()
         if batch.batchId in self.batches:

@@ -38,3 +38,12 @@ def test_not_ready_names_no_dependency_and_no_exception(monkeypatch: Any) -> Non
     assert resp.status_code == 503 and resp.json()["detail"] == "Not ready."
     for internal in ("dynamodb", "DependencyUnavailableError", "AccessDenied", "productshot-jobs", "checks"):
         assert internal not in resp.text, internal
+
+
+def test_an_unreachable_batches_table_makes_the_api_not_ready() -> None:
+    """The batch routes need the batches table: without it the API is not ready (503)."""
+    state, _, _, _ = fake_state()
+    state.batches.down = True
+    with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
+        resp = client.get("/readyz")
+    assert resp.status_code == 503 and resp.json()["detail"] == "Not ready."
