@@ -39,14 +39,17 @@ _log = get_logger(__name__)
 
 
 class CountingStarter:
-    """The job starter, counted: one BatchItemsReleased per row handed to the pipeline."""
+    """The job starter, counted: one BatchItemsReleased per job it created (a start repeated
+    for a job that exists already counts nothing)."""
 
     def __init__(self, starter: JobStarter) -> None:
         self._starter = starter
 
-    async def start(self, batch: Batch, item: BatchItem) -> None:
-        await self._starter.start(batch, item)
-        emit(Metric.BATCH_ITEMS_RELEASED, 1, properties={"batchId": batch.batchId, "jobId": item.jobId})
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
+        created = await self._starter.start(batch, item)
+        if created:
+            emit(Metric.BATCH_ITEMS_RELEASED, 1, properties={"batchId": batch.batchId, "jobId": item.jobId})
+        return created
 
 
 class BatchWorkHandler:

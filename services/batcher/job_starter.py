@@ -63,9 +63,9 @@ class BatchJobStarter:
         self._photos = photos
         self._ttl_hours = ttl_hours
 
-    async def start(self, batch: Batch, item: BatchItem) -> None:
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
         if await self._jobs.get(item.jobId) is not None:
-            return
+            return False
         request = item.request
         options = JobOptions.from_dict({k: request[k] for k in _OPTION_NAMES if k in request})
         metadata = dict(request.get("metadata") or {})
@@ -76,10 +76,11 @@ class BatchJobStarter:
                 await self._submitter.submit_product(product, tenant=batch.tenant, options=options,
                                                      metadata=metadata, job_id=item.jobId, source_image_key=key,
                                                      batch_id=batch.batchId, ttl_hours=self._ttl_hours)
-                return
+                return True
             pace = PolitenessOverride.from_json(batch.politeness) if batch.politeness else None
             await self._submitter.submit_url(str(request["productUrl"]), tenant=batch.tenant, options=options,
                                              metadata=metadata, job_id=item.jobId, batch_id=batch.batchId,
                                              politeness=pace, ttl_hours=self._ttl_hours)
         except JobIdTakenError:
-            return  # another worker created it between our read and our write: it sends it on
+            return False  # another worker created it between our read and our write: it sends it on
+        return True

@@ -8,12 +8,14 @@ was never released.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from services.batcher.counting import move_for, status_for_event
 from services.batcher.fair_share import BatchBacklog, share_releases
 from services.common.batch import Batch, BatchItem, BatchStatus, ItemStatus
 from services.common.batch_store import BatchStore
+from services.common.errors import DependencyUnavailableError
 from services.common.job import utc_now_iso
 
 __all__ = ["JobStarter", "BatchFinisher", "follow_job_event", "release_for_tenant", "cancel_queued",
@@ -23,8 +25,9 @@ _RUNNING = frozenset({BatchStatus.RUNNING.value})
 
 
 class JobStarter(Protocol):
-    async def start(self, batch: Batch, item: BatchItem) -> None:
-        """Create the row's job (id ``item.jobId``, ``batchId`` set) and send it on; idempotent per job id."""
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
+        """Create the row's job (id ``item.jobId``, ``batchId`` set) and send it on; idempotent per
+        job id: True when this call created it, False when it existed already."""
 
 
 class BatchFinisher(Protocol):
@@ -32,17 +35,35 @@ class BatchFinisher(Protocol):
         """Called once when a batch reaches a terminal status (publishes BatchCompleted/BatchFailed)."""
 
 
+#: A row refused a move this many times in a row (it kept moving under us): retry the message.
+_MOVE_TRIES = 5
+
+
+async def _move_row(store: BatchStore, row: BatchItem, to: str, attempt: int, fields: dict[str, Any] | None) -> bool:
+    """Move one row to ``to``/``attempt`` if that is newer than what it shows; True when the move
+    finished the row. A refused condition means the row moved meanwhile (another event of the
+    same job handled at the same time, or an index read that lagged): read it again and decide
+    again, so no event is lost to a race."""
+    current: BatchItem | None = row
+    for _ in range(_MOVE_TRIES):
+        if current is None:
+            return False
+        move = move_for(current.status, current.attempt, to, attempt)
+        if move is None:
+            return False
+        if await store.move_item(current.batchId, current.row, from_=move.from_, from_attempt=move.from_attempt,
+                                 to=move.to, attempt=move.attempt, fields=fields):
+            return move.finishes
+        current = await store.get_item(row.batchId, row.row)
+    raise DependencyUnavailableError(f"batch row {row.row} kept moving; the event is tried again")
+
+
 async def _move_rows(store: BatchStore, rows: list[BatchItem], to: str, attempt: int,
                      fields: dict[str, Any] | None = None) -> bool:
     """Move every row of one job; True when any row finished by this call."""
     finished = False
     for row in rows:
-        move = move_for(row.status, row.attempt, to, attempt)
-        if move is None:
-            continue
-        if await store.move_item(row.batchId, row.row, from_=move.from_, from_attempt=move.from_attempt,
-                                 to=move.to, attempt=move.attempt, fields=fields):
-            finished = finished or move.finishes
+        finished = await _move_row(store, row, to, attempt, fields) or finished
     return finished
 
 
@@ -89,8 +110,21 @@ def _in_flight(batch: Batch) -> int:
     return batch.total - batch.counts.get(ItemStatus.QUEUED.value, 0) - batch.done
 
 
+#: One release at a time per tenant in this process: concurrent job events of one tenant would
+#: otherwise each read the same queued rows and start them again (harmless, as starting is
+#: idempotent, but a multiple of the store calls). Several worker tasks still may overlap.
+_RELEASING: dict[str, asyncio.Lock] = {}
+
+
 async def release_for_tenant(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int) -> int:
-    """Release queued rows of the tenant's running batches within its fair share; how many jobs started."""
+    """Release queued rows of the tenant's running batches within its fair share; how many rows
+    this call released."""
+    lock = _RELEASING.setdefault(tenant, asyncio.Lock())
+    async with lock:
+        return await _release(store, starter, tenant, max_in_flight=max_in_flight)
+
+
+async def _release(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int) -> int:
     running: list[Batch] = []
     cursor: str | None = None
     while True:
@@ -109,8 +143,12 @@ async def release_for_tenant(store: BatchStore, starter: JobStarter, tenant: str
             # The job exists before the row says so: a crash between leaves a queued row whose
             # start is retried (idempotent per job id), never a row pointing at no job.
             await starter.start(batch, item)
-            await _move_rows(store, await store.items_for_job(batch.batchId, item.jobId), ItemStatus.PENDING.value, 1)
-            started += 1
+            if await store.move_item(batch.batchId, item.row, from_=ItemStatus.QUEUED.value, from_attempt=item.attempt,
+                                     to=ItemStatus.PENDING.value, attempt=1):
+                started += 1
+                for duplicate in await store.items_for_job(batch.batchId, item.jobId):
+                    if duplicate.row != item.row:
+                        await _move_row(store, duplicate, ItemStatus.PENDING.value, 1, None)
     return started
 
 

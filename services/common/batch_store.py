@@ -47,6 +47,9 @@ class BatchStore(Protocol):
     async def list_for_tenant(self, tenant: str, *, limit: int, cursor: str | None,
                               status: str | None = None) -> BatchPage: ...
     async def items(self, batch_id: str, *, limit: int, cursor: str | None) -> ItemPage: ...
+    async def get_item(self, batch_id: str, row: int) -> BatchItem | None:
+        """One row as it is now (a strongly consistent read), or None."""
+
     async def items_for_job(self, batch_id: str, job_id: str) -> list[BatchItem]:
         """The row that owns the job and its duplicates."""
         ...

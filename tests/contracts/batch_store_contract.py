@@ -68,6 +68,10 @@ class BatchStoreContract:
         (row,) = await store.items_for_job(batch.batchId, items[0].jobId)
         assert (row.status, row.attempt, row.errorCode) == ("failed", 1, "not_a_product_page")
         assert [i.row for i in await store.next_queued(batch.batchId, limit=10)] == [2]
+        now = await store.get_item(batch.batchId, 1)  # read as it is now, not through an index
+        assert now is not None and (now.status, now.errorCode, now.jobId) == ("failed", "not_a_product_page",
+                                                                              items[0].jobId)
+        assert await store.get_item(batch.batchId, 99) is None
 
     async def test_status_moves_only_from_the_allowed_states(self, store: BatchStore) -> None:
         """A terminal move happens once: the second is refused."""

@@ -71,6 +71,10 @@ class InMemoryBatchStore:
         more = start + limit < len(ordered)
         return ItemPage(copy.deepcopy(ordered[start:start + limit]), str(start + limit) if more else None)
 
+    async def get_item(self, batch_id: str, row: int) -> BatchItem | None:
+        self._check_up()
+        return copy.deepcopy(self.rows.get(batch_id, {}).get(row))
+
     async def items_for_job(self, batch_id: str, job_id: str) -> list[BatchItem]:
         self._check_up()
         return [copy.deepcopy(i) for _, i in sorted(self.rows.get(batch_id, {}).items()) if i.jobId == job_id]

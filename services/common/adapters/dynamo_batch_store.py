@@ -184,6 +184,10 @@ class DynamoBatchStore:
                 return found
             kwargs["ExclusiveStartKey"] = result["LastEvaluatedKey"]
 
+    async def get_item(self, batch_id: str, row: int) -> BatchItem | None:
+        result = await self._call("get_item", Key=self._key(batch_id, item_key(row)), ConsistentRead=True)
+        return item_from(result["Item"]) if "Item" in result else None
+
     async def items_for_job(self, batch_id: str, job_id: str) -> list[BatchItem]:
         """The rows of the job in this batch (job-items index: eventually consistent, like every GSI)."""
         found = await self._query_all(

@@ -20,8 +20,9 @@ class _Starter:
     def __init__(self) -> None:
         self.started: list[str] = []
 
-    async def start(self, batch: Batch, item: BatchItem) -> None:
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
         self.started.append(item.jobId)
+        return True
 
 
 class _Finisher:
@@ -136,4 +137,38 @@ def test_a_real_job_failed_event_gives_the_row_its_code_and_reason() -> None:
         await follow_job_event(store, finisher, starter, kind.value, detail, max_in_flight=1)
         row = store.rows[batch_id][1]
         assert (row.status, row.errorCode, row.error) == ("failed", "bot_wall", SENTENCES[FailureCode.BOT_WALL])
+    asyncio.run(run())
+
+
+class _LaggingIndex(InMemoryBatchStore):
+    """items_for_job answers from a stale copy (as a GSI may, or as a concurrent handler's read does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale: list[BatchItem] | None = None
+
+    async def items_for_job(self, batch_id: str, job_id: str) -> list[BatchItem]:
+        return list(self.stale) if self.stale is not None else await super().items_for_job(batch_id, job_id)
+
+
+def test_an_event_whose_row_moved_meanwhile_is_applied_not_lost() -> None:
+    """The completion of a job read its row as pending while the ProductScraped handler moved it
+    to scraped: the refused move reads the row again and completes it (the batch finishes)."""
+    async def run() -> None:
+        store = _LaggingIndex()
+        await store.create(_batch("b1", "t1", "2026-01-01T00:00:00Z"))
+        (item,) = plan_items("b1", [{"productUrl": "https://a.example/1"}], {})
+        await store.add_items("b1", [item], source_cursor=None)
+        starter, finisher = _Starter(), _Finisher()
+        await release_for_tenant(store, starter, "t1", max_in_flight=5)
+        store.stale = await store.items_for_job("b1", item.jobId)  # read while still pending
+        assert [r.status for r in store.stale] == ["pending"]
+        store.stale, stale = None, store.stale
+        await follow_job_event(store, finisher, starter, *_event("ProductScraped", "b1", item.jobId), max_in_flight=5)
+        store.stale = stale
+        await follow_job_event(store, finisher, starter, *_event("ProductImageGenerated", "b1", item.jobId,
+                                                                  images=[{"format": "square", "key": "k"}]),
+                               max_in_flight=5)
+        assert store.rows["b1"][1].status == "completed"
+        assert store.batches["b1"].status == "completed" and len(finisher.finished_batches) == 1
     asyncio.run(run())

@@ -23,8 +23,9 @@ class RecordingStarter:
     def __init__(self) -> None:
         self.started: list[str] = []
 
-    async def start(self, batch: Batch, item: BatchItem) -> None:
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
         self.started.append(item.jobId)
+        return True
 
 
 class PagedStore(InMemoryBatchStore):
