@@ -124,7 +124,9 @@ def service_env(aws_env: dict[str, str], tmp: Path, **extra: str) -> dict[str, s
     env.update({
         "FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
         "SCRAPER_BACKOFF_BASE": "0.5", "RENDERER_BACKOFF_BASE": "0.5",
-        "SCRAPER_WAIT_TIME_SECONDS": "1", "RENDERER_WAIT_TIME_SECONDS": "1",
+        # Short polls: a stopped worker's long poll stays open in LocalStack for its whole wait
+        # and takes the next message (hidden then for the visibility timeout, 300 s for batches).
+        "SCRAPER_WAIT_TIME_SECONDS": "1", "RENDERER_WAIT_TIME_SECONDS": "1", "BATCH_WAIT_TIME_SECONDS": "1",
         "SCRAPER_HEALTH_FILE": str(tmp / "scraper.health"), "RENDERER_HEALTH_FILE": str(tmp / "renderer.health"),
         "PYTHONUNBUFFERED": "1",
         # The seed's keyless clients, as these tests play them: the local-only switch (the

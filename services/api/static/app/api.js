@@ -27,7 +27,8 @@ export function headers(extra = {}) {
   return { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...extra };
 }
 
-export async function call(method, path, body, extra = {}) {
+// The answer itself (errors thrown as ApiError), for a caller that needs its headers too.
+async function send(method, path, body, extra = {}) {
   const init = { method, headers: headers(extra), credentials: "omit", cache: "no-store" };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -39,9 +40,20 @@ export async function call(method, path, body, extra = {}) {
     try { problem = await resp.json(); } catch { problem = { detail: `The API answered ${resp.status}.` }; }
     throw new ApiError(resp.status, problem);
   }
+  return resp;
+}
+
+export async function call(method, path, body, extra = {}) {
+  const resp = await send(method, path, body, extra);
   if (resp.status === 204) return null;
   const type = resp.headers.get("Content-Type") || "";
   return type.includes("json") ? resp.json() : resp.blob();
+}
+
+// GET /archive: 202 {"status": "building"} with Retry-After (seconds) until 200 ready or failed.
+async function batchArchive(id) {
+  const resp = await send("GET", `/v1/batches/${encodeURIComponent(id)}/archive`);
+  return { answer: await resp.json(), retryAfter: Number(resp.headers.get("Retry-After")) || 0 };
 }
 
 export const api = {
@@ -58,5 +70,5 @@ export const api = {
   batch: (id) => call("GET", `/v1/batches/${encodeURIComponent(id)}`),
   batchItems: (id, cursor) => call("GET", `/v1/batches/${encodeURIComponent(id)}/items?limit=100` +
     (cursor ? `&cursor=${encodeURIComponent(cursor)}` : "")),
-  batchArchive: (id) => call("GET", `/v1/batches/${encodeURIComponent(id)}/archive`),
+  batchArchive,
 };
