@@ -103,7 +103,8 @@ class Expander:
             _log.info("batch_gone", batchId=batch_id)
             return
         if batch.status == BatchStatus.RUNNING.value:  # a start redelivered after the move: release again
-            await release_for_tenant(self.store, self.starter, batch.tenant, max_in_flight=self.max_in_flight)
+            await release_for_tenant(self.store, self.starter, batch.tenant, max_in_flight=self.max_in_flight,
+                                     finisher=self.finisher)
             return
         if batch.status != BatchStatus.EXPANDING.value:
             return
@@ -188,4 +189,5 @@ class Expander:
         if batch.status == BatchStatus.CANCELLED.value:  # cancelled while this run stored rows
             await cancel_queued(self.store, self.finisher, batch_id)
         elif batch.status == BatchStatus.RUNNING.value:
-            await release_for_tenant(self.store, self.starter, batch.tenant, max_in_flight=self.max_in_flight)
+            await release_for_tenant(self.store, self.starter, batch.tenant, max_in_flight=self.max_in_flight,
+                                     finisher=self.finisher)

@@ -15,8 +15,9 @@ from services.batcher.counting import move_for, status_for_event
 from services.batcher.fair_share import BatchBacklog, share_releases
 from services.common.batch import Batch, BatchItem, BatchStatus, ItemStatus
 from services.common.batch_store import BatchStore
-from services.common.errors import DependencyUnavailableError
+from services.common.errors import DependencyUnavailableError, PermanentError, TransientError
 from services.common.job import utc_now_iso
+from services.common.job_failures import public_failure
 
 __all__ = ["JobStarter", "BatchFinisher", "follow_job_event", "release_for_tenant", "cancel_queued",
            "finish_if_done"]
@@ -88,7 +89,7 @@ async def follow_job_event(store: BatchStore, finisher: BatchFinisher, starter: 
     if batch is None:
         return
     await finish_if_done(store, finisher, batch)
-    await release_for_tenant(store, starter, batch.tenant, max_in_flight=max_in_flight)
+    await release_for_tenant(store, starter, batch.tenant, max_in_flight=max_in_flight, finisher=finisher)
 
 
 async def finish_if_done(store: BatchStore, finisher: BatchFinisher, batch: Batch) -> bool:
@@ -116,15 +117,17 @@ def _in_flight(batch: Batch) -> int:
 _RELEASING: dict[str, asyncio.Lock] = {}
 
 
-async def release_for_tenant(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int) -> int:
+async def release_for_tenant(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int,
+                             finisher: BatchFinisher | None = None) -> int:
     """Release queued rows of the tenant's running batches within its fair share; how many rows
     this call released."""
     lock = _RELEASING.setdefault(tenant, asyncio.Lock())
     async with lock:
-        return await _release(store, starter, tenant, max_in_flight=max_in_flight)
+        return await _release(store, starter, tenant, max_in_flight=max_in_flight, finisher=finisher)
 
 
-async def _release(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int) -> int:
+async def _release(store: BatchStore, starter: JobStarter, tenant: str, *, max_in_flight: int,
+                   finisher: BatchFinisher | None) -> int:
     running: list[Batch] = []
     cursor: str | None = None
     while True:
@@ -138,17 +141,38 @@ async def _release(store: BatchStore, starter: JobStarter, tenant: str, *, max_i
     shares = share_releases([BatchBacklog(b.batchId, b.counts.get(ItemStatus.QUEUED.value, 0)) for b in running],
                             in_flight=in_flight, max_in_flight=max_in_flight)
     started = 0
+    unstarted: TransientError | None = None
+    failed_in: dict[str, None] = {}
     for batch in running:
         for item in await store.next_queued(batch.batchId, limit=shares.get(batch.batchId, 0)):
             # The job exists before the row says so: a crash between leaves a queued row whose
             # start is retried (idempotent per job id), never a row pointing at no job.
-            await starter.start(batch, item)
+            try:
+                await starter.start(batch, item)
+            except PermanentError as exc:
+                # A row that can never start (its photo is gone, its facts refused) fails on its
+                # own, with the reason its job would have had; the tenant's other rows go on.
+                failure = public_failure(exc)
+                fields = {"errorCode": failure.code.value, "error": failure.reason}
+                for row in await store.items_for_job(batch.batchId, item.jobId):
+                    await _move_row(store, row, ItemStatus.FAILED.value, 1, fields)
+                failed_in[batch.batchId] = None
+                continue
+            except TransientError as exc:
+                unstarted = unstarted or exc  # the others first; the message is retried after
+                continue
             if await store.move_item(batch.batchId, item.row, from_=ItemStatus.QUEUED.value, from_attempt=item.attempt,
                                      to=ItemStatus.PENDING.value, attempt=1):
                 started += 1
                 for duplicate in await store.items_for_job(batch.batchId, item.jobId):
                     if duplicate.row != item.row:
                         await _move_row(store, duplicate, ItemStatus.PENDING.value, 1, None)
+    for batch_id in failed_in:
+        fresh = await store.get(batch_id)
+        if fresh is not None and finisher is not None:
+            await finish_if_done(store, finisher, fresh)
+    if unstarted is not None:
+        raise unstarted
     return started
 
 

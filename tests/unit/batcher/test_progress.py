@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from services.batcher.progress import cancel_queued, follow_job_event, release_for_tenant
 from services.common.batch import Batch, BatchItem, plan_items
+from services.common.errors import DependencyUnavailableError
 from services.common.failure_codes import SENTENCES, FailureCode
+from services.common.fetching.fetch_errors import HostNotFoundError
 from services.common.job import Job
 from services.common.job_failures import PublicFailure, fail_job
 from tests.fakes.batch_store import InMemoryBatchStore
@@ -171,4 +175,48 @@ def test_an_event_whose_row_moved_meanwhile_is_applied_not_lost() -> None:
                                max_in_flight=5)
         assert store.rows["b1"][1].status == "completed"
         assert store.batches["b1"].status == "completed" and len(finisher.finished_batches) == 1
+    asyncio.run(run())
+
+
+class _PhotoGone(_Starter):
+    """The second row's photo cannot be fetched for good (its host does not exist)."""
+
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
+        if item.row == 2:
+            raise HostNotFoundError("the photo's host photos.invalid does not exist")
+        return await super().start(batch, item)
+
+
+class _PhotoSlow(_Starter):
+    async def start(self, batch: Batch, item: BatchItem) -> bool:
+        if item.row == 1:
+            raise DependencyUnavailableError("photo store unavailable")
+        return await super().start(batch, item)
+
+
+def test_a_row_that_can_never_start_fails_alone_and_the_others_go_on() -> None:
+    """A permanent start failure fails that row with its job's code and reason; the rows after
+    it still start; a batch whose last row failed so completes."""
+    async def run() -> None:
+        store, items = await _store_with("b1", "t1", [f"https://a.example/{n}" for n in range(3)])
+        starter, finisher = _PhotoGone(), _Finisher()
+        assert await release_for_tenant(store, starter, "t1", max_in_flight=10, finisher=finisher) == 2
+        row = store.rows["b1"][2]
+        assert (row.status, row.errorCode) == ("failed", "page_unreachable") and "photos.invalid" not in str(row.error)
+        assert starter.started == [items[0].jobId, items[2].jobId]
+        for job in (items[0].jobId, items[2].jobId):
+            await follow_job_event(store, finisher, starter, *_event("ProductImageGenerated", "b1", job),
+                                   max_in_flight=10)
+        assert store.batches["b1"].status == "completed" and len(finisher.finished_batches) == 1
+    asyncio.run(run())
+
+
+def test_a_row_that_cannot_start_yet_stays_queued_and_the_message_is_retried() -> None:
+    """A transient start failure leaves the row queued, starts the others, then raises (retry)."""
+    async def run() -> None:
+        store, items = await _store_with("b1", "t1", [f"https://a.example/{n}" for n in range(3)])
+        starter = _PhotoSlow()
+        with pytest.raises(DependencyUnavailableError):
+            await release_for_tenant(store, starter, "t1", max_in_flight=10)
+        assert [store.rows["b1"][r].status for r in (1, 2, 3)] == ["queued", "pending", "pending"]
     asyncio.run(run())
