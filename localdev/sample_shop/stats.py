@@ -18,6 +18,7 @@ class HostStats:
     in_flight: int = 0
     peak_in_flight: int = 0
     timestamps: list[float] = field(default_factory=list)  # wall-clock start of each request
+    paths: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # requests per path
 
 
 class RequestStats:
@@ -36,6 +37,7 @@ class RequestStats:
         host.in_flight += 1
         host.peak_in_flight = max(host.peak_in_flight, host.in_flight)
         host.timestamps.append(time.time())
+        host.paths[request.path] += 1
         try:
             return await handler(request)
         finally:
@@ -48,6 +50,7 @@ class RequestStats:
                 "inFlight": h.in_flight,
                 "peakInFlight": h.peak_in_flight,
                 "timestamps": h.timestamps,
+                "paths": dict(h.paths),
             }
             for name, h in self.hosts.items()
         }
