@@ -14,8 +14,8 @@ class Presigner:
         self._files = files
         self.ttl_seconds = ttl_seconds
 
-    async def url(self, bucket: str, key: str) -> tuple[str, str]:
-        """(presigned GET URL, its expiry as ISO 8601 UTC)."""
+    async def url(self, bucket: str, key: str, *, download_as: str | None = None) -> tuple[str, str]:
+        """(presigned GET URL, its expiry as ISO 8601 UTC); ``download_as`` names the saved file."""
         expires = datetime.now(UTC) + timedelta(seconds=self.ttl_seconds)
-        url = await self._files.presign_get(key, bucket=bucket, expires_in=self.ttl_seconds)
+        url = await self._files.presign_get(key, bucket=bucket, expires_in=self.ttl_seconds, download_as=download_as)
         return url, expires.isoformat(timespec="seconds").replace("+00:00", "Z")

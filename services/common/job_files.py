@@ -92,8 +92,10 @@ class JobFiles(Protocol):
     async def delete(self, keys: Iterable[str], *, bucket: str | None = None) -> None:
         """Delete ``keys`` (missing ones are no error) from ``bucket`` (default: this one)."""
 
-    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
-        """A link that reads the object for ``expires_in`` seconds."""
+    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None,
+                          download_as: str | None = None) -> str:
+        """A link that reads the object for ``expires_in`` seconds; with ``download_as``, the answer
+        asks the browser to save it under that file name (Content-Disposition: attachment)."""
 
     async def open_stream(self, key: str) -> AsyncIterator[bytes] | None:
         """The object's bytes in chunks (never the whole object at once); None when gone."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Iterable
+from urllib.parse import quote
 
 from services.common.errors import DependencyUnavailableError
 
@@ -55,9 +56,13 @@ class InMemoryJobFiles:
         for key in keys:
             self.stored.pop((bucket or self._bucket, key), None)
 
-    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
+    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None,
+                          download_as: str | None = None) -> str:
         self._check_up()
-        return f"https://s3.local/{bucket or self._bucket}/{key}?X-Amz-Expires={expires_in}"
+        url = f"https://s3.local/{bucket or self._bucket}/{key}?X-Amz-Expires={expires_in}"
+        if download_as is not None:
+            url += "&response-content-disposition=" + quote(f'attachment; filename="{download_as}"', safe="")
+        return url
 
     async def open_stream(self, key: str) -> AsyncIterator[bytes] | None:
         self._check_up()

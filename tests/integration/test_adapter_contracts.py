@@ -85,7 +85,10 @@ class TestS3JobFiles(JobFilesContract):
         assert head["ServerSideEncryption"] == default and head["CacheControl"] == "max-age=60"
         async with httpx.AsyncClient() as http:
             response = await http.get(await files.presign_get(key, expires_in=60))
+            saved = await http.get(await files.presign_get(key, expires_in=60, download_as="batch-1-images.zip"))
         assert response.status_code == 200 and response.content == b"jpeg-bytes"
+        assert "content-disposition" not in response.headers  # an image link opens in the browser
+        assert saved.headers["content-disposition"] == 'attachment; filename="batch-1-images.zip"'
 
 
 class TestS3JobFilesVersions:

@@ -175,7 +175,8 @@ async def archive(request: Request) -> Response:
     current = batch.archive or {"status": "building"}
     status = current.get("status")
     if status == "ready":
-        url, expires = await state.presigner.url(state.files.bucket, str(current["key"]))
+        url, expires = await state.presigner.url(state.files.bucket, str(current["key"]),
+                                                 download_as=f"batch-{batch.batchId}-images.zip")
         out = ArchiveOut(status="ready", url=url, size=current.get("size"), count=current.get("count"),
                          missing=missing_count(current), expiresAt=expires)
         return JSONResponse(out.model_dump(mode="json", exclude_none=True))

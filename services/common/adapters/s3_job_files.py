@@ -84,11 +84,13 @@ class S3JobFiles:
                         found.append({"Key": key, "VersionId": entry.get("VersionId") or "null"})
         return found
 
-    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None) -> str:
+    async def presign_get(self, key: str, *, expires_in: int, bucket: str | None = None,
+                          download_as: str | None = None) -> str:
+        params = {"Bucket": bucket or self._bucket, "Key": key}
+        if download_as is not None:  # S3 answers with this header; the name is ours, never the caller's
+            params["ResponseContentDisposition"] = f'attachment; filename="{download_as}"'
         with translated("image storage"):
-            url: str = await self._s3.generate_presigned_url(
-                "get_object", Params={"Bucket": bucket or self._bucket, "Key": key}, ExpiresIn=expires_in
-            )
+            url: str = await self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
         return url
 
     async def open_stream(self, key: str) -> AsyncIterator[bytes] | None:

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
@@ -161,6 +162,8 @@ def test_archive_is_409_while_running_then_building_then_ready(api: Any) -> None
     body = ready.json()
     assert body["status"] == "ready" and body["url"].startswith(f"https://s3.local/{state.files.bucket}/batches/")
     assert (body["size"], body["count"], body["missing"]) == (1234, 3, 1) and body["expiresAt"]
+    saved_as = quote(f'attachment; filename="batch-{batch.batchId}-images.zip"', safe="")
+    assert body["url"].endswith(f"&response-content-disposition={saved_as}")  # saved, not shown
     view = client.get(f"/v1/batches/{batch.batchId}", headers=ACME).json()["archive"]
     assert view["status"] == "ready" and "key" not in view and view["missing"] == 1
 
