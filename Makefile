@@ -75,8 +75,9 @@ bench-api: setup ## the job store's own ceiling here, then 100 clients POST + GE
 bench-e2e: setup ## POST -> completed latency over 200 jobs, per hop
 	.venv/bin/python bench/bench_e2e.py --jobs 200
 
-bench-renderer: setup ## one renderer, image server at 5 s latency, 100 jobs: wall time and peak RSS
+bench-renderer: setup ## one renderer, image server at 5 s latency, 100 jobs: wall time and peak RSS; the quality gate's CPU per image
 	.venv/bin/python bench/bench_renderer_capacity.py
+	.venv/bin/python bench/bench_quality_gate.py --images 20
 
 bench-cost: setup ## what one job uses (AWS requests, bytes, CPU, logs), its cost per 1,000 images, the renderer at 500 and 1,000 in flight
 	.venv/bin/python bench/bench_job_cost.py
