@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 
 from services.api.auth import Caller
 from services.api.request_leases import RequestLeases
-from services.api.window_counter import WindowCounter
 from services.common.errors import DependencyUnavailableError
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
+from services.common.window_counter import WindowCounter
 
 __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 
