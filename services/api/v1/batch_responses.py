@@ -27,7 +27,8 @@ class _Out(BaseModel):
 
 
 class BatchErrorOut(_Out):
-    code: str = Field(description="source_empty, source_invalid, source_too_large, quota_exceeded, queue_unavailable ...")
+    code: str = Field(
+        description="source_empty, source_invalid, source_too_large, quota_exceeded, queue_unavailable ...")
     reason: str = Field(description="What went wrong, for a person to read.")
 
 
