@@ -335,7 +335,8 @@ data "aws_iam_policy_document" "batcher" {
     resources = local.batches_table_arns
   }
 
-  # Creating a row's job, retrying a failed one, moving a job with known facts to scraped.
+  # Creating a row's job, retrying a failed one, moving a job with known facts to scraped;
+  # counting a source's jobs on the tenant's daily quota (the API's limit# counter items).
   statement {
     sid       = "Jobs"
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]

@@ -27,7 +27,6 @@ from services.api.auth import ApiKeyRing
 from services.api.batch_desk import BatchDesk
 from services.api.docs_page import STATIC_DIR, docs, openapi_json
 from services.api.dynamo_idempotency import DynamoIdempotencyStore
-from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.api.idempotency import IdempotencyGuard
 from services.api.job_removal import JobRemover
 from services.api.key_ring_source import KeyRingRefresher, load_key_ring
@@ -45,8 +44,8 @@ from services.api.state import ApiState
 from services.api.v1.batch_routes import batch_routes
 from services.api.v1.routes import v1_routes
 from services.api.webapp import webapp_routes
-from services.api.window_counter import WindowCounter
 from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.dynamo_window_counter import DynamoWindowCounter
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
@@ -63,6 +62,7 @@ from services.common.parameters import Parameters
 from services.common.settings import CommonSettings
 from services.common.source_image import SourceImageStore
 from services.common.tracing import shutdown_tracing
+from services.common.window_counter import WindowCounter
 from services.common.work_queue import WorkQueue
 
 __all__ = ["create_app", "build_state"]

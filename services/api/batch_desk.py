@@ -85,8 +85,11 @@ class BatchDesk:
             _log.error("batch_action_not_sent", batchId=batch_id, action=action, error=str(exc) or "timeout")
             raise BatchQueueUnavailableError("the batch queue is unavailable; try again shortly") from exc
 
-    async def create(self, tenant: str, plan: BatchPlan) -> Batch:
-        """Store the request (items), write the head (expanding) and ask the worker to start."""
+    async def create(self, tenant: str, plan: BatchPlan, *, jobs_per_day: int = 0) -> Batch:
+        """Store the request (items), write the head (expanding) and ask the worker to start.
+
+        A source batch carries ``jobs_per_day`` (the tenant's daily quota, 0: none): the worker
+        counts the jobs it expands against it (a batch of items is counted by the API)."""
         batch_id = str(uuid.uuid4())
         now = utc_now_iso()
         if plan.kind == "source":
@@ -101,7 +104,8 @@ class BatchDesk:
             source = {"type": plan.kind, "count": len(plan.items)}
         batch = Batch(batchId=batch_id, tenant=tenant, status=BatchStatus.EXPANDING.value, createdAt=now,
                       updatedAt=now, expiresAt=_later(now, self._ttl_hours), metadata=dict(plan.metadata),
-                      source=source, politeness=plan.politeness or None)
+                      source=source, politeness=plan.politeness or None,
+                      jobsPerDay=max(0, jobs_per_day) if plan.kind == "source" else None)
         await self._store.create(batch)
         try:
             await self._send(batch_id, "start")

@@ -3,7 +3,9 @@
 requestsPerSecond   per API key (keyless local callers: per client address), 60 s windows,
                     spent from leased tokens (request_leases.py)
 jobsPerDay          per tenant, per UTC day, counted when a job is accepted (create, retry,
-                    seed), spent from leased tokens too
+                    seed), spent from leased tokens too; a batch of items counts its jobs at
+                    once; a source batch's jobs are counted by the batch worker as it expands
+                    them (daily_quota travels on the batch)
 jobsInFlight        per tenant: unfinished jobs of the last job-TTL hours (a check, not a reservation)
 authFailures        failed key checks per client address, per minute
 
@@ -23,10 +25,10 @@ from datetime import UTC, datetime, timedelta
 
 from services.api.auth import Caller
 from services.api.request_leases import RequestLeases
-from services.api.window_counter import WindowCounter
 from services.common.errors import DependencyUnavailableError
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
+from services.common.window_counter import WindowCounter
 
 __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 
@@ -118,6 +120,11 @@ class Limiter:
             raise LimitExceededError(
                 "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait
             )
+
+    def daily_quota(self, caller: Caller) -> int:
+        """The tenant's daily job quota in force (0: none): a source batch carries it to the batch
+        worker, which counts the jobs it expands on the same ``jobs:<tenant>`` bucket."""
+        return max(0, caller.limits.jobsPerDay or self._defaults.jobs_per_day)
 
     async def jobs(self, caller: Caller, count: int) -> None:
         """Count a batch's ``count`` jobs at once against the tenant's daily quota (one counter

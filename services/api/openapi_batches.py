@@ -46,7 +46,9 @@ def batch_paths(idempotency: dict[str, Any], problems: Callable[..., dict[str, A
                 "(a sitemap, Shopify store or product feed the batch worker expands). Or a CSV file "
                 "(`Content-Type: text/csv`, header row; columns productUrl, name, price, currency, regularPrice, "
                 "offer, brand, imageUrl, formats, output, style) with the defaults as query parameters. A problem "
-                "in the CSV names its row and column. The items' jobs count against the daily job quota at once.",
+                "in the CSV names its row and column. The items' jobs count against the daily job quota at once; a "
+                "source's jobs count as the worker expands it, and when the quota runs out the batch keeps the rows "
+                "that fit and says so in `sourceNote` (none fit: the batch fails).",
                 "parameters": [idempotency, _query("formats", "CSV only: default formats (space separated)."),
                                _query("output", "CSV only: default output."),
                                _query("style", "CSV only: default style.")],

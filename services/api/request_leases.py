@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.api.window_counter import WindowCounter
+from services.common.window_counter import WindowCounter
 
 __all__ = ["RequestLeases"]
 

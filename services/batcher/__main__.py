@@ -10,6 +10,7 @@ from services.batcher.settings import BatchSettings
 from services.batcher.sources.safe_source_fetcher import SafeSourceFetcher
 from services.common.adapters.dynamo_batch_store import DynamoBatchStore
 from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.dynamo_window_counter import DynamoWindowCounter
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue
@@ -53,6 +54,7 @@ async def main() -> None:
             store=DynamoBatchStore(aws.dynamodb, common.batches_table), files=files, queue=queue,
             queue_name=common.batch_queue, publisher=publisher, starter=starter,
             fetcher=SafeSourceFetcher(fetcher), settings=settings,
+            counter=DynamoWindowCounter(aws.dynamodb, common.jobs_table),  # the API's quota counters
         )
         try:
             await consume_until_stopped(queue, handler, config, stop)

@@ -3,8 +3,10 @@
 Items and CSV batches: the API's ``batches/{id}/request.json`` is planned once as a whole
 (duplicates across the whole request) and stored in pages of ``PAGE_ROWS``; a restart
 continues after the rows already stored. Source batches: ``sources.expand`` from the head's
-``sourceCursor`` for one time slice, each page planned and stored with the page's cursor;
-when the source is not exhausted the worker sends itself ``continue``.
+``sourceCursor`` for one time slice, each page planned, its new jobs counted against the
+tenant's daily quota (metering.py: what does not fit is left out, the source stops there and
+the head says so) and stored with the page's cursor; when the source is not exhausted the
+worker sends itself ``continue``.
 
 Job ids are derived from the batch id and the row (uuid5), so a page planned again after
 a crash gives the same ids: a duplicate row stored later always names the job of its
@@ -20,8 +22,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from services.batcher.finisher import fail_batch
+from services.batcher.metering import QUOTA_CODE, Admitted, QuotaMeter, nothing_fits_reason, quota_note
 from services.batcher.progress import BatchFinisher, JobStarter, cancel_queued, release_for_tenant
-from services.batcher.sources import ExpansionLimits, SourceError, SourceFetcher, SourceLimitError, SourceSpec, expand
+from services.batcher.sources import (
+    ExpansionLimits,
+    SourceError,
+    SourceFetcher,
+    SourceLimitError,
+    SourceSpec,
+    emitted_before,
+    expand,
+)
 from services.common.batch import MAX_ITEMS, Batch, BatchItem, BatchStatus, batch_request_key, plan_items
 from services.common.batch_messages import batch_action_body
 from services.common.batch_store import BatchStore
@@ -96,6 +107,8 @@ class Expander:
     max_in_flight: int
     slice_seconds: float = 20.0
     limits: ExpansionLimits = ExpansionLimits()
+    #: Counts a source's jobs against the tenant's daily quota (None: not counted).
+    meter: QuotaMeter | None = None
 
     async def run(self, batch_id: str) -> None:
         batch = await self.store.get(batch_id)
@@ -154,12 +167,17 @@ class Expander:
             return True  # exhausted by an earlier run that stopped before the batch ran
         spec = _spec(source)
         defaults = (await self._request(batch.batchId, required=False)).get("defaults") or {}
-        first_row, started = batch.total + 1, time.monotonic()
+        # Numbered from the cursor, not the head's total: a run that died between a page's rows
+        # and its cursor numbers that page the same again (its rows, jobs and quota count once).
+        first_row, started = emitted_before(batch.sourceCursor) + 1, time.monotonic()
         pages = expand(spec, self.fetcher, self.limits, batch.sourceCursor)
         try:
             async for page in pages:
                 items = with_stable_job_ids(plan_items(
                     batch.batchId, [_request_of(asdict(item)) for item in page.items], defaults, first_row=first_row))
+                admitted = await self.meter.admit(batch, items, first_row=first_row) if self.meter else Admitted(items)
+                if admitted.cut:
+                    return await self._cut_short(batch, admitted.items, first_row)
                 if items or page.cursor is not None:
                     await self.store.add_items(batch.batchId, items, source_cursor=page.cursor)
                 first_row += len(items)
@@ -171,6 +189,20 @@ class Expander:
                     return False
         finally:
             await pages.aclose()
+        return True
+
+    async def _cut_short(self, batch: Batch, items: list[BatchItem], first_row: int) -> bool:
+        """The daily quota ran out in this page: keep the rows that fit and stop the source, the
+        note first (a crash before the rows replays this page, answered by the same count); True
+        when the batch runs with what it has, False when nothing at all fitted (it failed)."""
+        quota, rows = batch.jobsPerDay or 0, first_row - 1 + len(items)
+        if rows == 0:
+            await fail_batch(self.store, self.finisher, batch.batchId, QUOTA_CODE, nothing_fits_reason(quota))
+            return False
+        await self.store.set_status(batch.batchId, to=BatchStatus.EXPANDING.value, from_=_EXPANDING,
+                                    fields={"sourceNote": quota_note(quota, rows), "updatedAt": utc_now_iso()})
+        await self.store.add_items(batch.batchId, items, source_cursor=None)
+        _log.warning("batch_source_cut_by_quota", batchId=batch.batchId, rows=rows, quota=quota)
         return True
 
     async def _start_running(self, batch_id: str) -> None:

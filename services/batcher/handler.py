@@ -17,6 +17,7 @@ from opentelemetry.trace import SpanKind
 from services.batcher.archiving import FAILED_SENTENCE, build_batch_archive
 from services.batcher.expansion import Expander, cancel_batch
 from services.batcher.finisher import EventBatchFinisher, fail_batch
+from services.batcher.metering import QuotaMeter
 from services.batcher.progress import JobStarter, follow_job_event
 from services.batcher.settings import BatchSettings
 from services.batcher.sources import ExpansionLimits, SourceFetcher
@@ -31,6 +32,7 @@ from services.common.logging import get_logger
 from services.common.metrics import Metric, emit
 from services.common.queue_message import QueueMessage
 from services.common.tracing import TRACEPARENT, context_from, span
+from services.common.window_counter import WindowCounter
 from services.common.work_queue import WorkQueue
 
 __all__ = ["BatchWorkHandler", "CountingStarter"]
@@ -55,7 +57,10 @@ class CountingStarter:
 class BatchWorkHandler:
     def __init__(self, *, store: BatchStore, files: JobFiles, queue: WorkQueue, queue_name: str,
                  publisher: EventPublisher, starter: JobStarter, fetcher: SourceFetcher, settings: BatchSettings,
-                 limits: ExpansionLimits | None = None, publish_retry_pause: float = 0.5) -> None:
+                 limits: ExpansionLimits | None = None, publish_retry_pause: float = 0.5,
+                 counter: WindowCounter | None = None) -> None:
+        """``counter``: the shared WindowCounter a source's jobs are counted on against the
+        tenant's daily quota (metering.py); None counts nothing (tests of other things)."""
         self._store = store
         self._files = files
         self._finisher = EventBatchFinisher(publisher, retry_pause=publish_retry_pause)
@@ -64,7 +69,8 @@ class BatchWorkHandler:
         self._expander = Expander(store=store, files=files, fetcher=fetcher, queue=queue, queue_name=queue_name,
                                   finisher=self._finisher, starter=self._starter,
                                   max_in_flight=self._max_in_flight, slice_seconds=settings.expand_slice_seconds,
-                                  limits=limits or ExpansionLimits())
+                                  limits=limits or ExpansionLimits(),
+                                  meter=QuotaMeter(counter) if counter is not None else None)
 
     async def handle(self, message: QueueMessage) -> None:
         body = message.json()

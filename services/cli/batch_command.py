@@ -105,6 +105,8 @@ def batch(
                     s.console.print(f"wrote {path}", markup=False)
         if not s.json_mode:
             print(_line(view))
+            if view.get("sourceNote"):  # the daily quota cut the source short
+                print(view["sourceNote"])
     counts = view.get("counts") or {}
     if view.get("status") != "completed":
         raise typer.Exit(exits.FAILED)

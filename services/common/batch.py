@@ -150,6 +150,12 @@ class Batch:
     archive: dict[str, Any] | None = None
     #: When DELETE asked to cancel the batch (the batch worker cancels what is not released).
     cancelRequestedAt: str | None = None
+    #: A source batch: the tenant's daily job quota when the batch was made (0: none; None: a batch
+    #: made before source batches were counted). The batch worker counts each expanded page's new
+    #: jobs against it, on the same counter as the API.
+    jobsPerDay: int | None = None
+    #: Why a source batch holds fewer rows than its source listed (the daily quota ran out).
+    sourceNote: str | None = None
 
     @property
     def done(self) -> int:

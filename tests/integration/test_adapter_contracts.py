@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from services.api.dynamo_window_counter import DynamoWindowCounter
 from services.common.adapters.dynamo_host_gate import DynamoHostGate
 from services.common.adapters.dynamo_job_store import DynamoJobStore
+from services.common.adapters.dynamo_window_counter import DynamoWindowCounter
 from services.common.adapters.eventbridge_publisher import EventBridgePublisher
 from services.common.adapters.s3_job_files import S3JobFiles
 from services.common.adapters.sqs_work_queue import SqsWorkQueue

@@ -27,7 +27,8 @@ class _Out(BaseModel):
 
 
 class BatchErrorOut(_Out):
-    code: str = Field(description="source_empty, source_invalid, source_too_large, queue_unavailable ...")
+    code: str = Field(
+        description="source_empty, source_invalid, source_too_large, quota_exceeded, queue_unavailable ...")
     reason: str = Field(description="What went wrong, for a person to read.")
 
 
@@ -58,6 +59,11 @@ class BatchOut(_Out):
         description='{"type": "items"|"csv", "count": n}, or the source as given ({"type", "url", ...}).'
     )
     total: int = Field(description="Rows stored so far (all of them once running).")
+    sourceNote: str | None = Field(
+        default=None,
+        description="A source batch that holds fewer rows than its source lists says why: the tenant's daily "
+                    "job quota was reached while the source was expanded (the rest were not added).",
+    )
     duplicates: int = Field(description="Rows whose product page another row already names (they share its job).")
     counts: dict[str, int] = Field(description="Rows in each item status: " + ", ".join(s.value for s in ItemStatus))
     done: int = Field(description="completed + failed + cancelled rows.")

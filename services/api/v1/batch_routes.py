@@ -37,7 +37,6 @@ _RETRY_SOON = {"Retry-After": "5"}
 _RESULTS_PAGE = 1000
 
 
-
 async def _owned(state: ApiState, caller: Caller, batch_id: str) -> Batch:
     """The caller's batch, or 404 (another tenant's batch is indistinguishable from a missing one)."""
     return await owned(state.batches.get, batch_id, caller, _NOT_FOUND)
@@ -73,8 +72,10 @@ async def create_batch(request: Request) -> Response:
     async def run() -> StoredResponse:
         if state.limiter is not None and plan.items:  # counted once: a replay never reaches here
             await state.limiter.jobs(caller, jobs_of(plan))
+        # A source's jobs are counted by the batch worker as it expands them, on this quota.
+        quota = state.limiter.daily_quota(caller) if state.limiter is not None else 0
         try:
-            batch = await state.batch_desk.create(caller.tenant, plan)
+            batch = await state.batch_desk.create(caller.tenant, plan, jobs_per_day=quota)
         except BatchQueueUnavailableError as exc:
             raise _unqueued(exc, "The batch could not be started and was marked failed") from exc
         path = batch_path(batch.batchId)

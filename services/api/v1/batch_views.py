@@ -49,6 +49,7 @@ def batch_out(batch: Batch) -> BatchOut:
         status=BatchStatus(batch.status),
         source=batch.source,
         total=batch.total,
+        sourceNote=batch.sourceNote,
         duplicates=batch.duplicates,
         counts={**empty_counts(), **{k: int(v) for k, v in batch.counts.items()}},
         done=batch.done,

@@ -5,6 +5,7 @@ See docs/batch-sources.md. Entry point: ``expand`` (expand.py); types in spec.py
 
 from __future__ import annotations
 
+from services.batcher.sources.cursor import emitted_before
 from services.batcher.sources.expand import expand
 from services.batcher.sources.spec import (
     ExpansionLimits,
@@ -18,6 +19,7 @@ from services.batcher.sources.spec import (
 )
 
 __all__ = [
+    "emitted_before",
     "expand",
     "ExpansionLimits",
     "FetchedDocument",

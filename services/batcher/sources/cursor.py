@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from services.batcher.sources.spec import SourceError
 
-__all__ = ["ExpansionState", "url_key"]
+__all__ = ["ExpansionState", "url_key", "emitted_before"]
 
 
 def url_key(url: str) -> bytes:
@@ -56,3 +56,9 @@ class ExpansionState:
             )
         except (ValueError, KeyError, TypeError, zlib.error) as exc:
             raise SourceError("The expansion cursor is damaged; start the source again") from exc
+
+
+def emitted_before(cursor: str | None) -> int:
+    """How many items the expansion emitted before ``cursor`` (0 at the start): a batch stores one
+    row per item, so the next page's first row is this + 1, however a crashed run left the rows."""
+    return ExpansionState.decode(cursor).emitted if cursor else 0

@@ -72,6 +72,18 @@ def test_view_list_newest_first_paged_and_filtered(api: Any) -> None:
     assert client.get("/v1/batches", params={"limit": 0}, headers=ACME).status_code == 422
 
 
+def test_a_source_batch_cut_short_by_the_daily_quota_says_so(api: Any) -> None:
+    """The worker's note on the head is the view's sourceNote; a batch without one shows null."""
+    client, store, _, _ = api
+    note = ("The daily quota of 3 jobs was reached after 2 of this source's products; the rest were not added. "
+            "It resets at 00:00 UTC.")
+    cut = _batch(store, rows=[{"productUrl": "https://shop.example.com/p/1"}], sourceNote=note, jobsPerDay=3)
+    whole = _batch(store)
+    assert client.get(f"/v1/batches/{cut.batchId}", headers=ACME).json()["sourceNote"] == note
+    assert client.get(f"/v1/batches/{whole.batchId}", headers=ACME).json()["sourceNote"] is None
+    assert "jobsPerDay" not in client.get(f"/v1/batches/{cut.batchId}", headers=ACME).json()
+
+
 def test_another_tenants_batch_is_404_everywhere(api: Any) -> None:
     client, store, queue, _ = api
     batch = _batch(store, status="completed", rows=[{"productUrl": "https://a.example/p"}])

@@ -236,5 +236,19 @@ def test_a_batch_counts_its_jobs_against_the_daily_quota_all_or_nothing() -> Non
         assert client.post("/v1/jobs", json={"productUrl": URL + "9"}, headers=ACME).status_code == 202
         assert client.post("/v1/jobs", json={"productUrl": URL + "8"}, headers=ACME).status_code == 202
         assert client.post("/v1/jobs", json={"productUrl": URL + "7"}, headers=ACME).status_code == 429
-        # A source's size is not known when it is accepted: not counted here.
-        assert client.post("/v1/batches", json={"source": {"url": URL}}, headers=ACME).status_code == 202
+        # A source's size is not known when it is accepted: not counted here; the quota in force
+        # travels on the head, and the batch worker counts the jobs it expands against it.
+        source = client.post("/v1/batches", json={"source": {"url": URL}}, headers=ACME)
+        assert source.status_code == 202
+        assert state.batches.batches[source.json()["batchId"]].jobsPerDay == 5  # type: ignore[attr-defined]
+        globex = {"Authorization": "Bearer globex-key"}
+        counted = state.batches.batches[  # type: ignore[attr-defined]
+            client.post("/v1/batches", json={"items": items[:1]}, headers=globex).json()["batchId"]]
+        assert counted.jobsPerDay is None  # a batch of items is counted whole, by the API
+
+
+def test_a_source_batch_of_a_tenant_without_a_daily_quota_carries_0() -> None:
+    state, _, _, _ = fake_state(limit_jobs_per_day=0)
+    with TestClient(create_app(CommonSettings(), state.settings, state=state)) as client:
+        source = client.post("/v1/batches", json={"source": {"url": URL}}, headers=ACME)
+        assert state.batches.batches[source.json()["batchId"]].jobsPerDay == 0  # type: ignore[attr-defined]

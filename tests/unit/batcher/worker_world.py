@@ -12,7 +12,13 @@ from services.common.batch import Batch, BatchItem
 from services.common.batch_messages import batch_action_body
 from services.common.errors import DependencyUnavailableError
 from services.common.queue_message import QueueMessage
-from tests.fakes import InMemoryBatchStore, InMemoryJobFiles, InMemoryWorkQueue, RecordingPublisher
+from tests.fakes import (
+    InMemoryBatchStore,
+    InMemoryJobFiles,
+    InMemoryWindowCounter,
+    InMemoryWorkQueue,
+    RecordingPublisher,
+)
 from tests.unit.batcher.source_fakes import DictFetcher
 
 QUEUE = "batch-work"
@@ -29,24 +35,32 @@ class RecordingStarter:
 
 
 class PagedStore(InMemoryBatchStore):
-    """Records each add_items page's size; ``fail_on_page`` makes that page's write fail once."""
+    """Records each add_items page's size; ``fail_on_page`` makes that page's write fail once
+    (nothing stored); ``lose_cursor_on_page`` stores that page's rows once but not its cursor
+    (a worker that died between the two)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.pages: list[int] = []
         self.fail_on_page: int | None = None
+        self.lose_cursor_on_page: int | None = None
 
     async def add_items(self, batch_id: str, items: list[BatchItem], *, source_cursor: str | None) -> None:
         if self.fail_on_page is not None and len(self.pages) + 1 == self.fail_on_page:
             self.fail_on_page = None
             raise DependencyUnavailableError("batch store unavailable (the worker crashed mid-way)")
+        if self.lose_cursor_on_page is not None and len(self.pages) + 1 == self.lose_cursor_on_page:
+            self.lose_cursor_on_page = None
+            await super().add_items(batch_id, items, source_cursor=self.batches[batch_id].sourceCursor)
+            raise DependencyUnavailableError("batch store unavailable (the cursor was not written)")
         self.pages.append(len(items))
         await super().add_items(batch_id, items, source_cursor=source_cursor)
 
 
 class World:
     def __init__(self, documents: dict[str, tuple[bytes, str]] | None = None, *, max_in_flight: int = 50,
-                 slice_seconds: float = 20.0, limits: ExpansionLimits | None = None) -> None:
+                 slice_seconds: float = 20.0, limits: ExpansionLimits | None = None,
+                 counter: InMemoryWindowCounter | None = None) -> None:
         self.store = PagedStore()
         self.files = InMemoryJobFiles()
         self.queue = InMemoryWorkQueue()
@@ -56,7 +70,8 @@ class World:
         settings = BatchSettings(max_in_flight_per_tenant=max_in_flight, expand_slice_seconds=slice_seconds)
         self.handler = BatchWorkHandler(store=self.store, files=self.files, queue=self.queue, queue_name=QUEUE,
                                         publisher=self.publisher, starter=self.starter, fetcher=self.fetcher,
-                                        settings=settings, limits=limits, publish_retry_pause=0)
+                                        settings=settings, limits=limits, publish_retry_pause=0,
+                                        counter=counter)
 
     async def create(self, batch_id: str, source: dict[str, Any], *, tenant: str = "acme",
                      request: dict[str, Any] | None = None, **fields: Any) -> None:

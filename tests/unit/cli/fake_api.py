@@ -26,6 +26,7 @@ class FakeState:
     auth_seen: list[tuple[str, str | None]] = field(default_factory=list)
     batch_404: bool = False
     short_image: bool = False  # the image URL serves fewer bytes than announced
+    source_note: str | None = None  # the batch's sourceNote (a source cut short by the daily quota)
 
     def job(self) -> dict[str, Any]:
         status = JOB_STATES[min(self.job_polls, len(JOB_STATES) - 1)]
@@ -45,7 +46,8 @@ class FakeState:
         done = min(self.batch_polls * 2, 4)
         failed = 1 if done == 4 else 0
         return {"batchId": "b1", "status": "completed" if done == 4 else "running", "total": 4,
-                "done": done, "counts": {"completed": done - failed, "failed": failed}, "progress": done / 4}
+                "done": done, "counts": {"completed": done - failed, "failed": failed}, "progress": done / 4,
+                "sourceNote": self.source_note}
 
 
 class _Handler(BaseHTTPRequestHandler):

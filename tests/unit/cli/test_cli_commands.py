@@ -164,6 +164,17 @@ def test_batch_resume_reattaches_without_posting(api: FakeState, tmp_path: Path)
     assert api.batch_posts == []
 
 
+def test_a_source_cut_short_by_the_daily_quota_says_so_after_the_summary(api: FakeState, tmp_path: Path) -> None:
+    """The batch's sourceNote is the last line; a batch without one ends with the summary."""
+    note = ("The daily quota of 4 jobs was reached after 4 of this source's products; the rest were not added. "
+            "It resets at 00:00 UTC.")
+    plain = run(api, "batch", "https://shop.example/sitemap.xml", "--out", str(tmp_path / "a"), "--interval", "0")
+    assert plain.stdout.splitlines()[-1] == "b1 completed: 4/4 done, 1 failed"
+    api.source_note, api.batch_polls = note, 0
+    cut = run(api, "batch", "https://shop.example/sitemap.xml", "--out", str(tmp_path / "b"), "--interval", "0")
+    assert cut.stdout.splitlines()[-2:] == ["b1 completed: 4/4 done, 1 failed", note]
+
+
 def test_resume_with_nothing_recorded_is_a_usage_error(api: FakeState, tmp_path: Path) -> None:
     """--resume on a directory without a state file exits 2 and says why."""
     result = run(api, "batch", "--resume", "--out", str(tmp_path))
