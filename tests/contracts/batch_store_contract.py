@@ -3,6 +3,7 @@ conditional status moves. Run on the fake now; the DynamoDB adapter must pass it
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -112,12 +113,16 @@ class BatchStoreContract:
         assert stalled.batchId not in {b.batchId for b in await store.find_stalled(
             older_than="2000-01-01T00:00:00.000Z", limit=10_000)}  # changed since then
         head = found[stalled.batchId]
+        await asyncio.sleep(0.005)  # updatedAt has milliseconds: each write below gives a new one
         assert await store.note_release_nudge(stalled.batchId, updated_at=head.updatedAt) == 1
         assert await store.note_release_nudge(stalled.batchId, updated_at=head.updatedAt) is None  # it changed
         again = await store.get(stalled.batchId)
-        assert again is not None and again.updatedAt >= head.updatedAt
+        assert again is not None and again.updatedAt > head.updatedAt
+        await asyncio.sleep(0.005)
         assert await store.note_release_nudge(stalled.batchId, updated_at=again.updatedAt) == 2
+        await asyncio.sleep(0.005)
         assert await store.move_item(stalled.batchId, 1, from_="queued", from_attempt=0, to="pending", attempt=1)
         moved = await store.get(stalled.batchId)
+        await asyncio.sleep(0.005)
         assert moved is not None and await store.note_release_nudge(stalled.batchId, updated_at=moved.updatedAt) == 1
         assert await store.note_release_nudge(finished.batchId, updated_at="2026-01-01T00:00:00.000Z") is None
