@@ -387,7 +387,10 @@ data "aws_iam_policy_document" "batcher" {
 
 # The sweeper (services/sweeper): finds stuck jobs through the status index (KEYS_ONLY,
 # then GetItem), counts re-drives and fails jobs with conditional UpdateItem, re-sends
-# scrape requests and re-publishes ProductScraped / publishes JobFailed.
+# scrape requests and re-publishes ProductScraped / publishes JobFailed. Stalled batches:
+# a scan of the sparse queued-rows index, each head read (GetItem) and its nudge counted
+# (conditional UpdateItem), the tenant's running batches (Query on tenant-createdAt), and
+# `release` / `fail_queued` sent to batch-work (the batch worker moves the rows).
 data "aws_iam_policy_document" "sweeper" {
   statement {
     sid       = "FindStuckJobs"
@@ -402,7 +405,26 @@ data "aws_iam_policy_document" "sweeper" {
   }
 
   statement {
-    sid       = "RedriveScrapes"
+    sid       = "FindStalledBatches"
+    actions   = ["dynamodb:Scan"]
+    resources = ["${module.batches_table.table_arn}/index/${local.sweeper_queued_index}"]
+  }
+
+  statement {
+    sid       = "TenantBatches"
+    actions   = ["dynamodb:Query"]
+    resources = ["${module.batches_table.table_arn}/index/${local.sweeper_tenant_index}"]
+  }
+
+  statement {
+    sid       = "BatchHeads"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [module.batches_table.table_arn]
+  }
+
+  # scrape-requests (a job's lost scrape request), batch-work (a stalled batch's nudge).
+  statement {
+    sid       = "Redrive"
     actions   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
     resources = local.svc_send_arns.sweeper
   }

@@ -1,5 +1,5 @@
 # The sweeper (`python -m services.sweeper --once`, docs/reliability.md): re-drives or
-# fails stuck jobs. It ships in the scraper's image and runs as a one-shot ECS task that
+# fails stuck jobs, and nudges stalled batches (or fails their queued rows). It ships in the scraper's image and runs as a one-shot ECS task that
 # EventBridge Scheduler starts every few minutes; two sweeps at once act on a job once.
 
 locals {
@@ -7,6 +7,10 @@ locals {
   # The index DynamoJobStore.find_unfinished queries (services/common/job_store.py), as
   # infra/topology.json's services.sweeper declares it.
   sweeper_status_index = one(local.services.sweeper.indexes)
+  # The batches table's indexes the batch sweep reads (DynamoBatchStore's defaults):
+  # queued-rows (scanned for stalled batches) and tenant-createdAt (a tenant's running batches).
+  sweeper_queued_index = one([for g in local.batches_table.global_secondary_indexes : g.name if g.name == "queued-rows"])
+  sweeper_tenant_index = one([for g in local.batches_table.global_secondary_indexes : g.name if g.name == "tenant-createdAt"])
   # Every revision of the sweeper's task definition family (for the scheduler's RunTask).
   sweeper_task_definition_family_arn = "arn:${local.partition}:ecs:${var.aws_region}:${local.account_id}:task-definition/${local.sweeper_name}:*"
 }
@@ -24,7 +28,8 @@ module "sweeper" {
   command     = ["--once"]
   cpu         = 256
   memory      = 512
-  environment = local.common_environment
+  # The batches table and the batch worker's queue for the batch sweep.
+  environment = merge(local.common_environment, local.batch_environment)
   # No health check: the task runs one sweep and exits (ECS ignores the image's HEALTHCHECK).
   health_check          = null
   execution_role_arn    = aws_iam_role.execution.arn

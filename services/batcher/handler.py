@@ -2,7 +2,8 @@
 
 A batch action (services/common/batch_messages.py): ``start``/``continue`` store the rows
 and run the batch (expansion.py), ``cancel`` cancels what is not released, ``archive``
-builds the ZIP (archiving.py). Anything else is a job event of a batch's job (the
+builds the ZIP (archiving.py), and the sweeper's ``release``/``fail_queued`` release a
+stalled batch's queued rows or fail them (stalled.py). Anything else is a job event of a batch's job (the
 EventBridge envelope the ``job-events-to-batcher`` rule delivers): its row moves, a finished
 batch completes once, and the tenant's fair share releases more rows (progress.py).
 """
@@ -21,6 +22,7 @@ from services.batcher.metering import QuotaMeter
 from services.batcher.progress import JobStarter, follow_job_event
 from services.batcher.settings import BatchSettings
 from services.batcher.sources import ExpansionLimits, SourceFetcher
+from services.batcher.stalled import fail_queued, release_batch
 from services.common.batch import Batch, BatchItem
 from services.common.batch_messages import parse_batch_action
 from services.common.batch_store import BatchStore
@@ -87,6 +89,11 @@ class BatchWorkHandler:
                 await self._expander.run(batch_id)
             elif name == "cancel":
                 await cancel_batch(self._store, self._finisher, batch_id)
+            elif name == "release":
+                await release_batch(self._store, self._starter, self._finisher, batch_id,
+                                    max_in_flight=self._max_in_flight)
+            elif name == "fail_queued":
+                await fail_queued(self._store, self._finisher, batch_id)
             else:
                 await build_batch_archive(self._store, self._files, batch_id)
 

@@ -1,7 +1,9 @@
 """Batch actions on the ``batch-work`` queue: ``{"schemaVersion": 1, "batchId", "action"}``.
 
 The API sends ``start`` and ``cancel`` (and ``archive`` when the ZIP is asked for); the batch
-worker sends ``continue`` to itself while a source is still expanding. The same queue also
+worker sends ``continue`` to itself while a source is still expanding; the sweeper sends
+``release`` (release the batch's tenant's queued rows now) and ``fail_queued`` (give up on the
+rows still queued) for a running batch that stopped moving. The same queue also
 carries job events (EventBridge envelopes): ``parse_batch_action`` answers None for those.
 """
 
@@ -14,7 +16,7 @@ from services.common.errors import MalformedMessageError
 
 __all__ = ["BATCH_ACTIONS", "batch_action_body", "parse_batch_action"]
 
-BATCH_ACTIONS = ("start", "continue", "cancel", "archive")
+BATCH_ACTIONS = ("start", "continue", "cancel", "archive", "release", "fail_queued")
 _VERSION = 1
 
 

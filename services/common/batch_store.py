@@ -1,9 +1,10 @@
-"""Batch persistence: the port the API and the batch worker use.
+"""Batch persistence: the port the API, the batch worker and the sweeper use.
 
 A batch is one head record (``#batch``) and one record per row (``item#00000001`` ...).
 Item moves are conditional on the item's last-known (status, attempt) and change the head's
 counts in the same transaction (services/batcher/counting.py says which moves are newer), so
-counts stay exact under redelivery. A store that cannot answer raises
+counts stay exact under redelivery; a move also clears the head's ``releaseNudges`` (the
+sweeper's count of nudges without progress, services/sweeper/batch_sweep.py). A store that cannot answer raises
 ``DependencyUnavailableError``.
 """
 
@@ -67,4 +68,15 @@ class BatchStore(Protocol):
     async def set_status(self, batch_id: str, *, to: str, from_: frozenset[str],
                          fields: dict[str, Any] | None = None) -> bool:
         """Move the head's status only from one of ``from_`` (a terminal move happens once)."""
+        ...
+
+    async def find_stalled(self, *, older_than: str, limit: int) -> list[Batch]:
+        """Up to ``limit`` running batches that still have queued rows and whose head has not
+        changed since ``older_than`` (ISO time): no row moved, nothing was added."""
+        ...
+
+    async def note_release_nudge(self, batch_id: str, *, updated_at: str) -> int | None:
+        """Count a sweeper's nudge on a running batch whose head still shows ``updated_at`` (and
+        touch ``updatedAt``); the count since the last row move (a move resets it), or None when
+        the head changed meanwhile (someone else acted)."""
         ...

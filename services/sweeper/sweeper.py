@@ -37,7 +37,7 @@ from services.common.messages import scrape_request_body
 from services.common.stage_events import publish_product_scraped
 from services.common.work_queue import WorkQueue
 
-__all__ = ["Sweeper", "SweepPolicy", "SweepReport"]
+__all__ = ["Sweeper", "SweepPolicy", "SweepReport", "age_of"]
 
 _log = get_logger(__name__)
 # Which service a stuck stage belongs to (the ``source`` of the JobFailed event).
@@ -76,7 +76,8 @@ class SweepReport:
         }
 
 
-def _age(iso: str, now: float) -> float:
+def age_of(iso: str, now: float) -> float:
+    """Seconds from the ISO time ``iso`` to ``now`` (epoch seconds)."""
     return now - datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
@@ -109,8 +110,8 @@ class Sweeper:
         if job.status == JobStatus.REVIEW:
             await self._sweep_review(job, now, report)
             return
-        age = _age(job.createdAt, now)
-        idle = _age(job.updatedAt, now)
+        age = age_of(job.createdAt, now)
+        idle = age_of(job.updatedAt, now)
         if age > self._policy.give_up_after:
             limit = self._policy.give_up_after / 3600
             await self._fail(
@@ -144,7 +145,7 @@ class Sweeper:
         report.redriven.append(job.jobId)
 
     async def _sweep_review(self, job: Job, now: float, report: SweepReport) -> None:
-        waited = _age(job.timestamps.get(JobStatus.REVIEW.value) or job.updatedAt, now)
+        waited = age_of(job.timestamps.get(JobStatus.REVIEW.value) or job.updatedAt, now)
         if waited <= self._policy.review_deadline:
             report.held.append(job.jobId)
             return

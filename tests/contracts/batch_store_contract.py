@@ -3,6 +3,7 @@ conditional status moves. Run on the fake now; the DynamoDB adapter must pass it
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -96,3 +97,32 @@ class BatchStoreContract:
         assert [b.batchId for b in rest.batches] == [old.batchId]
         running = await store.list_for_tenant(tenant, limit=10, cursor=None, status="running")
         assert [b.batchId for b in running.batches] == [new.batchId]
+
+    async def test_stalled_batches_are_running_with_queued_rows_and_an_old_head(self, store: BatchStore) -> None:
+        """find_stalled answers running batches with queued rows unchanged since the time given;
+        a nudge counts once per head state and a row move starts the count again."""
+        stalled, done, finished = new_batch("t1"), new_batch("t1"), new_batch("t1")
+        for batch in (stalled, done, finished):
+            await store.create(batch)
+            await store.add_items(batch.batchId, plan_items(batch.batchId, _urls(2), {}), source_cursor=None)
+        for row in (1, 2):  # nothing queued any more
+            assert await store.move_item(done.batchId, row, from_="queued", from_attempt=0, to="pending", attempt=1)
+        assert await store.set_status(finished.batchId, to="cancelled", from_=frozenset({"running"}))
+        found = {b.batchId: b for b in await store.find_stalled(older_than="2999-01-01T00:00:00.000Z", limit=10_000)}
+        assert stalled.batchId in found and not {done.batchId, finished.batchId} & set(found)
+        assert stalled.batchId not in {b.batchId for b in await store.find_stalled(
+            older_than="2000-01-01T00:00:00.000Z", limit=10_000)}  # changed since then
+        head = found[stalled.batchId]
+        await asyncio.sleep(0.005)  # updatedAt has milliseconds: each write below gives a new one
+        assert await store.note_release_nudge(stalled.batchId, updated_at=head.updatedAt) == 1
+        assert await store.note_release_nudge(stalled.batchId, updated_at=head.updatedAt) is None  # it changed
+        again = await store.get(stalled.batchId)
+        assert again is not None and again.updatedAt > head.updatedAt
+        await asyncio.sleep(0.005)
+        assert await store.note_release_nudge(stalled.batchId, updated_at=again.updatedAt) == 2
+        await asyncio.sleep(0.005)
+        assert await store.move_item(stalled.batchId, 1, from_="queued", from_attempt=0, to="pending", attempt=1)
+        moved = await store.get(stalled.batchId)
+        await asyncio.sleep(0.005)
+        assert moved is not None and await store.note_release_nudge(stalled.batchId, updated_at=moved.updatedAt) == 1
+        assert await store.note_release_nudge(finished.batchId, updated_at="2026-01-01T00:00:00.000Z") is None

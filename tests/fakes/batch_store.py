@@ -6,9 +6,10 @@ import copy
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from services.common.batch import Batch, BatchItem, ItemStatus
+from services.common.batch import Batch, BatchItem, BatchStatus, ItemStatus
 from services.common.batch_store import BatchPage, ItemPage
 from services.common.errors import DependencyUnavailableError, StoreConditionFailedError
+from services.common.job import utc_now_iso
 
 __all__ = ["InMemoryBatchStore"]
 
@@ -17,11 +18,14 @@ _BATCH_FIELDS = {f.name for f in dataclass_fields(Batch)}
 
 
 class InMemoryBatchStore:
-    """``batches`` and ``rows`` hold the stored objects (a test may inspect them); answers are copies."""
+    """``batches`` and ``rows`` hold the stored objects (a test may inspect them); answers are copies.
+    ``nudges[batch_id]``: the sweeper's nudge count since the batch's last row move. Writes set
+    the head's ``updatedAt`` as the table does."""
 
     def __init__(self) -> None:
         self.batches: dict[str, Batch] = {}
         self.rows: dict[str, dict[int, BatchItem]] = {}
+        self.nudges: dict[str, int] = {}
         self.down = False
 
     def _check_up(self) -> None:
@@ -48,6 +52,7 @@ class InMemoryBatchStore:
                 head.duplicates += item.duplicateOf is not None
                 head.counts[item.status] = head.counts.get(item.status, 0) + 1
         head.sourceCursor = source_cursor
+        head.updatedAt = utc_now_iso()
 
     async def get(self, batch_id: str) -> Batch | None:
         self._check_up()
@@ -95,9 +100,11 @@ class InMemoryBatchStore:
         for name, value in (fields or {}).items():
             if name in _ITEM_FIELDS:
                 setattr(item, name, copy.deepcopy(value))
-        counts = self.batches[batch_id].counts
-        counts[from_] -= 1
-        counts[to] = counts.get(to, 0) + 1
+        head = self.batches[batch_id]
+        head.counts[from_] -= 1
+        head.counts[to] = head.counts.get(to, 0) + 1
+        head.updatedAt = utc_now_iso()
+        self.nudges.pop(batch_id, None)  # a row moved: progress
         return True
 
     async def set_status(self, batch_id: str, *, to: str, from_: frozenset[str],
@@ -106,8 +113,25 @@ class InMemoryBatchStore:
         head = self.batches[batch_id]
         if head.status not in from_:
             return False
-        head.status = to
+        head.status, head.updatedAt = to, utc_now_iso()
         for name, value in (fields or {}).items():
             if name in _BATCH_FIELDS:
                 setattr(head, name, copy.deepcopy(value))
         return True
+
+    async def find_stalled(self, *, older_than: str, limit: int) -> list[Batch]:
+        self._check_up()
+        queued = {i.batchId for rows in self.rows.values() for i in rows.values()
+                  if i.status == ItemStatus.QUEUED.value and i.duplicateOf is None}
+        stalled = [b for b in self.batches.values()
+                   if b.batchId in queued and b.status == BatchStatus.RUNNING.value and b.updatedAt < older_than]
+        return copy.deepcopy(stalled[:limit])
+
+    async def note_release_nudge(self, batch_id: str, *, updated_at: str) -> int | None:
+        self._check_up()
+        head = self.batches.get(batch_id)
+        if head is None or head.status != BatchStatus.RUNNING.value or head.updatedAt != updated_at:
+            return None
+        head.updatedAt = utc_now_iso()
+        self.nudges[batch_id] = self.nudges.get(batch_id, 0) + 1
+        return self.nudges[batch_id]

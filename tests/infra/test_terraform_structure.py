@@ -198,9 +198,11 @@ KMS_VIA_DYNAMODB = {
 
 
 def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
-    """Query on the status index only, Get/Update on the table, send to scrape-requests, PutEvents
-    on the bus as the scraper/renderer sources, and the table's key through DynamoDB: nothing
-    else, nothing on "*". Queue, index and sources come from topology.json's services.sweeper."""
+    """Query on the status index only, Get/Update on the jobs table; for stalled batches Scan on
+    the queued-rows index, Query on tenant-createdAt and Get/Update on the batches table; send
+    to scrape-requests and batch-work, PutEvents on the bus as the scraper/renderer sources, and
+    the tables' key through DynamoDB: nothing else, nothing on "*". Queues, the jobs index and
+    sources come from topology.json's services.sweeper."""
     assert _doc("sweeper") == {
         "FindStuckJobs": {
             "actions": ["dynamodb:Query"],
@@ -212,7 +214,22 @@ def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
             "resources": ["${module.jobs_table.table_arn}"],
             "conditions": {},
         },
-        "RedriveScrapes": {
+        "FindStalledBatches": {
+            "actions": ["dynamodb:Scan"],
+            "resources": ["${module.batches_table.table_arn}/index/${local.sweeper_queued_index}"],
+            "conditions": {},
+        },
+        "TenantBatches": {
+            "actions": ["dynamodb:Query"],
+            "resources": ["${module.batches_table.table_arn}/index/${local.sweeper_tenant_index}"],
+            "conditions": {},
+        },
+        "BatchHeads": {
+            "actions": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            "resources": ["${module.batches_table.table_arn}"],
+            "conditions": {},
+        },
+        "Redrive": {
             "actions": ["sqs:GetQueueUrl", "sqs:SendMessage"],
             "resources": ["${local.svc_send_arns.sweeper}"],
             "conditions": {},
@@ -230,6 +247,12 @@ def test_sweeper_task_role_has_exactly_what_the_sweeper_calls() -> None:
     adapter = TF_ROOT.parents[1] / "services" / "common" / "adapters" / "dynamo_job_store.py"
     job_store = adapter.read_text(encoding="utf-8")
     assert 'status_index: str = "status-createdAt"' in job_store
+    assert load_topology()["services"]["sweeper"]["sends_to"] == ["scrape-requests", "batch-work"]
+    batch_store = (adapter.parent / "dynamo_batch_store.py").read_text(encoding="utf-8")
+    for local_name, index in (("sweeper_queued_index", "queued-rows"), ("sweeper_tenant_index", "tenant-createdAt")):
+        assert f'g.name if g.name == "{index}"' in sweeper_tf.split(f"{local_name} = ", 1)[1].splitlines()[0]
+        assert f'"{index}"' in batch_store
+    assert "merge(local.common_environment, local.batch_environment)" in sweeper_tf
 
 
 def test_sweeper_scheduler_role_runs_only_the_sweeper() -> None:

@@ -29,6 +29,7 @@ from services.common.adapters.dynamo_batch_codec import (
     stored_rows,
     transact,
 )
+from services.common.adapters.dynamo_batch_sweep import RELEASE_NUDGES, find_stalled, note_release_nudge
 from services.common.adapters.dynamo_codec import to_attr
 from services.common.batch import HEAD_KEY, Batch, BatchItem, ItemStatus, item_key
 from services.common.batch_store import BatchPage, ItemPage
@@ -229,16 +230,18 @@ class DynamoBatchStore:
             "ConditionExpression": "#status = :from AND #attempt = :fa",
             "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
         }
-        head_names, head_values = {}, {":now": to_attr(utc_now_iso())}
-        head_expression = "SET updatedAt = :now"
+        # A row that moves is progress: the sweeper's nudge count starts again.
+        head_names, head_values = {"#nudges": RELEASE_NUDGES}, {":now": to_attr(utc_now_iso())}
+        head_expression = "SET updatedAt = :now REMOVE #nudges"
         if from_ != to:  # the same status under a new attempt moves no count
-            head_names = {"#counts": "counts", "#old": from_, "#new": to}
+            head_names |= {"#counts": "counts", "#old": from_, "#new": to}
             head_values |= {":minus": to_attr(-1), ":one": to_attr(1)}
             head_expression += " ADD #counts.#old :minus, #counts.#new :one"
         head_update = {
             "TableName": self._table, "Key": self._key(batch_id, HEAD_KEY), "UpdateExpression": head_expression,
             "ConditionExpression": "attribute_exists(batchId)", "ExpressionAttributeValues": head_values,
-        } | ({"ExpressionAttributeNames": head_names} if head_names else {})
+            "ExpressionAttributeNames": head_names,
+        }
         for tries in range(1, _CONFLICT_TRIES + 1):
             try:
                 await transact(self._db, "batch store", [{"Update": row_update}, {"Update": head_update}])
@@ -277,3 +280,10 @@ class DynamoBatchStore:
         except StoreConditionFailedError:
             return False
         return True
+
+    async def find_stalled(self, *, older_than: str, limit: int) -> list[Batch]:
+        """A scan of the queued-rows index, then each batch's head (dynamo_batch_sweep.py)."""
+        return await find_stalled(self._db, self._table, self._queued_index, older_than=older_than, limit=limit)
+
+    async def note_release_nudge(self, batch_id: str, *, updated_at: str) -> int | None:
+        return await note_release_nudge(self._db, self._table, batch_id, updated_at=updated_at)

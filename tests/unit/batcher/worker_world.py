@@ -26,10 +26,16 @@ CREATED = "2026-01-01T00:00:00.000Z"
 
 
 class RecordingStarter:
+    """Records the jobs it starts; a row whose productUrl is in ``unavailable`` fails to start
+    (transiently)."""
+
     def __init__(self) -> None:
         self.started: list[str] = []
+        self.unavailable: set[str] = set()
 
     async def start(self, batch: Batch, item: BatchItem) -> bool:
+        if item.productUrl in self.unavailable:
+            raise DependencyUnavailableError("job store unavailable (the test says so)")
         self.started.append(item.jobId)
         return True
 
