@@ -28,12 +28,11 @@ from services.api.request_leases import RequestLeases
 from services.common.errors import DependencyUnavailableError
 from services.common.job_store import JobStore
 from services.common.logging import get_logger
-from services.common.window_counter import WindowCounter
+from services.common.window_counter import DAY_SECONDS, WindowCounter, daily_jobs_bucket
 
 __all__ = ["Limiter", "LimitDefaults", "LimitExceededError"]
 
 _log = get_logger(__name__)
-_DAY = 86_400
 _MINUTE = 60
 #: The request rate holds over windows this long (a key may spend a minute's budget in a
 #: burst; the per-task token bucket bounds bursts on each task).
@@ -112,10 +111,10 @@ class Limiter:
         A store outage leaves as DependencyUnavailableError (503): paid work is not started unmetered.
         """
         await self._check_in_flight(caller)
-        quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
+        quota = self.daily_quota(caller)
         if quota <= 0:
             return
-        wait = await self._leases.take(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY)
+        wait = await self._leases.take(daily_jobs_bucket(caller.tenant), limit=quota, window_seconds=DAY_SECONDS)
         if wait > 0:
             raise LimitExceededError(
                 "jobsPerDay", f"The daily quota of {quota} jobs is used up; it resets at 00:00 UTC.", wait
@@ -129,10 +128,10 @@ class Limiter:
     async def jobs(self, caller: Caller, count: int) -> None:
         """Count a batch's ``count`` jobs at once against the tenant's daily quota (one counter
         write; all or nothing). No in-flight check: the batch worker releases them at its pace."""
-        quota = caller.limits.jobsPerDay or self._defaults.jobs_per_day
+        quota = self.daily_quota(caller)
         if quota <= 0 or count <= 0:
             return
-        wait = await self._counter.hit(f"jobs:{caller.tenant}", limit=quota, window_seconds=_DAY,
+        wait = await self._counter.hit(daily_jobs_bucket(caller.tenant), limit=quota, window_seconds=DAY_SECONDS,
                                        now=self._clock(), cost=count)
         if wait > 0:
             raise LimitExceededError(

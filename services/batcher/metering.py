@@ -20,13 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.common.batch import Batch, BatchItem
-from services.common.window_counter import WindowCounter
+from services.common.window_counter import DAY_SECONDS, WindowCounter, daily_jobs_bucket
 
-__all__ = ["QuotaMeter", "Admitted", "quota_note", "nothing_fits_reason", "QUOTA_CODE", "DAY_SECONDS"]
+__all__ = ["QuotaMeter", "Admitted", "quota_note", "nothing_fits_reason", "QUOTA_CODE"]
 
 #: The error code of a source batch none of whose jobs fit under the daily quota.
 QUOTA_CODE = "quota_exceeded"
-DAY_SECONDS = 86_400
 
 
 def quota_note(quota: int, rows: int) -> str:
@@ -70,7 +69,7 @@ class QuotaMeter:
         jobs = sum(1 for item in items if item.duplicateOf is None)
         if quota <= 0 or jobs == 0:
             return Admitted(items)
-        taken = await self.counter.take(f"jobs:{batch.tenant}", limit=quota, window_seconds=DAY_SECONDS,
+        taken = await self.counter.take(daily_jobs_bucket(batch.tenant), limit=quota, window_seconds=DAY_SECONDS,
                                         now=self.clock(), cost=jobs, token=f"batch:{batch.batchId}:{first_row}")
         if taken >= jobs:
             return Admitted(items)

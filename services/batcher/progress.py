@@ -106,11 +106,6 @@ async def finish_if_done(store: BatchStore, finisher: BatchFinisher, batch: Batc
     return True
 
 
-def _in_flight(batch: Batch) -> int:
-    """Released rows not yet finished (duplicates move with their first row, so they count too)."""
-    return batch.total - batch.counts.get(ItemStatus.QUEUED.value, 0) - batch.done
-
-
 #: One release at a time per tenant in this process: concurrent job events of one tenant would
 #: otherwise each read the same queued rows and start them again (harmless, as starting is
 #: idempotent, but a multiple of the store calls). Several worker tasks still may overlap.
@@ -137,7 +132,7 @@ async def _release(store: BatchStore, starter: JobStarter, tenant: str, *, max_i
         if cursor is None:
             break
     running.sort(key=lambda b: b.createdAt)  # oldest first gets the odd item
-    in_flight = sum(_in_flight(b) for b in running)
+    in_flight = sum(b.in_flight for b in running)
     shares = share_releases([BatchBacklog(b.batchId, b.counts.get(ItemStatus.QUEUED.value, 0)) for b in running],
                             in_flight=in_flight, max_in_flight=max_in_flight)
     started = 0

@@ -162,6 +162,11 @@ class Batch:
         return done_of(self.counts)
 
     @property
+    def in_flight(self) -> int:
+        """Released rows not finished yet (duplicates move with their first row, so they count too)."""
+        return self.total - self.counts.get(ItemStatus.QUEUED.value, 0) - self.done
+
+    @property
     def progress(self) -> float:
         return 1.0 if self.total == 0 else round(self.done / self.total, 4)
 

@@ -18,6 +18,11 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def iso_at(epoch: float) -> str:
+    """``epoch`` (seconds) in the same ISO 8601 UTC form as ``utc_now_iso`` (comparable as text)."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def epoch_seconds(iso: str) -> int:
     """Whole Unix epoch seconds of an ISO 8601 timestamp (a naive one is taken as UTC)."""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["WindowCounter", "window_start"]
+__all__ = ["WindowCounter", "window_start", "DAY_SECONDS", "daily_jobs_bucket"]
+
+#: The daily job quota's window: the API and the batch worker count on the same one.
+DAY_SECONDS = 86_400
+
+
+def daily_jobs_bucket(tenant: str) -> str:
+    """The bucket a tenant's accepted jobs are counted in against its daily quota."""
+    return f"jobs:{tenant}"
 
 
 def window_start(now: float, window_seconds: int) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -32,6 +31,7 @@ import structlog
 from services.common.batch import Batch, BatchStatus, ItemStatus
 from services.common.batch_messages import batch_action_body
 from services.common.batch_store import BatchStore
+from services.common.job import iso_at
 from services.common.logging import get_logger
 from services.common.work_queue import WorkQueue
 from services.sweeper.sweeper import SweepPolicy, age_of
@@ -56,15 +56,6 @@ class BatchSweepReport:
                 "held": len(self.held), "errors": len(self.errors)}
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _in_flight(batch: Batch) -> int:
-    """Released rows not finished yet (as the batch worker's fair share counts them)."""
-    return batch.total - batch.counts.get(ItemStatus.QUEUED.value, 0) - batch.done
-
-
 class BatchSweep:
     def __init__(self, *, store: BatchStore, queue: WorkQueue, batch_queue: str, policy: SweepPolicy) -> None:
         self._store = store
@@ -76,7 +67,7 @@ class BatchSweep:
         now = time.time()
         report = BatchSweepReport()
         in_flight: dict[str, int] = {}  # per tenant, read once a sweep
-        stalled = await self._store.find_stalled(older_than=_iso(now - self._policy.stuck_after),
+        stalled = await self._store.find_stalled(older_than=iso_at(now - self._policy.stuck_after),
                                                  limit=STALLED_PER_SWEEP)
         for batch in stalled:
             report.examined += 1
@@ -115,7 +106,7 @@ class BatchSweep:
         while True:
             page = await self._store.list_for_tenant(tenant, limit=100, cursor=cursor,
                                                      status=BatchStatus.RUNNING.value)
-            total += sum(_in_flight(b) for b in page.batches)
+            total += sum(b.in_flight for b in page.batches)
             cursor = page.cursor
             if cursor is None:
                 return total

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from services.common.adapters.aws_errors import translated
@@ -22,7 +21,7 @@ from services.common.errors import (
     JobTransitionConflictError,
     StoreConditionFailedError,
 )
-from services.common.job import Job, utc_now_iso
+from services.common.job import Job, iso_at, utc_now_iso
 from services.common.job_states import LEASED, TERMINAL, JobStatus, advance_sources, predecessors
 from services.common.job_store import RETRY_REMOVES, JobPage, retry_fields
 
@@ -235,7 +234,7 @@ class DynamoJobStore:
 
     async def find_unfinished(self, *, older_than_epoch: float) -> list[Job]:
         """Jobs in any non-terminal status last updated before ``older_than_epoch``."""
-        cutoff = datetime.fromtimestamp(older_than_epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        cutoff = iso_at(older_than_epoch)
         found: list[Job] = []
         for status in _NON_TERMINAL:
             start: dict[str, Any] | None = None
